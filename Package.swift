@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds of the hot kernels want the host's vector units (AVX2 on x86-64).
+/// `FARSIDE_TARGET_CPU` (set by Scripts/setup.sh) names the CPU; unset means the toolchain default.
+let targetCPU = Context.environment["FARSIDE_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
+let kernelFlags: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
+
+let package = Package(
+    name: "FarSide",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "farside", targets: ["farside"]),
+        .library(name: "GeoRaster", targets: ["GeoRaster"]),
+        .library(name: "Terrain", targets: ["Terrain"]),
+        .library(name: "Ephemeris", targets: ["Ephemeris"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGDAL",
+            path: "Sources/CGDAL",
+            pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev", "libproj-dev"])]
+        ),
+        .target(
+            name: "GeoRaster",
+            dependencies: ["CGDAL", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Terrain",
+            dependencies: ["GeoRaster"],
+            swiftSettings: kernelFlags
+        ),
+        .target(name: "Ephemeris"),
+        .target(
+            name: "FarSideCLI",
+            dependencies: [
+                "GeoRaster", "Terrain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "farside", dependencies: ["FarSideCLI"]),
+        .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster"]),
+        .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster"]),
+        .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"]),
+        .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import GeoRaster
+
+/// The `farside` command: lunar surface mapping and site selection.
+public struct FarSide: ParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "farside",
+        abstract: "Lunar surface mapping and site selection for the far side and the south pole.",
+        discussion: """
+            Exit status: 0 success; 2 usage error; 3 bad input (unreadable raster, missing CRS, bad \
+            profile...); 4 output could not be written; 1 anything else.
+            """,
+        version: version,
+        subcommands: [InfoCommand.self, SynthCommand.self, TerrainCommand.self]
+    )
+
+    public init() {}
+
+    /// Parses and runs, mapping every failure to DESIGN.md's exit statuses with a one-line message.
+    public static func runMain(arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch let error as FarSideError {
+            fail(error.description, code: error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = fullMessage(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            // swift-argument-parser reports usage errors as EX_USAGE (64); the contract says 2.
+            fail(message, code: code == .validationFailure ? 2 : (code.rawValue == 0 ? 1 : code.rawValue))
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("farside: \(message)\n".utf8))
+        Foundation.exit(code)
+    }
+
+    /// The command line as run, for output metadata.
+    static var commandLine: String { (["farside"] + CommandLine.arguments.dropFirst()).joined(separator: " ") }
+
+    static func outputMetadata() -> [String: String] {
+        ["FARSIDE_COMMAND": commandLine, "FARSIDE_VERSION": version, "FARSIDE_GDAL": GDALEnvironment.version]
+    }
+}

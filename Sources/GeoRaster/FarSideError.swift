@@ -1,0 +1,29 @@
+/// Errors that end a FarSide run, each mapped to the exit status of DESIGN.md's command-line contract.
+///
+/// Every message is one line that names the file or the field at fault.
+public enum FarSideError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Bad command-line usage (exit 2).
+    case usage(String)
+    /// Unreadable or unacceptable input: raster, CRS, profile... (exit 3).
+    case badInput(String)
+    /// An output that could not be written (exit 4).
+    case outputFailed(String)
+    /// Anything else (exit 1).
+    case failure(String)
+
+    public var exitCode: Int32 {
+        switch self {
+        case .usage: return 2
+        case .badInput: return 3
+        case .outputFailed: return 4
+        case .failure: return 1
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .usage(let m), .badInput(let m), .outputFailed(let m), .failure(let m):
+            return m.replacingOccurrences(of: "\n", with: " ")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// A row-major grid of Float32 values; NaN marks nodata (DESIGN.md, data conventions).
+public struct Grid: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public var values: [Float]
+
+    public init(width: Int, height: Int, values: [Float]) {
+        precondition(width >= 0 && height >= 0 && values.count == width * height, "grid size mismatch")
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+
+    public init(width: Int, height: Int, repeating value: Float = .nan) {
+        self.init(width: width, height: height, values: [Float](repeating: value, count: width * height))
+    }
+
+    public subscript(row: Int, column: Int) -> Float {
+        get { values[row * width + column] }
+        set { values[row * width + column] = newValue }
+    }
+
+    /// The rows `range` as a new grid.
+    public func rows(_ range: Range<Int>) -> Grid {
+        Grid(width: width, height: range.count, values: Array(values[(range.lowerBound * width)..<(range.upperBound * width)]))
+    }
+
+    /// Count of cells that are not NaN.
+    public var validCount: Int { values.reduce(0) { $0 + ($1.isNaN ? 0 : 1) } }
+}

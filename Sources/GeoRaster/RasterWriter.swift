@@ -1,0 +1,176 @@
+import CGDAL
+import Foundation
+
+/// Where a new raster sits: size, geotransform and CRS (usually copied from the input DEM).
+public struct RasterGeometry: Sendable {
+    public var width: Int
+    public var height: Int
+    public var geoTransform: GeoTransform
+    public var crsWKT: String
+
+    public init(width: Int, height: Int, geoTransform: GeoTransform, crsWKT: String) {
+        self.width = width
+        self.height = height
+        self.geoTransform = geoTransform
+        self.crsWKT = crsWKT
+    }
+
+    public init(of dataset: RasterDataset) {
+        self.init(width: dataset.width, height: dataset.height, geoTransform: dataset.geoTransform, crsWKT: dataset.crs.wkt)
+    }
+}
+
+/// How a raster is written.
+public struct RasterWriteOptions: Sendable {
+    /// Write a Cloud Optimized GeoTIFF (GDAL's COG driver) with overviews instead of a tiled GeoTIFF.
+    public var cog: Bool = false
+    /// DEFLATE level (1 fastest .. 9 smallest); GDAL uses libdeflate where it was built with it.
+    public var deflateLevel: Int = 6
+    /// Dataset metadata items (e.g. FARSIDE_COMMAND, FARSIDE_VERSION).
+    public var metadata: [String: String] = [:]
+
+    public init(cog: Bool = false, deflateLevel: Int = 6, metadata: [String: String] = [:]) {
+        self.cog = cog
+        self.deflateLevel = deflateLevel
+        self.metadata = metadata
+    }
+}
+
+/// Description of one Float32 output band.
+public struct BandSpec: Sendable {
+    public var description: String
+    public var unit: String
+    public var metadata: [String: String]
+
+    public init(description: String, unit: String = "", metadata: [String: String] = [:]) {
+        self.description = description
+        self.unit = unit
+        self.metadata = metadata
+    }
+}
+
+/// Writes a Float32 GeoTIFF (tiled 512 x 512, DEFLATE with the floating-point predictor, nodata, CRS,
+/// geotransform, band descriptions, metadata) to a temporary name beside the target, and renames it into
+/// place on `commit()`. A run that fails or calls `abort()` leaves no file behind (DESIGN.md).
+public final class RasterWriter: @unchecked Sendable {
+    public let path: String
+    public let geometry: RasterGeometry
+    public let nodata: Float
+    private let options: RasterWriteOptions
+    private let temporaryPath: String
+    private var dataset: GDALDatasetH?
+    private var finished = false
+
+    public static let tileSize = 512
+
+    public init(path: String, geometry: RasterGeometry, bands: [BandSpec], nodata: Float = -9999,
+                options: RasterWriteOptions = RasterWriteOptions()) throws {
+        GDALEnvironment.initialize()
+        precondition(!bands.isEmpty)
+        self.path = path
+        self.geometry = geometry
+        self.nodata = nodata
+        self.options = options
+        let url = URL(fileURLWithPath: path)
+        temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tif").path
+        guard let driver = GDALGetDriverByName("GTiff") else { throw FarSideError.failure("GDAL has no GTiff driver") }
+        let co = CStringList(pairs: [
+            ("TILED", "YES"), ("BLOCKXSIZE", "\(Self.tileSize)"), ("BLOCKYSIZE", "\(Self.tileSize)"),
+            ("COMPRESS", "DEFLATE"), ("PREDICTOR", "3"), ("ZLEVEL", "\(options.deflateLevel)"),
+            ("BIGTIFF", "IF_SAFER"),
+        ])
+        GDALEnvironment.resetError()
+        guard let ds = GDALCreate(driver, temporaryPath, Int32(geometry.width), Int32(geometry.height), Int32(bands.count), GDT_Float32, co.pointer) else {
+            throw FarSideError.outputFailed("\(path): cannot create (\(GDALEnvironment.lastError(or: "write refused")))")
+        }
+        dataset = ds
+        var gt = geometry.geoTransform.coefficients
+        GDALSetGeoTransform(ds, &gt)
+        if !geometry.crsWKT.isEmpty { GDALSetProjection(ds, geometry.crsWKT) }
+        for (key, value) in options.metadata { GDALSetMetadataItem(ds, key, value, nil) }
+        for (i, spec) in bands.enumerated() {
+            let b = GDALGetRasterBand(ds, Int32(i + 1))
+            GDALSetRasterNoDataValue(b, Double(nodata))
+            GDALSetDescription(b, spec.description)
+            if !spec.unit.isEmpty { GDALSetRasterUnitType(b, spec.unit) }
+            for (key, value) in spec.metadata { GDALSetMetadataItem(b, key, value, nil) }
+        }
+    }
+
+    deinit { if !finished { abort() } }
+
+    /// Writes `grid` (full width) into band `band` (1-based) starting at `row`; NaN becomes nodata.
+    public func write(_ grid: Grid, band: Int = 1, row: Int) throws {
+        guard let ds = dataset else { throw FarSideError.failure("\(path): write after close") }
+        precondition(grid.width == geometry.width && row + grid.height <= geometry.height)
+        var values = grid.values
+        let nd = nodata
+        values.withUnsafeMutableBufferPointer { p in
+            for i in p.indices where p[i].isNaN { p[i] = nd }
+        }
+        GDALEnvironment.resetError()
+        let err = values.withUnsafeMutableBytes { buf in
+            GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(grid.width), Int32(grid.height),
+                         buf.baseAddress, Int32(grid.width), Int32(grid.height), GDT_Float32, 0, 0)
+        }
+        guard err == CE_None else {
+            throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "disk full?")))")
+        }
+    }
+
+    /// Flushes, converts to COG if asked, and renames the file into place.
+    public func commit() throws {
+        guard let ds = dataset else { throw FarSideError.failure("\(path): committed twice") }
+        GDALEnvironment.resetError()
+        GDALFlushCache(ds)
+        let flushed = CPLGetLastErrorType() != CE_Failure
+        GDALClose(ds)
+        dataset = nil
+        finished = true
+        guard flushed, CPLGetLastErrorType() != CE_Failure else {
+            unlink(temporaryPath)
+            throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "flush error")))")
+        }
+        var source = temporaryPath
+        if options.cog {
+            let cogPath = temporaryPath + ".cog.tif"
+            do {
+                try Self.translateToCOG(from: temporaryPath, to: cogPath, level: options.deflateLevel)
+            } catch {
+                unlink(temporaryPath)
+                unlink(cogPath)
+                throw error
+            }
+            unlink(temporaryPath)
+            source = cogPath
+        }
+        if rename(source, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(source)
+            throw FarSideError.outputFailed("\(path): cannot move into place (\(reason))")
+        }
+    }
+
+    /// Discards the temporary file.
+    public func abort() {
+        if let ds = dataset { GDALClose(ds) }
+        dataset = nil
+        finished = true
+        unlink(temporaryPath)
+    }
+
+    private static func translateToCOG(from source: String, to target: String, level: Int) throws {
+        guard let driver = GDALGetDriverByName("COG") else { throw FarSideError.failure("GDAL has no COG driver") }
+        guard let src = GDALOpen(source, GA_ReadOnly) else { throw FarSideError.outputFailed("\(source): cannot reopen for COG") }
+        defer { GDALClose(src) }
+        let co = CStringList(pairs: [
+            ("COMPRESS", "DEFLATE"), ("PREDICTOR", "YES"), ("LEVEL", "\(level)"), ("BLOCKSIZE", "\(tileSize)"),
+            ("OVERVIEWS", "AUTO"), ("RESAMPLING", "AVERAGE"), ("BIGTIFF", "IF_SAFER"),
+        ])
+        GDALEnvironment.resetError()
+        guard let out = GDALCreateCopy(driver, target, src, 0, co.pointer, nil, nil) else {
+            throw FarSideError.outputFailed("\(target): COG conversion failed (\(GDALEnvironment.lastError(or: "unknown")))")
+        }
+        GDALClose(out)
+    }
+}

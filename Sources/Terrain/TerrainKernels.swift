@@ -1,0 +1,72 @@
+import Dispatch
+import GeoRaster
+
+/// Terrain derivatives over grids: pure functions, no I/O, multi-threaded by row ranges.
+public enum TerrainKernels {
+    /// Products for the rows of `block` between its first and last row, which are halo rows (use NaN
+    /// rows at the raster's top and bottom edges). `metrics` has one entry per output row
+    /// (block.height - 2). Returns one grid per requested product, `block.height - 2` rows each.
+    public static func computeBlock(_ block: Grid, metrics: CellMetrics, products: Set<TerrainProduct>,
+                                    algorithm: SlopeAlgorithm = .horn, threads: Int = 1) -> [TerrainProduct: Grid] {
+        let rows = block.height - 2
+        precondition(rows >= 0 && metrics.dx.count == rows, "block needs one halo row above and below")
+        let width = block.width
+        var outputs: [TerrainProduct: [Float]] = [:]
+        for p in products { outputs[p] = [Float](repeating: .nan, count: rows * width) }
+        var slope = outputs[.slope] ?? [], aspect = outputs[.aspect] ?? [], rough = outputs[.roughness] ?? []
+        block.values.withUnsafeBufferPointer { input in
+            slope.withUnsafeMutableBufferPointer { s in
+                aspect.withUnsafeMutableBufferPointer { a in
+                    rough.withUnsafeMutableBufferPointer { r in
+                        let base = input.baseAddress!
+                        let sp = products.contains(.slope) ? s.baseAddress : nil
+                        let ap = products.contains(.aspect) ? a.baseAddress : nil
+                        let rp = products.contains(.roughness) ? r.baseAddress : nil
+                        forEachRowRange(rows: rows, threads: threads) { range in
+                            for row in range {
+                                let kernel = TerrainRowKernel(algorithm: algorithm, dx: metrics.dx[row], dy: metrics.dy[row],
+                                                              xSign: metrics.xSign, ySign: metrics.ySign)
+                                let o = row * width
+                                kernel.run(up: base + row * width, mid: base + (row + 1) * width, down: base + (row + 2) * width,
+                                           width: width, slope: sp.map { $0 + o }, aspect: ap.map { $0 + o }, roughness: rp.map { $0 + o })
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        outputs[.slope] = products.contains(.slope) ? slope : nil
+        outputs[.aspect] = products.contains(.aspect) ? aspect : nil
+        outputs[.roughness] = products.contains(.roughness) ? rough : nil
+        return outputs.mapValues { Grid(width: width, height: rows, values: $0) }
+    }
+
+    /// Products for a whole grid (edges by the one-sided rule).
+    public static func compute(_ grid: Grid, metrics: CellMetrics, products: Set<TerrainProduct>,
+                               algorithm: SlopeAlgorithm = .horn, threads: Int = 1) -> [TerrainProduct: Grid] {
+        computeBlock(padded(grid), metrics: metrics, products: products, algorithm: algorithm, threads: threads)
+    }
+
+    /// `grid` with a NaN row above and below.
+    public static func padded(_ grid: Grid, top: Bool = true, bottom: Bool = true) -> Grid {
+        let nanRow = [Float](repeating: .nan, count: grid.width)
+        var values = top ? nanRow : []
+        values.reserveCapacity((grid.height + 2) * grid.width)
+        values += grid.values
+        if bottom { values += nanRow }
+        return Grid(width: grid.width, height: grid.height + (top ? 1 : 0) + (bottom ? 1 : 0), values: values)
+    }
+
+    /// Runs `body` over disjoint row ranges on `threads` threads (inline when 1).
+    static func forEachRowRange(rows: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        let workers = max(1, min(threads, rows))
+        if workers == 1 {
+            body(0..<rows)
+            return
+        }
+        let chunks = min(rows, workers * 4)
+        DispatchQueue.concurrentPerform(iterations: chunks) { k in
+            body((k * rows / chunks)..<((k + 1) * rows / chunks))
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import FarSideCLI
+
+FarSide.runMain()
