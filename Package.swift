@@ -45,10 +45,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "farside", dependencies: ["FarSideCLI"]),
-        .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster"]),
-        .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster"]),
+        .target(name: "TestSupport", dependencies: ["GeoRaster"], path: "Tests/TestSupport"),
+        .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
+        .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"]),
-        .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster"]),
+        .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

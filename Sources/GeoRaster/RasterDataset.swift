@@ -44,6 +44,7 @@ public final class RasterDataset: @unchecked Sendable {
     public let options: OpenOptions
 
     private var dataset: GDALDatasetH?
+    var gdalDataset: GDALDatasetH? { dataset }
     private let band: GDALRasterBandH
 
     /// Opens `path` and validates it. Throws `FarSideError.badInput` (exit 3) naming the file otherwise.

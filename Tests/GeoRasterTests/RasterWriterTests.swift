@@ -1,0 +1,71 @@
+import Foundation
+import GeoRaster
+import TestSupport
+import XCTest
+
+final class RasterWriterTests: XCTestCase {
+    var folder: URL!
+    override func setUp() { folder = TestSupport.scratchDirectory("writer") }
+    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
+
+    func geometry(_ w: Int, _ h: Int) throws -> RasterGeometry {
+        RasterGeometry(width: w, height: h, geoTransform: GeoTransform(originX: -5000, originY: 5000, pixelWidth: 10, pixelHeight: -10),
+                       crsWKT: try SpatialReference.moonSouthPolar().wkt)
+    }
+
+    func testTiledDeflateWithNodataDescriptionsAndMetadata() throws {
+        let path = folder.appendingPathComponent("out.tif").path
+        var grid = Grid(width: 700, height: 600, repeating: 3.5)
+        grid[2, 3] = .nan
+        let writer = try RasterWriter(path: path, geometry: try geometry(700, 600),
+                                      bands: [BandSpec(description: "slope (degrees)", unit: "deg")], nodata: -9999,
+                                      options: RasterWriteOptions(metadata: ["FARSIDE_COMMAND": "farside terrain x", "FARSIDE_VERSION": "9.9"]))
+        try writer.write(grid, row: 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "nothing at the final name before commit")
+        try writer.commit()
+        let ds = try RasterDataset.open(path)
+        XCTAssertEqual(ds.blockSize.width, 512)
+        XCTAssertEqual(ds.blockSize.height, 512)
+        XCTAssertEqual(ds.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE"), "DEFLATE")
+        XCTAssertEqual(ds.metadataItem("PREDICTOR", domain: "IMAGE_STRUCTURE"), "3")
+        XCTAssertEqual(ds.nodata, -9999)
+        XCTAssertEqual(ds.bandDescription(), "slope (degrees)")
+        XCTAssertEqual(ds.bandUnit(), "deg")
+        XCTAssertEqual(ds.metadataItem("FARSIDE_VERSION"), "9.9")
+        XCTAssertEqual(ds.body, .moon)
+        XCTAssertEqual(ds.geoTransform.originX, -5000)
+        let back = try ds.readRows(0..<600)
+        XCTAssertTrue(back[2, 3].isNaN)
+        XCTAssertEqual(back[599, 699], 3.5)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["out.tif"], "no temporary left")
+    }
+
+    func testAbortLeavesNothing() throws {
+        let path = folder.appendingPathComponent("never.tif").path
+        let writer = try RasterWriter(path: path, geometry: try geometry(10, 10), bands: [BandSpec(description: "x")])
+        try writer.write(Grid(width: 10, height: 10, repeating: 1), row: 0)
+        writer.abort()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+    }
+
+    func testCloudOptimizedGeoTIFFHasOverviews() throws {
+        let path = folder.appendingPathComponent("cog.tif").path
+        let writer = try RasterWriter(path: path, geometry: try geometry(1500, 1200), bands: [BandSpec(description: "h")],
+                                      options: RasterWriteOptions(cog: true))
+        try writer.write(TestSupport.sampleSurface(width: 1500, height: 1200, cell: 10), row: 0)
+        try writer.commit()
+        let ds = try RasterDataset.open(path)
+        XCTAssertEqual(ds.metadataItem("LAYOUT", domain: "IMAGE_STRUCTURE"), "COG")
+        XCTAssertGreaterThanOrEqual(ds.overviewCount, 1)
+        XCTAssertEqual(ds.bandDescription(), "h")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["cog.tif"])
+    }
+
+    func testUnwritableTargetIsAnOutputError() throws {
+        let blocker = folder.appendingPathComponent("file")
+        FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+        XCTAssertThrowsError(try RasterWriter(path: blocker.path + "/sub/out.tif", geometry: try geometry(4, 4), bands: [BandSpec(description: "x")])) {
+            XCTAssertEqual(($0 as? FarSideError)?.exitCode, 4)
+        }
+    }
+}
