@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GeoRaster"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
-        .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"]),
+        .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

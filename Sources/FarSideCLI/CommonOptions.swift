@@ -29,15 +29,24 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Write Cloud Optimized GeoTIFFs (with overviews) instead of tiled GeoTIFFs.")
     var cog = false
 
+    @Option(help: "GeoTIFF compression: deflate[:LEVEL] (default deflate:1, float predictor), zstd[:LEVEL], lzw or none.")
+    var compress: RasterCompression = .default
+
     func validate() throws {
         guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads \(threads): must be 1 ... 1024") }
     }
 
-    var writeOptions: RasterWriteOptions { RasterWriteOptions(cog: cog, metadata: FarSide.outputMetadata()) }
+    var writeOptions: RasterWriteOptions {
+        RasterWriteOptions(cog: cog, compression: compress, threads: threads, metadata: FarSide.outputMetadata())
+    }
     var progress: TerminalProgress { TerminalProgress(quiet: quiet) }
 }
 
 extension DistanceModel: ExpressibleByArgument {}
+
+extension RasterCompression: ExpressibleByArgument {
+    public init?(argument: String) { self.init(compressionName: argument) }
+}
 
 /// Creates an output folder (and parents); exit 4 when it cannot.
 func makeOutputDirectory(_ path: String) throws {

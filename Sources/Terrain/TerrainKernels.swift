@@ -23,12 +23,19 @@ public enum TerrainKernels {
                         let ap = products.contains(.aspect) ? a.baseAddress : nil
                         let rp = products.contains(.roughness) ? r.baseAddress : nil
                         forEachRowRange(rows: rows, threads: threads) { range in
+                            // NaN flags of the block rows this range touches (rows range.lower ... range.upper + 1).
+                            var dirty = [Bool](repeating: false, count: range.count + 2)
+                            for k in 0..<(range.count + 2) {
+                                dirty[k] = VectorMath.containsNaN(base + (range.lowerBound + k) * width, count: width)
+                            }
                             for row in range {
+                                let k = row - range.lowerBound
+                                let clean = !(dirty[k] || dirty[k + 1] || dirty[k + 2])
                                 let kernel = TerrainRowKernel(algorithm: algorithm, dx: metrics.dx[row], dy: metrics.dy[row],
                                                               xSign: metrics.xSign, ySign: metrics.ySign)
                                 let o = row * width
                                 kernel.run(up: base + row * width, mid: base + (row + 1) * width, down: base + (row + 2) * width,
-                                           width: width, slope: sp.map { $0 + o }, aspect: ap.map { $0 + o }, roughness: rp.map { $0 + o })
+                                           width: width, clean: clean, slope: sp.map { $0 + o }, aspect: ap.map { $0 + o }, roughness: rp.map { $0 + o })
                             }
                         }
                     }

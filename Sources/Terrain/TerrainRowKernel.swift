@@ -22,15 +22,16 @@ struct TerrainRowKernel {
         yScale = Float(ySign / (weight * dy))
     }
 
-    /// Writes the requested products for `width` cells; outputs left nil are skipped.
+    /// Writes the requested products for `width` cells; outputs left nil are skipped. `clean` says the
+    /// three rows hold no NaN, so the per-chunk nodata check can be skipped.
     @inlinable
-    func run(up: UnsafePointer<Float>, mid: UnsafePointer<Float>, down: UnsafePointer<Float>, width: Int,
+    func run(up: UnsafePointer<Float>, mid: UnsafePointer<Float>, down: UnsafePointer<Float>, width: Int, clean: Bool = false,
              slope: UnsafeMutablePointer<Float>?, aspect: UnsafeMutablePointer<Float>?, roughness: UnsafeMutablePointer<Float>?) {
         guard width > 0 else { return }
         scalar(column: 0, up: up, mid: mid, down: down, width: width, slope: slope, aspect: aspect, roughness: roughness)
         var x = 1
         while x + 8 <= width - 1 {
-            if !vector(column: x, up: up, mid: mid, down: down, slope: slope, aspect: aspect, roughness: roughness) {
+            if !vector(column: x, up: up, mid: mid, down: down, clean: clean, slope: slope, aspect: aspect, roughness: roughness) {
                 for c in x..<(x + 8) {
                     scalar(column: c, up: up, mid: mid, down: down, width: width, slope: slope, aspect: aspect, roughness: roughness)
                 }
@@ -45,15 +46,14 @@ struct TerrainRowKernel {
 
     /// Eight interior cells starting at `x`; false (nothing written) when any input is NaN.
     @inlinable @inline(__always)
-    func vector(column x: Int, up: UnsafePointer<Float>, mid: UnsafePointer<Float>, down: UnsafePointer<Float>,
+    func vector(column x: Int, up: UnsafePointer<Float>, mid: UnsafePointer<Float>, down: UnsafePointer<Float>, clean: Bool,
                 slope: UnsafeMutablePointer<Float>?, aspect: UnsafeMutablePointer<Float>?, roughness: UnsafeMutablePointer<Float>?) -> Bool {
         typealias V = SIMD8<Float>
         @inline(__always) func load(_ p: UnsafePointer<Float>, _ i: Int) -> V { UnsafeRawPointer(p + i).loadUnaligned(as: V.self) }
         let a = load(up, x - 1), b = load(up, x), c = load(up, x + 1)
         let d = load(mid, x - 1), e = load(mid, x), f = load(mid, x + 1)
         let g = load(down, x - 1), h = load(down, x), i = load(down, x + 1)
-        let all = ((a + b) + (c + d)) + ((e + f) + (g + h)) + i
-        if any(all .!= all) { return false }
+        if !clean && (((a + b) + (c + d)) + ((e + f) + (g + h)) + i).sum().isNaN { return false }
         let gx: V, gy: V
         switch algorithm {
         case .horn:
@@ -72,15 +72,18 @@ struct TerrainRowKernel {
             UnsafeMutableRawPointer(slope + x).storeBytes(of: s, as: V.self)
         }
         if let aspect {
-            var az = VectorMath.atan2(-gx, -gy) * Self.degrees
-            az.replace(with: az + 360, where: az .< V.zero)
-            az.replace(with: V.zero, where: az .>= V(repeating: 360))
-            az.replace(with: V(repeating: .nan), where: (gx .== V.zero) .& (gy .== V.zero))
-            UnsafeMutableRawPointer(aspect + x).storeBytes(of: az, as: V.self)
+            // Azimuth of the downslope vector (east = -gx, north = -gy); NaN where flat.
+            let az = VectorMath.atan2(-gx, -gy) * Self.degrees
+            let wrapped = VectorMath.selectNegative(az, az + 360, az)
+            let full = V(repeating: 360)
+            // 360 after rounding becomes 0; NaN (flat) lanes stay NaN through the final addition.
+            let clamped = VectorMath.selectNegative(wrapped - full, wrapped, .zero) + (az - az)
+            UnsafeMutableRawPointer(aspect + x).storeBytes(of: clamped, as: V.self)
         }
         if let roughness {
-            let hi = pointwiseMax(pointwiseMax(pointwiseMax(a, b), pointwiseMax(c, d)), pointwiseMax(pointwiseMax(e, f), pointwiseMax(pointwiseMax(g, h), i)))
-            let lo = pointwiseMin(pointwiseMin(pointwiseMin(a, b), pointwiseMin(c, d)), pointwiseMin(pointwiseMin(e, f), pointwiseMin(pointwiseMin(g, h), i)))
+            typealias M = VectorMath
+            let hi = M.max(M.max(M.max(a, b), M.max(c, d)), M.max(M.max(e, f), M.max(M.max(g, h), i)))
+            let lo = M.min(M.min(M.min(a, b), M.min(c, d)), M.min(M.min(e, f), M.min(M.min(g, h), i)))
             UnsafeMutableRawPointer(roughness + x).storeBytes(of: hi - lo, as: V.self)
         }
         return true
@@ -100,23 +103,16 @@ struct TerrainRowKernel {
         window.fillMissing()
         let diff = window.differences(algorithm)
         let gx = diff.dx * xScale, gy = diff.dy * yScale
-        slope?[column] = Float.atan2Degrees(abs(gx * gx + gy * gy).squareRoot(), 1)
+        slope?[column] = VectorMath.atanNonNegative(SIMD8(repeating: (gx * gx + gy * gy).squareRoot()))[0] * Self.degrees
         if let aspect {
             if gx == 0 && gy == 0 {
                 aspect[column] = .nan
             } else {
-                var az = Float.atan2Degrees(-gx, -gy)
+                var az = VectorMath.atan2(SIMD8(repeating: -gx), SIMD8(repeating: -gy))[0] * Self.degrees
                 if az < 0 { az += 360 }
                 if az >= 360 { az = 0 }
                 aspect[column] = az
             }
         }
-    }
-}
-
-extension Float {
-    @usableFromInline @inline(__always)
-    static func atan2Degrees(_ y: Float, _ x: Float) -> Float {
-        VectorMath.atan2(SIMD2<Float>(y, 0), SIMD2<Float>(x, 1))[0] * TerrainRowKernel.degrees
     }
 }

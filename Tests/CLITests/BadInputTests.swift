@@ -47,7 +47,7 @@ final class BadInputTests: XCTestCase {
 
     func testEmptyFile() throws {
         let path = folder.appendingPathComponent("empty.tif").path
-        FileManager.default.createFile(atPath: path, contents: Data())
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
         try expectTerrainFailure(path, status: 3, mentions: "empty.tif")
     }
 
@@ -94,7 +94,7 @@ final class BadInputTests: XCTestCase {
     func testUnwritableOutputIsExit4() throws {
         let path = try goodDEM()
         let blocker = folder.appendingPathComponent("blocker")
-        FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
         let result = try FarSideBinary.run(["terrain", path, "-o", blocker.appendingPathComponent("sub").path, "--quiet"])
         XCTAssertEqual(result.status, 4, result.stderr)
         XCTAssertEqual(result.stderr.split(whereSeparator: \.isNewline).count, 1)

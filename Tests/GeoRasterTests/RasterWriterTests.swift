@@ -63,7 +63,7 @@ final class RasterWriterTests: XCTestCase {
 
     func testUnwritableTargetIsAnOutputError() throws {
         let blocker = folder.appendingPathComponent("file")
-        FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
         XCTAssertThrowsError(try RasterWriter(path: blocker.path + "/sub/out.tif", geometry: try geometry(4, 4), bands: [BandSpec(description: "x")])) {
             XCTAssertEqual(($0 as? FarSideError)?.exitCode, 4)
         }
