@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "GeoRaster", targets: ["GeoRaster"]),
         .library(name: "Terrain", targets: ["Terrain"]),
         .library(name: "Ephemeris", targets: ["Ephemeris"]),
+        .library(name: "Horizon", targets: ["Horizon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,7 @@ let package = Package(
             swiftSettings: kernelFlags
         ),
         .target(name: "Ephemeris"),
+        .target(name: "Horizon", dependencies: ["GeoRaster"], swiftSettings: kernelFlags),
         .target(
             name: "FarSideCLI",
             dependencies: [
@@ -48,6 +50,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GeoRaster"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
+        .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],
