@@ -14,6 +14,14 @@ public enum GDALEnvironment {
         CPLSetConfigOption("GDAL_PAM_ENABLED", "NO")
     }()
 
+    /// Sets GDAL's block cache to `bytes` unless the user chose one with GDAL_CACHEMAX. Streaming
+    /// commands size it to a few tile rows: a small cache recycles hot memory instead of faulting in
+    /// fresh pages for every tile, and keeps the memory bound.
+    public static func setBlockCache(bytes: Int) {
+        initialize()
+        if getenv("GDAL_CACHEMAX") == nil { GDALSetCacheMax64(GIntBig(bytes)) }
+    }
+
     /// Call before any GDAL use; cheap after the first time.
     public static func initialize() { _ = once }
 

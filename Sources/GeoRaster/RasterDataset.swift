@@ -166,17 +166,8 @@ public final class RasterDataset: @unchecked Sendable {
     /// cannot decode it (a truncated or corrupt file).
     public func read(column: Int = 0, row: Int, width w: Int? = nil, height h: Int) throws -> Grid {
         let w = w ?? width
-        guard dataset != nil else { throw FarSideError.failure("\(path): read after close") }
-        precondition(column >= 0 && row >= 0 && column + w <= width && row + h <= height, "window outside raster")
         var values = [Float](repeating: 0, count: w * h)
-        GDALEnvironment.resetError()
-        let err = values.withUnsafeMutableBytes { buf in
-            GDALRasterIO(band, GF_Read, Int32(column), Int32(row), Int32(w), Int32(h), buf.baseAddress, Int32(w), Int32(h), GDT_Float32, 0, 0)
-        }
-        guard err == CE_None else {
-            throw FarSideError.badInput("\(path): cannot read rows \(row)..<\(row + h): \(GDALEnvironment.lastError(or: "read error"))")
-        }
-        RasterDataset.toHeights(&values, nodata: nodata.map(Float.init), scale: Float(scale), offset: Float(heightOffset))
+        _ = try values.withUnsafeMutableBufferPointer { try read(into: $0.baseAddress!, column: column, row: row, width: w, height: h) }
         return Grid(width: w, height: h, values: values)
     }
 
@@ -185,17 +176,34 @@ public final class RasterDataset: @unchecked Sendable {
         try read(row: range.lowerBound, height: range.count)
     }
 
-    /// nodata/Inf -> NaN, then value x scale + offset, in place.
-    static func toHeights(_ values: inout [Float], nodata: Float?, scale: Float, offset: Float) {
+    /// Reads a window straight into `buffer` (row-major, `w` values per row) as heights in metres and
+    /// returns the number of valid (non-NaN) cells.
+    @discardableResult
+    public func read(into buffer: UnsafeMutablePointer<Float>, column: Int = 0, row: Int, width w: Int, height h: Int) throws -> Int {
+        guard let ds = dataset else { throw FarSideError.failure("\(path): read after close") }
+        precondition(column >= 0 && row >= 0 && column + w <= width && row + h <= height, "window outside raster")
+        _ = ds
+        GDALEnvironment.resetError()
+        let err = GDALRasterIO(band, GF_Read, Int32(column), Int32(row), Int32(w), Int32(h), buffer, Int32(w), Int32(h), GDT_Float32, 0, 0)
+        guard err == CE_None else {
+            throw FarSideError.badInput("\(path): cannot read rows \(row)..<\(row + h): \(GDALEnvironment.lastError(or: "read error"))")
+        }
+        return RasterDataset.toHeights(UnsafeMutableBufferPointer(start: buffer, count: w * h), nodata: nodata.map(Float.init),
+                                       scale: Float(scale), offset: Float(heightOffset))
+    }
+
+    /// nodata/Inf -> NaN, then value x scale + offset, in place; returns the count of valid cells.
+    static func toHeights(_ p: UnsafeMutableBufferPointer<Float>, nodata: Float?, scale: Float, offset: Float) -> Int {
         let nd = nodata ?? .nan
         let identity = scale == 1 && offset == 0
-        values.withUnsafeMutableBufferPointer { p in
-            for i in p.indices {
-                let v = p[i]
-                let bad = v == nd || !v.isFinite
-                p[i] = bad ? .nan : (identity ? v : v * scale + offset)
-            }
+        var valid = 0
+        for i in p.indices {
+            let v = p[i]
+            let bad = v == nd || !v.isFinite
+            valid &+= bad ? 0 : 1
+            p[i] = bad ? .nan : (identity ? v : v * scale + offset)
         }
+        return valid
     }
 
     /// Lat/lon (degrees) of a cell centre.

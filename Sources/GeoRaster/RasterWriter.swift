@@ -151,20 +151,33 @@ public final class RasterWriter: @unchecked Sendable {
 
     /// Writes `grid` (full width) into band `band` (1-based) starting at `row`; NaN becomes nodata.
     public func write(_ grid: Grid, band: Int = 1, row: Int) throws {
-        guard let ds = dataset else { throw FarSideError.failure("\(path): write after close") }
-        precondition(grid.width == geometry.width && row + grid.height <= geometry.height)
+        precondition(grid.width == geometry.width)
         var values = grid.values
+        try values.withUnsafeMutableBufferPointer { try write(consuming: $0, band: band, row: row, rows: grid.height) }
+    }
+
+    /// Writes `rows` full-width rows from `buffer` into band `band` starting at `row`. The buffer is
+    /// used as scratch: its NaNs are replaced by the nodata value in place (no copy).
+    public func write(consuming buffer: UnsafeMutableBufferPointer<Float>, band: Int = 1, row: Int, rows: Int) throws {
+        guard let ds = dataset else { throw FarSideError.failure("\(path): write after close") }
+        precondition(buffer.count >= rows * geometry.width && row + rows <= geometry.height)
         let nd = nodata
-        values.withUnsafeMutableBufferPointer { p in
-            for i in p.indices where p[i].isNaN { p[i] = nd }
-        }
+        for i in 0..<(rows * geometry.width) where buffer[i].isNaN { buffer[i] = nd }
         GDALEnvironment.resetError()
-        let err = values.withUnsafeMutableBytes { buf in
-            GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(grid.width), Int32(grid.height),
-                         buf.baseAddress, Int32(grid.width), Int32(grid.height), GDT_Float32, 0, 0)
-        }
+        let err = GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
+                               buffer.baseAddress, Int32(geometry.width), Int32(rows), GDT_Float32, 0, 0)
         guard err == CE_None else {
             throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "disk full?")))")
+        }
+    }
+
+    /// Writes out every completed tile now (streaming writers call it after each tile row).
+    public func flush() throws {
+        guard let ds = dataset else { return }
+        GDALEnvironment.resetError()
+        GDALFlushCache(ds)
+        if CPLGetLastErrorType() == CE_Failure {
+            throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "flush error")))")
         }
     }
 

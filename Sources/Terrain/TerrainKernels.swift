@@ -10,42 +10,35 @@ public enum TerrainKernels {
                                     algorithm: SlopeAlgorithm = .horn, threads: Int = 1) -> [TerrainProduct: Grid] {
         let rows = block.height - 2
         precondition(rows >= 0 && metrics.dx.count == rows, "block needs one halo row above and below")
-        let width = block.width
-        var outputs: [TerrainProduct: [Float]] = [:]
-        for p in products { outputs[p] = [Float](repeating: .nan, count: rows * width) }
-        var slope = outputs[.slope] ?? [], aspect = outputs[.aspect] ?? [], rough = outputs[.roughness] ?? []
+        var buffers = TerrainBuffers(width: block.width, rows: rows, products: products)
         block.values.withUnsafeBufferPointer { input in
-            slope.withUnsafeMutableBufferPointer { s in
-                aspect.withUnsafeMutableBufferPointer { a in
-                    rough.withUnsafeMutableBufferPointer { r in
-                        let base = input.baseAddress!
-                        let sp = products.contains(.slope) ? s.baseAddress : nil
-                        let ap = products.contains(.aspect) ? a.baseAddress : nil
-                        let rp = products.contains(.roughness) ? r.baseAddress : nil
-                        forEachRowRange(rows: rows, threads: threads) { range in
-                            // NaN flags of the block rows this range touches (rows range.lower ... range.upper + 1).
-                            var dirty = [Bool](repeating: false, count: range.count + 2)
-                            for k in 0..<(range.count + 2) {
-                                dirty[k] = VectorMath.containsNaN(base + (range.lowerBound + k) * width, count: width)
-                            }
-                            for row in range {
-                                let k = row - range.lowerBound
-                                let clean = !(dirty[k] || dirty[k + 1] || dirty[k + 2])
-                                let kernel = TerrainRowKernel(algorithm: algorithm, dx: metrics.dx[row], dy: metrics.dy[row],
-                                                              xSign: metrics.xSign, ySign: metrics.ySign)
-                                let o = row * width
-                                kernel.run(up: base + row * width, mid: base + (row + 1) * width, down: base + (row + 2) * width,
-                                           width: width, clean: clean, slope: sp.map { $0 + o }, aspect: ap.map { $0 + o }, roughness: rp.map { $0 + o })
-                            }
-                        }
-                    }
-                }
+            computeBlock(input.baseAddress!, width: block.width, rows: rows, metrics: metrics, into: &buffers, algorithm: algorithm, threads: threads)
+        }
+        return buffers.grids(rows: rows)
+    }
+
+    /// The pointer form: `input` holds `rows + 2` full-width rows (halo above and below); results go to
+    /// the first `rows` rows of `buffers`.
+    public static func computeBlock(_ input: UnsafePointer<Float>, width: Int, rows: Int, metrics: CellMetrics,
+                                    into buffers: inout TerrainBuffers, algorithm: SlopeAlgorithm = .horn, threads: Int = 1) {
+        precondition(metrics.dx.count >= rows && buffers.capacityRows >= rows && buffers.width == width)
+        let sp = buffers.pointer(.slope), ap = buffers.pointer(.aspect), rp = buffers.pointer(.roughness)
+        forEachRowRange(rows: rows, threads: threads) { range in
+            // NaN flags of the input rows this range touches (range.lower ... range.upper + 1).
+            var dirty = [Bool](repeating: false, count: range.count + 2)
+            for k in 0..<(range.count + 2) {
+                dirty[k] = VectorMath.containsNaN(input + (range.lowerBound + k) * width, count: width)
+            }
+            for row in range {
+                let k = row - range.lowerBound
+                let clean = !(dirty[k] || dirty[k + 1] || dirty[k + 2])
+                let kernel = TerrainRowKernel(algorithm: algorithm, dx: metrics.dx[row], dy: metrics.dy[row],
+                                              xSign: metrics.xSign, ySign: metrics.ySign)
+                let o = row * width
+                kernel.run(up: input + row * width, mid: input + (row + 1) * width, down: input + (row + 2) * width,
+                           width: width, clean: clean, slope: sp.map { $0 + o }, aspect: ap.map { $0 + o }, roughness: rp.map { $0 + o })
             }
         }
-        outputs[.slope] = products.contains(.slope) ? slope : nil
-        outputs[.aspect] = products.contains(.aspect) ? aspect : nil
-        outputs[.roughness] = products.contains(.roughness) ? rough : nil
-        return outputs.mapValues { Grid(width: width, height: rows, values: $0) }
     }
 
     /// Products for a whole grid (edges by the one-sided rule).

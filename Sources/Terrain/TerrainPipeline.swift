@@ -28,16 +28,24 @@ public struct TerrainPipeline {
                 writers[product] = try RasterWriter(path: path, geometry: geometry, bands: [band], nodata: nodata, options: writeOptions)
             }
             let metrics = input.cellMetrics
-            let products = Set(outputs.keys)
+            let width = input.width
+            // Room for ~3 strips of tiles of the input and of every output.
+            let strip = width * max(blockRows, input.blockSize.height) * MemoryLayout<Float>.size
+            GDALEnvironment.setBlockCache(bytes: min(1 << 30, max(32 << 20, 3 * strip * (1 + outputs.count))))
+            var buffers = TerrainBuffers(width: width, rows: blockRows, products: Set(outputs.keys))
+            let block = UnsafeMutableBufferPointer<Float>.allocate(capacity: (blockRows + 2) * width)
+            defer { block.deallocate() }
             var valid = 0
             var start = 0
             while start < input.height {
                 let end = min(start + blockRows, input.height)
-                let block = try readBlock(input, rows: start..<end)
-                valid += block.validCount - haloValidCount(block, input: input, rows: start..<end)
-                let results = TerrainKernels.computeBlock(block, metrics: metrics.rows(start..<end), products: products,
-                                                          algorithm: algorithm, threads: threads)
-                for (product, grid) in results { try writers[product]!.write(grid, row: start) }
+                valid += try readBlock(input, rows: start..<end, into: block.baseAddress!)
+                TerrainKernels.computeBlock(block.baseAddress!, width: width, rows: end - start, metrics: metrics.rows(start..<end),
+                                            into: &buffers, algorithm: algorithm, threads: threads)
+                for (product, writer) in writers {
+                    try writer.write(consuming: buffers.buffer(product, rows: end - start)!, row: start, rows: end - start)
+                    if end % RasterWriter.tileSize == 0 { try writer.flush() }
+                }
                 start = end
                 progress?(Double(end) / Double(input.height))
             }
@@ -49,15 +57,14 @@ public struct TerrainPipeline {
         }
     }
 
-    /// Rows `rows` plus one halo row above and below (NaN rows beyond the raster's edges).
-    func readBlock(_ input: RasterDataset, rows: Range<Int>) throws -> Grid {
-        let top = max(0, rows.lowerBound - 1), bottom = min(input.height, rows.upperBound + 1)
-        let grid = try input.readRows(top..<bottom)
-        return TerrainKernels.padded(grid, top: top == rows.lowerBound, bottom: bottom == rows.upperBound)
-    }
-
-    /// Valid cells in the halo rows of `block` (so each input row is counted once).
-    private func haloValidCount(_ block: Grid, input: RasterDataset, rows: Range<Int>) -> Int {
-        block.rows(0..<1).validCount + block.rows((block.height - 1)..<block.height).validCount
+    /// Reads rows `rows` plus one halo row above and below into `block` (NaN rows beyond the raster's
+    /// edges); returns the valid cells of `rows` themselves.
+    func readBlock(_ input: RasterDataset, rows: Range<Int>, into block: UnsafeMutablePointer<Float>) throws -> Int {
+        let w = input.width
+        let valid = try input.read(into: block + w, row: rows.lowerBound, width: w, height: rows.count)
+        let below = block + (rows.count + 1) * w
+        if rows.lowerBound == 0 { block.update(repeating: .nan, count: w) } else { try input.read(into: block, row: rows.lowerBound - 1, width: w, height: 1) }
+        if rows.upperBound == input.height { below.update(repeating: .nan, count: w) } else { try input.read(into: below, row: rows.upperBound, width: w, height: 1) }
+        return valid
     }
 }
