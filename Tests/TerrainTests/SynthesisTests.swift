@@ -46,7 +46,8 @@ final class SynthesisTests: XCTestCase {
         XCTAssertEqual(simple.rimHeight, 36, accuracy: 0.5)
         XCTAssertEqual(simple.profile(0), 36 - 196, accuracy: 1e-9)
         XCTAssertEqual(simple.profile(500), 36, accuracy: 1e-9)
-        XCTAssertEqual(simple.profile(1000), 36 / 8, accuracy: 1e-9)  // ejecta (r/R)^-3
+        XCTAssertEqual(simple.profile(1000), simple.rimHeight * (1.0 / 8 - 1.0 / 27) / (1 - 1.0 / 27), accuracy: 1e-9)  // ejecta ~(r/R)^-3
+        XCTAssertEqual(simple.profile(1500), 0, accuracy: 1e-9, "no step at the reach")
         let complex = CraterMorphometry(diameter: 50_000)
         XCTAssertTrue(complex.isComplex)
         XCTAssertEqual(complex.depth, 1044 * pow(50, 0.301), accuracy: 1)

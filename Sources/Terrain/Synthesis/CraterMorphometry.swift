@@ -5,7 +5,8 @@ import Foundation
 /// - simple craters (D < 15 km): depth d = 0.196 D^1.010, rim height h = 0.036 D^1.014;
 /// - complex craters (D >= 15 km): d = 1.044 D^0.301, h = 0.236 D^0.399, a flat floor of about half the
 ///   diameter and a central peak.
-/// Outside the rim the ejecta blanket thins as (r/R)^-3 (McGetchin, Settle & Head 1973).
+/// Outside the rim the ejecta blanket thins as (r/R)^-3 (McGetchin, Settle & Head 1973), shifted so it
+/// reaches zero at `reach` (3 radii) instead of leaving a step there.
 public struct CraterMorphometry: Sendable {
     public static let transitionDiameterKm = 15.0
 
@@ -35,7 +36,10 @@ public struct CraterMorphometry: Sendable {
     public func profile(_ r: Double) -> Double {
         let radius = diameter / 2
         let x = r / radius
-        if x >= 1 { return rimHeight * pow(x, -3) }
+        if x >= 1 {
+            let edge = 1.0 / 27  // (reach / R)^-3
+            return x >= 3 ? 0 : rimHeight * (pow(x, -3) - edge) / (1 - edge)
+        }
         let floorLevel = rimHeight - depth
         guard isComplex else { return floorLevel + depth * x * x }
         // Flat floor to half the radius, a central peak, then a parabolic wall to the rim.
