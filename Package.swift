@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "FarSideCLI",
             dependencies: [
-                "GeoRaster", "Terrain",
+                "GeoRaster", "Terrain", "Ephemeris",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -28,10 +28,10 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Centre latitude in degrees (default per preset).")
+    @Option(parsing: .unconditional, help: "Centre latitude in degrees (default per preset).")
     var lat: Double?
 
-    @Option(help: "Centre longitude in degrees, east-positive (default per preset).")
+    @Option(parsing: .unconditional, help: "Centre longitude in degrees, east-positive (default per preset).")
     var lon: Double?
 
     @Option(name: .shortAndLong, help: "Output GeoTIFF.")
