@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Terrain", targets: ["Terrain"]),
         .library(name: "Ephemeris", targets: ["Ephemeris"]),
         .library(name: "Horizon", targets: ["Horizon"]),
+        .library(name: "Visibility", targets: ["Visibility"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,10 +39,11 @@ let package = Package(
         ),
         .target(name: "Ephemeris"),
         .target(name: "Horizon", dependencies: ["GeoRaster"], swiftSettings: kernelFlags),
+        .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags),
         .target(
             name: "FarSideCLI",
             dependencies: [
-                "GeoRaster", "Terrain", "Ephemeris",
+                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -50,6 +52,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GeoRaster"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
+        .testTarget(name: "VisibilityTests", dependencies: ["Visibility", "Horizon", "Ephemeris", "GeoRaster", "TestSupport"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),

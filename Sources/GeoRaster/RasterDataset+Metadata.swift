@@ -27,3 +27,35 @@ extension RasterDataset {
     /// Overview count of the read band.
     public var overviewCount: Int { gdalDataset.map { Int(GDALGetOverviewCount(GDALGetRasterBand($0, Int32(options.band)))) } ?? 0 }
 }
+
+extension RasterDataset {
+    /// Reads band `index` (1-based) over the whole raster, with this band's nodata applied (no scale:
+    /// for non-height bands such as horizon angles).
+    public func readBand(_ index: Int) throws -> Grid {
+        guard let ds = gdalDataset, let b = GDALGetRasterBand(ds, Int32(index)) else {
+            throw FarSideError.badInput("\(path): band \(index) does not exist")
+        }
+        var values = [Float](repeating: 0, count: width * height)
+        GDALEnvironment.resetError()
+        let err = values.withUnsafeMutableBytes {
+            GDALRasterIO(b, GF_Read, 0, 0, Int32(width), Int32(height), $0.baseAddress, Int32(width), Int32(height), GDT_Float32, 0, 0)
+        }
+        guard err == CE_None else { throw FarSideError.badInput("\(path): cannot read band \(index): \(GDALEnvironment.lastError(or: "read error"))") }
+        var has: Int32 = 0
+        let nd = Float(GDALGetRasterNoDataValue(b, &has))
+        var hasScale: Int32 = 0, hasOffset: Int32 = 0
+        let scale = Float(GDALGetRasterScale(b, &hasScale)), offset = Float(GDALGetRasterOffset(b, &hasOffset))
+        for i in values.indices {
+            let v = values[i]
+            values[i] = (has != 0 && v == nd) || !v.isFinite ? .nan : v * (hasScale != 0 ? scale : 1) + (hasOffset != 0 ? offset : 0)
+        }
+        return Grid(width: width, height: height, values: values)
+    }
+
+    /// The whole raster as heights, refusing an all-nodata raster (exit 3).
+    public func readAll() throws -> Grid {
+        let grid = try readRows(0..<height)
+        guard grid.validCount > 0 else { throw FarSideError.badInput("\(path): every cell is nodata") }
+        return grid
+    }
+}

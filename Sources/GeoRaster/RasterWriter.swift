@@ -128,7 +128,8 @@ public final class RasterWriter: @unchecked Sendable {
         let compression = options.cog ? [("COMPRESS", "NONE")] : options.compression.creationOptions(cog: false)
         let co = CStringList(pairs: [
             ("TILED", "YES"), ("BLOCKXSIZE", "\(Self.tileSize)"), ("BLOCKYSIZE", "\(Self.tileSize)"), ("BIGTIFF", "IF_SAFER"),
-        ] + compression + (options.threads > 1 ? [("NUM_THREADS", "\(options.threads)")] : []))
+        ] + compression + (options.threads > 1 ? [("NUM_THREADS", "\(options.threads)")] : [])
+          + (bands.count > 1 ? [("INTERLEAVE", "BAND")] : []))  // bands are written one after another
         GDALEnvironment.resetError()
         guard let ds = GDALCreate(driver, temporaryPath, Int32(geometry.width), Int32(geometry.height), Int32(bands.count), GDT_Float32, co.pointer) else {
             throw FarSideError.outputFailed("\(path): cannot create (\(GDALEnvironment.lastError(or: "write refused")))")

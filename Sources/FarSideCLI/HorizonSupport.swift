@@ -1,0 +1,47 @@
+import Foundation
+import GeoRaster
+import Horizon
+
+/// Horizon computation shared by `horizon` and `illumination`: the DEM's metric cell size, and the
+/// far-field DEM resampled around it.
+struct HorizonInputs {
+    let dem: Grid
+    let dx: Double
+    let dy: Double
+    let farField: FarField?
+
+    /// `farFieldPath`: a coarser, larger DEM; it is resampled with GDAL onto a grid of the site DEM's CRS
+    /// extending `marginKm` beyond each edge, with cells `farCell` metres (default: its own resolution,
+    /// at least 4 site cells).
+    static func load(_ dataset: RasterDataset, input: InputOptions, farFieldPath: String?, marginKm: Double) throws -> HorizonInputs {
+        let dem = try dataset.readAll()
+        let metrics = dataset.cellMetrics
+        let mid = dataset.height / 2
+        // Geographic grids: the sweep needs straight lines, so use the centre row's cell size (the
+        // east-west size varies as cos(lat) across the grid; documented approximation).
+        let dx = metrics.dx[mid], dy = metrics.dy[mid]
+        var far: FarField?
+        if let farFieldPath {
+            guard dataset.crs.isProjected else {
+                throw FarSideError.badInput("--far-field needs a projected site DEM (e.g. polar stereographic); \(dataset.path) is geographic")
+            }
+            let source = try RasterDataset.open(farFieldPath, options: OpenOptions(assumeCRS: input.assumeCRS))
+            defer { source.close() }
+            let native = source.cellMetrics.dy[source.height / 2]
+            let cell = max(native / 2, 4 * max(dx, dy))
+            let margin = marginKm * 1000
+            let t = dataset.geoTransform
+            let xmin = min(t.originX, t.originX + Double(dataset.width) * t.pixelWidth) - margin
+            let ymax = max(t.originY, t.originY + Double(dataset.height) * t.pixelHeight) + margin
+            let widthM = Double(dataset.width) * abs(t.pixelWidth) + 2 * margin
+            let heightM = Double(dataset.height) * abs(t.pixelHeight) + 2 * margin
+            let w = Int((widthM / cell).rounded(.up)), h = Int((heightM / cell).rounded(.up))
+            guard w * h <= 64_000_000 else { throw FarSideError.usage("--far-field-margin-km \(marginKm): far grid of \(w) x \(h) cells is too large") }
+            let grid = try RasterWarp.resample(source, crsWKT: dataset.crs.wkt, originX: xmin, originY: ymax, cell: cell, width: w, height: h)
+            guard t.pixelHeight < 0, t.pixelWidth > 0 else { throw FarSideError.badInput("\(dataset.path): --far-field needs a north-up grid") }
+            far = FarField(dem: grid, transform: GeoTransform(originX: xmin, originY: ymax, pixelWidth: cell, pixelHeight: -cell),
+                           nearTransform: t)
+        }
+        return HorizonInputs(dem: dem, dx: dx, dy: dy, farField: far)
+    }
+}

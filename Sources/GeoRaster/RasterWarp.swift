@@ -1,0 +1,46 @@
+import CGDAL
+import Foundation
+
+/// Resampling another raster onto a grid of this raster's CRS, through GDAL's warper (gdalwarp's
+/// library form). Used for far-field DEMs: a coarse global product (e.g. LOLA LDEM_4, equirectangular)
+/// reprojected around a polar stereographic site DEM.
+public enum RasterWarp {
+    /// Heights of `source` (metres above its reference sphere, scale/offset/radius handled as in
+    /// `RasterDataset`) on the north-up grid of `crsWKT` with origin (`originX`, `originY`), `cell` metres
+    /// and `width` x `height` cells; bilinear; NaN where the source has no data.
+    public static func resample(_ source: RasterDataset, crsWKT: String, originX: Double, originY: Double,
+                                cell: Double, width: Int, height: Int) throws -> Grid {
+        guard let src = source.gdalDataset else { throw FarSideError.failure("\(source.path): closed") }
+        let xmax = originX + Double(width) * cell, ymin = originY - Double(height) * cell
+        let args = CStringList([
+            "-of", "MEM", "-t_srs", crsWKT, "-te", "\(originX)", "\(ymin)", "\(xmax)", "\(originY)",
+            "-ts", "\(width)", "\(height)", "-r", "bilinear", "-ot", "Float32", "-wt", "Float32",
+            "-dstnodata", "nan", "-b", "\(source.options.band)",
+        ] + (source.options.assumeCRS.map { ["-s_srs", $0] } ?? []))
+        guard let options = GDALWarpAppOptionsNew(args.pointer, nil) else {
+            throw FarSideError.failure("\(source.path): bad warp options")
+        }
+        defer { GDALWarpAppOptionsFree(options) }
+        GDALEnvironment.resetError()
+        var inputs: [GDALDatasetH?] = [src]
+        var usageError: Int32 = 0
+        guard let out = GDALWarp("", nil, 1, &inputs, options, &usageError) else {
+            throw FarSideError.badInput("\(source.path): cannot resample onto the site grid (\(GDALEnvironment.lastError(or: "warp failed")))")
+        }
+        defer { GDALClose(out) }
+        var values = [Float](repeating: .nan, count: width * height)
+        let err = values.withUnsafeMutableBytes {
+            GDALRasterIO(GDALGetRasterBand(out, 1), GF_Read, 0, 0, Int32(width), Int32(height), $0.baseAddress,
+                         Int32(width), Int32(height), GDT_Float32, 0, 0)
+        }
+        guard err == CE_None else { throw FarSideError.badInput("\(source.path): warp read failed") }
+        // The warper carries raw values: apply the source's nodata, scale and height offset.
+        let nd = source.nodata.map(Float.init)
+        let scale = Float(source.scale), offset = Float(source.heightOffset)
+        for i in values.indices {
+            let v = values[i]
+            values[i] = (v.isNaN || v == nd) ? .nan : v * scale + offset
+        }
+        return Grid(width: width, height: height, values: values)
+    }
+}

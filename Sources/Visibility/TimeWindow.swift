@@ -1,0 +1,33 @@
+import Ephemeris
+import Foundation
+import GeoRaster
+
+/// Time steps start, start + step, ... before end (the window is [start, end)).
+public struct TimeWindow: Sendable {
+    public let start: Epoch
+    public let end: Epoch
+    /// Step in seconds.
+    public let step: Double
+
+    public init(start: Epoch, end: Epoch, step: Double) throws {
+        guard step > 0, step.isFinite else { throw FarSideError.usage("--step: must be positive") }
+        guard end > start else { throw FarSideError.usage("--end \(end) is not after --start \(start)") }
+        self.start = start
+        self.end = end
+        self.step = step
+        guard count <= 50_000_000 else { throw FarSideError.usage("--step: \(count) steps is too many") }
+    }
+
+    public var count: Int { Int(((end.tdbSecondsPastJ2000 - start.tdbSecondsPastJ2000) / step).rounded(.up)) }
+    public var stepHours: Double { step / 3600 }
+    public func epoch(_ i: Int) -> Epoch { start.addingSeconds(Double(i) * step) }
+
+    /// Parses "1h", "10m", "30s", "2d", or plain seconds.
+    public static func parseStep(_ text: String) throws -> Double {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let unit = t.last, let factor = units[unit], let v = Double(t.dropLast()), v > 0, v.isFinite { return v * factor }
+        if let v = Double(t), v > 0, v.isFinite { return v }
+        throw FarSideError.usage("--step '\(text)': expected a duration such as 1h, 10m, 30s or 2d")
+    }
+}
