@@ -90,9 +90,16 @@ public struct IlluminationEngine: Sendable {
         func bin(_ a: Double) -> Int32 { Int32(Int((a / binWidth).rounded()) % K) }
         var eSun = [Double](repeating: 0, count: T), kSun = [Int32](repeating: 0, count: T)
         var eEarth = eSun, kEarth = kSun
+        // For the darkness loop: the bins on either side of the Sun's exact azimuth and the weight of the
+        // upper one, so thresholds are interpolated in azimuth (error second order in the bin width).
+        var kLow = [Int32](repeating: 0, count: T), weight = [Float](repeating: 0, count: T)
         for t in 0..<T {
             let s = reference.elevationAzimuth(track.sun[t])
             eSun[t] = s.elevation; kSun[t] = bin(s.azimuth)
+            let position = s.azimuth / binWidth
+            let low = Int(position.rounded(.down))
+            kLow[t] = Int32(low % K)
+            weight[t] = Float(position - Double(low))
             let e = reference.elevationAzimuth(track.earth[t])
             eEarth[t] = e.elevation; kEarth[t] = bin(e.azimuth)
         }
@@ -141,20 +148,25 @@ public struct IlluminationEngine: Sendable {
                     let one = V(repeating: 1)
                     for t in 0..<T {
                         let top = V(repeating: Float(eSun[t] + track.sunRadius[t]))
-                        let row = th.baseAddress! + Int(kSun[t]) * cells
+                        let low = Int(kLow[t])
+                        let row = th.baseAddress! + low * cells
+                        let next = th.baseAddress! + ((low + 1) % K) * cells
+                        let w = weight[t], wv = V(repeating: w)
                         var i = 0
                         while i + 8 <= cells {
-                            let limit = UnsafeRawPointer(row + i).loadUnaligned(as: V.self)
+                            let a = UnsafeRawPointer(row + i).loadUnaligned(as: V.self)
+                            let b = UnsafeRawPointer(next + i).loadUnaligned(as: V.self)
+                            let limit = a + (b - a) * wv
                             let current = UnsafeRawPointer(rn.baseAddress! + i).loadUnaligned(as: V.self)
                             // top - limit <= 0: dark (a -0.0 or negative difference selects run + 1)
-                            let next = VisibilityMath.selectNonPositive(top - limit, current + one, .zero)
-                            UnsafeMutableRawPointer(rn.baseAddress! + i).storeBytes(of: next, as: V.self)
+                            let updated = VisibilityMath.selectNonPositive(top - limit, current + one, .zero)
+                            UnsafeMutableRawPointer(rn.baseAddress! + i).storeBytes(of: updated, as: V.self)
                             let best = UnsafeRawPointer(lg.baseAddress! + i).loadUnaligned(as: V.self)
-                            UnsafeMutableRawPointer(lg.baseAddress! + i).storeBytes(of: VisibilityMath.max(best, next), as: V.self)
+                            UnsafeMutableRawPointer(lg.baseAddress! + i).storeBytes(of: VisibilityMath.max(best, updated), as: V.self)
                             i += 8
                         }
                         while i < cells {
-                            rn[i] = top[0] <= row[i] ? rn[i] + 1 : 0
+                            rn[i] = top[0] <= row[i] + (next[i] - row[i]) * w ? rn[i] + 1 : 0
                             lg[i] = Swift.max(lg[i], rn[i])
                             i += 1
                         }

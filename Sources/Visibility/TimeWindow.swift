@@ -18,7 +18,7 @@ public struct TimeWindow: Sendable {
         guard count <= 50_000_000 else { throw FarSideError.usage("--step: \(count) steps is too many") }
     }
 
-    public var count: Int { Int(((end.tdbSecondsPastJ2000 - start.tdbSecondsPastJ2000) / step).rounded(.up)) }
+    public var count: Int { Int(((end.tdbSecondsPastJ2000 - start.tdbSecondsPastJ2000) / step - 1e-6).rounded(.up)) }  // TDB-TT drifts by microseconds a day
     public var stepHours: Double { step / 3600 }
     public func epoch(_ i: Int) -> Epoch { start.addingSeconds(Double(i) * step) }
 
