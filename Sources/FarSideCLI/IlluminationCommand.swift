@@ -84,7 +84,7 @@ struct IlluminationCommand: ParsableCommand {
         let track = BodyTrack.compute(source, window: window, threads: runOptions.threads)
         var engine = IlluminationEngine()
         engine.threads = runOptions.threads
-        engine.azimuthBins = max(720, cube.azimuthCount)
+        engine.observerHeight = horizon == nil ? heightM : Self.observerHeight(of: horizon!)
         let maps = try engine.run(dem: grid, transform: dataset.geoTransform, transformer: CoordinateTransformer(crs: dataset.crs),
                                   horizon: cube, track: track, stepHours: window.stepHours,
                                   progress: { progress.report(0.3 + 0.65 * $0) })
@@ -122,6 +122,13 @@ struct IlluminationCommand: ParsableCommand {
             writers.forEach { $0.abort() }
             throw error
         }
+    }
+
+    /// The observer height recorded in a `farside horizon` file (0 when absent).
+    static func observerHeight(of path: String) -> Double {
+        guard let file = try? RasterDataset.open(path) else { return 0 }
+        defer { file.close() }
+        return file.metadataItem("OBSERVER_HEIGHT_M").flatMap(Double.init) ?? 0
     }
 
     /// A horizon file as a cube, checked against the DEM's grid.

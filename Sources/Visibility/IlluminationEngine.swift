@@ -25,14 +25,28 @@ public struct IlluminationMaps: Sendable {
 /// reference's. The Sun is visible where that elevation clears the horizon h(a + gamma) at the bin's
 /// azimuth a: e_t >= theta = h(a + gamma) - (dx sin a + dy cos a). The second-order error is about
 /// |d|^2 tan(h) / 2 (1e-6 rad for 64-cell tiles of 100 m cells). Sun and Earth fractions then come from
-/// per-bin tables (`SunBinTables`, `PointBinTables`) in O(bins) per cell; the longest darkness needs
+/// per-bin tables (`ElevationBinTables`) in O(bins) per cell; the longest darkness needs
 /// the order of the steps, so it runs over them with one vector compare per 8 cells and step.
 public struct IlluminationEngine: Sendable {
-    public var azimuthBins = 720
-    public var tileSize = 64
+    /// Azimuth bins for the tables (0: one per horizon azimuth).
+    public var azimuthBins = 0
+    /// Tile edge in cells (0: about 10 km, 32 ... 256 cells). Each tile costs one pass over the steps to
+    /// put the Sun and Earth in its frame; the first-order tilt error grows with the tile's half-width.
+    public var tileSize = 0
     public var threads = 1
 
+    /// Observer height above the ground, metres, of the horizons given to `run`.
+    public var observerHeight = 0.0
+
     public init() {}
+
+    /// The lowest horizon an observer `height` metres above a smooth sphere of `radius` can have (the
+    /// geometric dip, -acos(R / (R + h)), 0 at ground level), in degrees. Where a DEM ends, the surface
+    /// is taken to continue as that sphere, so no horizon is lower than this: "no terrain" in a
+    /// direction (a sweep's -90 deg at the DEM's edge) does not let the Sun be seen below the ground.
+    public static func horizonFloor(observerHeight height: Double, radius: Double = 1_737_400) -> Double {
+        -acos(radius / (radius + max(0, height))) * 180 / .pi
+    }
 
     public func run(dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer,
                     horizon: HorizonCube, track: BodyTrack, stepHours: Double,
@@ -40,6 +54,7 @@ public struct IlluminationEngine: Sendable {
         precondition(horizon.width == dem.width && horizon.height == dem.height)
         let w = dem.width, h = dem.height
         var sun = Grid(width: w, height: h), dark = sun, psr = sun, earth = sun
+        let tileSize = try self.tileSize > 0 ? self.tileSize : Self.automaticTileSize(transform: transform, transformer: transformer)
         let tilesX = (w + tileSize - 1) / tileSize, tilesY = (h + tileSize - 1) / tileSize
         let tiles = tilesX * tilesY
         var failure: Error?
@@ -77,6 +92,15 @@ public struct IlluminationEngine: Sendable {
         return IlluminationMaps(sunFraction: sun, maxDarknessHours: dark, psr: psr, earthFraction: earth)
     }
 
+    /// About 10 km of cells, from the ground distance between two neighbouring cell centres.
+    static func automaticTileSize(transform: GeoTransform, transformer: CoordinateTransformer) throws -> Int {
+        let f = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: 0..<1, columns: 0..<2)
+        let d = f[1].normal - f[0].normal
+        let cell = (d * d).sum().squareRoot() * 1_737_400
+        guard cell.isFinite, cell > 0 else { return 64 }
+        return max(32, min(256, Int(10_000 / cell)))
+    }
+
     struct TileOutputs: @unchecked Sendable {
         let sun, dark, psr, earth: UnsafeMutableBufferPointer<Float>
     }
@@ -85,58 +109,76 @@ public struct IlluminationEngine: Sendable {
                  horizon: HorizonCube, track: BodyTrack, stepHours: Double, out: TileOutputs) throws {
         let frames = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: rows, columns: columns)
         let reference = frames[(rows.count / 2) * columns.count + columns.count / 2]
-        let K = azimuthBins, T = track.count
+        let K = azimuthBins > 0 ? azimuthBins : horizon.azimuthCount, T = track.count
         let binWidth = 2 * Double.pi / Double(K)
-        func bin(_ a: Double) -> Int32 { Int32(Int((a / binWidth).rounded()) % K) }
-        var eSun = [Double](repeating: 0, count: T), kSun = [Int32](repeating: 0, count: T)
-        var eEarth = eSun, kEarth = kSun
-        // For the darkness loop: the bins on either side of the Sun's exact azimuth and the weight of the
-        // upper one, so thresholds are interpolated in azimuth (error second order in the bin width).
-        var kLow = [Int32](repeating: 0, count: T), weight = [Float](repeating: 0, count: T)
+        // Per step: elevation, the bin at or below the azimuth and the weight of the next bin, so thresholds
+        // (sampled at bin azimuths) are interpolated linearly in azimuth: error second order in the bin width.
+        var eSun = [Double](repeating: 0, count: T), kLow = [Int32](repeating: 0, count: T), weight = [Float](repeating: 0, count: T)
+        var eEarth = eSun, kEarth = kLow, wEarth = weight
+        func place(_ a: Double) -> (Int32, Float) {
+            let position = a / binWidth
+            let low = Int(position.rounded(.down))
+            return (Int32(low % K), Float(position - Double(low)))
+        }
         for t in 0..<T {
             let s = reference.elevationAzimuth(track.sun[t])
-            eSun[t] = s.elevation; kSun[t] = bin(s.azimuth)
-            let position = s.azimuth / binWidth
-            let low = Int(position.rounded(.down))
-            kLow[t] = Int32(low % K)
-            weight[t] = Float(position - Double(low))
+            eSun[t] = s.elevation
+            (kLow[t], weight[t]) = place(s.azimuth)
             let e = reference.elevationAzimuth(track.earth[t])
-            eEarth[t] = e.elevation; kEarth[t] = bin(e.azimuth)
+            eEarth[t] = e.elevation
+            (kEarth[t], wEarth[t]) = place(e.azimuth)
         }
-        let sunTables = SunBinTables(elevations: eSun, radii: track.sunRadius, bins: kSun, binCount: K)
-        let earthTables = PointBinTables(elevations: eEarth, bins: kEarth, binCount: K)
+        let sunTables = ElevationBinTables(elevations: eSun, radii: track.sunRadius, bins: kLow, weights: weight, binCount: K)
+        let earthTables = ElevationBinTables(pointElevations: eEarth, bins: kEarth, weights: wEarth, binCount: K)
         let sinA = (0..<K).map { sin(Double($0) * binWidth) }, cosA = (0..<K).map { cos(Double($0) * binWidth) }
 
         let cells = frames.count
         var theta = [Float](repeating: .infinity, count: K * cells)
         var valid = [Bool](repeating: false, count: cells)
         let A = horizon.azimuthCount
-        var profile = [Double](repeating: 0, count: A + 1)
+        // The tile's horizons, transposed to one contiguous profile per cell (radians, band A = band 0).
+        var profiles = [Float](repeating: 0, count: cells * (A + 1))
+        let toRadians = Float.pi / 180
+        let floor = Float(Self.horizonFloor(observerHeight: observerHeight))
+        for j in 0..<A {
+            for (ri, r) in rows.enumerated() {
+                for (ci, c) in columns.enumerated() {
+                    let e = horizon.elevation(band: j, cell: r * dem.width + c)
+                    profiles[(ri * columns.count + ci) * (A + 1) + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
+                }
+            }
+        }
+        for i in 0..<cells { profiles[i * (A + 1) + A] = profiles[i * (A + 1)] }
         for (i, frame) in frames.enumerated() {
             let r = rows.lowerBound + i / columns.count, c = columns.lowerBound + i % columns.count
             let cell = r * dem.width + c
             guard !dem.values[cell].isNaN else { continue }
-            for j in 0..<A { profile[j] = Double(horizon.elevation(band: j, cell: cell)) * .pi / 180 }
-            profile[A] = profile[0]
+            let profile = profiles[(i * (A + 1))..<((i + 1) * (A + 1))]
             if profile.contains(where: { $0.isNaN }) { continue }
+            let p0 = i * (A + 1)
             valid[i] = true
             let dx = (reference.right * frame.normal).sum(), dy = (reference.up * frame.normal).sum()
             var p = reference.up - (reference.up * frame.normal).sum() * frame.normal
             p /= (p * p).sum().squareRoot()
             let gamma = atan2((p * frame.right).sum(), (p * frame.up).sum())
-            var sunSum = 0.0, earthCount = 0
+            var sunSum = 0.0, earthCount = 0.0
+            // Horizon position of bin 0 and its constant increment per bin (A / K bands).
+            var position = gamma / (2 * .pi) * Double(A)
+            position -= Double(A) * (position / Double(A)).rounded(.down)
+            let increment = Double(A) / Double(K)
             for k in 0..<K {
-                var position = (Double(k) * binWidth + gamma) / (2 * .pi) * Double(A)
-                position -= Double(A) * (position / Double(A)).rounded(.down)
                 let j = min(A - 1, Int(position)), f = position - Double(j)
-                let hz = profile[j] * (1 - f) + profile[j + 1] * f
+                let h0 = Double(profiles[p0 + j]), h1 = Double(profiles[p0 + j + 1])
+                let hz = h0 + (h1 - h0) * f
                 let th = hz - (dx * sinA[k] + dy * cosA[k])
                 theta[k * cells + i] = Float(th)
                 sunSum += sunTables.value(bin: k, theta: th)
-                earthCount += earthTables.count(bin: k, above: th)
+                earthCount += earthTables.value(bin: k, theta: th)
+                position += increment
+                if position >= Double(A) { position -= Double(A) }
             }
             out.sun[cell] = Float(sunSum / Double(T))
-            out.earth[cell] = Float(Double(earthCount) / Double(T))
+            out.earth[cell] = Float(earthCount / Double(T))
         }
 
         // Longest darkness: dark at step t when e_t + r_t <= theta(k_t).

@@ -18,17 +18,21 @@ final class SmoothSphereIlluminationTests: XCTestCase {
     /// Brute force: per cell, per step, exact geometry.
     func direct(frames: [SurfaceFrame], cube: HorizonCube, cells: [Int], track: BodyTrack, stepHours: Double) -> Direct {
         var out = Direct(sun: [], dark: [], psr: [], earth: [])
+        let floor = IlluminationEngine.horizonFloor(observerHeight: 0)
+        func horizon(_ cell: Int, _ azimuth: Double) -> Double {
+            max(floor, Double(cube.elevation(cell: cell, azimuthDegrees: azimuth * 180 / .pi))) * .pi / 180
+        }
         for (i, cell) in cells.enumerated() {
             let f = frames[i]
             var sum = 0.0, earth = 0, run = 0, longest = 0, lit = false
             for t in 0..<track.count {
                 let s = f.elevationAzimuth(track.sun[t])
-                let h = Double(cube.elevation(cell: cell, azimuthDegrees: s.azimuth * 180 / .pi)) * .pi / 180
+                let h = horizon(cell, s.azimuth)
                 let fraction = SolarDisc.visibleFraction((s.elevation - h) / track.sunRadius[t])
                 sum += fraction
                 if fraction > 0 { run = 0; lit = true } else { run += 1; longest = max(longest, run) }
                 let e = f.elevationAzimuth(track.earth[t])
-                let he = Double(cube.elevation(cell: cell, azimuthDegrees: e.azimuth * 180 / .pi)) * .pi / 180
+                let he = horizon(cell, e.azimuth)
                 if e.elevation > he { earth += 1 }
             }
             out.sun.append(sum / Double(track.count))
