@@ -30,20 +30,23 @@ import GeoRaster
 /// only and h enters only the tangent query. Popping stays valid: a point is popped when it lies on or
 /// below the segment between a newer (nearer) point and an older hull vertex, and such a point is never
 /// a vertex of the upper hull of any superset, so it is never the tangent for any later observer at
-/// any height. With h > 0 the tangent lies further along the hull, which the query finds by an
-/// exponential-then-binary search of the (unimodal) slopes along the hull: O(log k) for a tangent k
-/// vertices deep.
+/// any height. The query walks down from the newest vertex while the next one is steeper (slopes along
+/// the hull are unimodal from an observer in front of it); with h > 0 the tangent lies a little deeper.
 ///
 /// ## Discretisation
-/// Lines are straight lines spaced one cell apart across the direction of travel, with one point per
-/// crossing of the primary axis (the grid axis closer to the azimuth); a point's height interpolates
-/// linearly between the two cells straddling the line. Every cell centre lies between two adjacent
-/// lines; it is queried against both hulls (observer at its own centre and height), and each tangent
-/// column is re-evaluated on the exact ray through the cell centre (linear interpolation across the
-/// primary axis, as the brute-force reference's bilinear sampling gives there); the cell's horizon is
-/// the larger. Distances are metric (cells may be non-square). Cells outside the DEM contribute nothing;
-/// NaN (nodata) cells are not blockers (line points that would interpolate from them are dropped) and
-/// get NaN horizons. A cell with no DEM at all in a direction gets -90 degrees.
+/// Near field: the ray from each cell centre is sampled every half (smaller) cell out to `nearCells`
+/// smaller-cell sizes (bilinear heights), as a ray-marching reference samples it. Every sample lies at the
+/// same fractional offset from every cell, so its bilinear weights are shared and the near field is a
+/// vectorised stencil over rows (final pass). Far field: lines are straight lines spaced one cell apart
+/// across the direction of travel, with one point per crossing of the primary axis (the grid axis closer
+/// to the azimuth) beyond the near field; a point's height interpolates linearly between the two cells
+/// straddling the line. Every cell centre lies between two adjacent lines; it is queried against both
+/// hulls (observer at its own centre and height), each tangent column is re-evaluated on the exact ray
+/// through the cell centre, and the ray's last sample before the DEM edge is added where it could win.
+/// The cell's horizon is the largest of these. Arithmetic is Float32 (hull, queries, stencil). Distances are
+/// metric (cells may be non-square). Cells outside the DEM contribute nothing; NaN (nodata) cells are not
+/// blockers (points that would interpolate from them are dropped) and get NaN horizons. A cell with no DEM
+/// at all in a direction gets -90 degrees.
 ///
 /// ## Azimuths
 /// Grid azimuth: degrees clockwise from the raster's up direction (the row-0 side) toward increasing
@@ -145,16 +148,25 @@ public struct HorizonSweeper {
     public let observerHeight: Double
     public let radius: Double
     public let threads: Int
-    /// Ray crossings evaluated directly next to each cell before the hull takes over (default 8).
-    public var nearCells: Int = 8
+    /// Near-field radius in units of the smaller cell size: the ray is sampled every half (smaller) cell
+    /// out to this distance directly (bilinear heights), the hulls cover the rest (default 12).
+    public var nearCells: Int = 12
     /// Heights used as blockers (targets) when they differ from `dem` (the observers): NaN = no blocker.
     public let blockers: Grid?
-    /// Per-cell tangent slopes from the line below/above each cell.
+    /// Per-cell best slopes from the line below/above each cell (tangent re-evaluated on the exact ray).
     var lowerSlopes: [Float]
     var upperSlopes: [Float]
+    /// Blocker heights with NaN replaced by `HorizonSweeper.deep` (never the maximum), for branch-free sampling.
+    let targets: [Float]
+    /// Observer heights with NaN replaced by 0 (NaN cells are restored at the end).
+    let observers: [Float]
+    /// Largest blocker height (bounds the exit sample).
+    let maxTarget: Float
 
     /// Sentinel slope for "nothing in this direction" (atan gives -90 degrees).
     static let nothing: Float = -1e30
+    /// Height standing in for nodata targets: any slope through it is hugely negative.
+    static let deep: Float = -1e20
 
     /// `blockers`: optional grid of the same size whose heights are the targets (NaN = not a blocker);
     /// observers always stand on `dem`. The far field uses it to leave the near DEM's footprint out.
@@ -169,8 +181,12 @@ public struct HorizonSweeper {
         self.observerHeight = observerHeight
         self.radius = radius
         self.threads = max(1, threads)
-        lowerSlopes = [Float](repeating: 0, count: dem.values.count)
-        upperSlopes = [Float](repeating: 0, count: dem.values.count)
+        lowerSlopes = [Float](repeating: HorizonSweeper.nothing, count: dem.values.count)
+        upperSlopes = [Float](repeating: HorizonSweeper.nothing, count: dem.values.count)
+        let b = blockers?.values ?? dem.values
+        targets = b.map { $0.isNaN ? HorizonSweeper.deep : $0 }
+        observers = dem.values.map { $0.isNaN ? 0 : $0 }
+        maxTarget = b.reduce(-Float.infinity) { $1.isNaN ? $0 : Swift.max($0, $1) }
     }
 
     /// Horizon elevations in degrees toward grid azimuth `azimuthDegrees` for all cells.
@@ -185,17 +201,23 @@ public struct HorizonSweeper {
         precondition(out.count == dem.values.count)
         let n = dem.values.count
         guard n > 0 else { return }
-        let geometry = LineGeometry(width: dem.width, height: dem.height, dx: dx, dy: dy, azimuthRadians: azimuthDegrees * .pi / 180)
+        let az = azimuthDegrees * .pi / 180
+        let geometry = LineGeometry(width: dem.width, height: dem.height, dx: dx, dy: dy, azimuthRadians: az, radius: radius)
+        let near = NearField(width: dem.width, height: dem.height, dx: dx, dy: dy, azimuthRadians: az,
+                             radiusCells: nearCells, observerHeight: observerHeight, radius: radius)
         let threads = self.threads
         let h = observerHeight, R = radius
-        let blockerValues = blockers?.values ?? dem.values
+        let W = dem.width, H = dem.height
+        let maxT = maxTarget
         dem.values.withUnsafeBufferPointer { z in
-          blockerValues.withUnsafeBufferPointer { zb in
+          targets.withUnsafeBufferPointer { zb in
+           observers.withUnsafeBufferPointer { zo in
             lowerSlopes.withUnsafeMutableBufferPointer { lo in
                 upperSlopes.withUnsafeMutableBufferPointer { up in
-                    let kernel = LineKernel(geometry: geometry, z: z.baseAddress!, zb: zb.baseAddress!, lower: SharedPointer(lo.baseAddress!),
+                  out.withUnsafeMutableBufferPointer { o in
+                    let kernel = LineKernel(geometry: geometry, z: zo.baseAddress!, zb: zb.baseAddress!, lower: SharedPointer(lo.baseAddress!),
                                             upper: SharedPointer(up.baseAddress!), observerHeight: h, radius: R,
-                                            nearCells: nearCells, dx: dx, dy: dy)
+                                            nearSamples: near.count, sampleStep: near.step, maxTarget: maxT)
                     let lines = geometry.lineRange
                     let count = lines.count
                     let workers = min(threads, count)
@@ -209,24 +231,143 @@ public struct HorizonSweeper {
                             kernel.run(lines: a..<b)
                         }
                     }
-                }
-            }
-          }
-        }
-        // Final pass: max of the two candidate slopes, then degrees.
-        lowerSlopes.withUnsafeBufferPointer { lo in
-            upperSlopes.withUnsafeBufferPointer { up in
-                out.withUnsafeMutableBufferPointer { o in
-                    let l = lo.baseAddress!, u = up.baseAddress!, op = SharedPointer(o.baseAddress!)
-                    let workers = min(threads, max(1, n / 65_536))
-                    if workers <= 1 {
-                        HorizonVector.slopesToDegrees(l, u, op.base, count: n)
+                    // Final pass per row: max of both lines' slopes and the near-field samples, then degrees.
+                    let pass = FinalPass(near: near, width: W, height: H, z: z.baseAddress!, zo: zo.baseAddress!, zb: zb.baseAddress!,
+                                         lower: lo.baseAddress!, upper: up.baseAddress!, out: SharedPointer(o.baseAddress!), observerHeight: Float(h))
+                    let rowWorkers = min(threads, max(1, n / 65_536), H)
+                    if rowWorkers <= 1 {
+                        pass.run(rows: 0..<H)
                     } else {
-                        DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            let a = (w * n / workers) & ~7, b = w == workers - 1 ? n : ((w + 1) * n / workers) & ~7
-                            HorizonVector.slopesToDegrees(l + a, u + a, op.base + a, count: b - a)
+                        let chunks = min(H, rowWorkers * 8)
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                            pass.run(rows: (c * H / chunks)..<((c + 1) * H / chunks))
                         }
                     }
+                  }
+                }
+            }
+           }
+          }
+        }
+    }
+}
+
+/// The near field of one azimuth: the ray samples every half (smaller) cell, s_n = n ds, n = 1 ... count,
+/// exactly as a ray-marching reference takes them. Each sample sits at the same fractional offset from
+/// every cell, so its bilinear weights are shared and the samples are a vectorised stencil over rows.
+struct NearField: @unchecked Sendable {
+    struct Sample {
+        var dr0: Int, dr1: Int, dc0: Int, dc1: Int   // row/column offsets of the 2x2 support (dr1 == dr0 when wy == 0)
+        var wx: Float, wy: Float
+        var invS: Float, curv: Float                 // 1/s and s/(2R)
+    }
+    let samples: [Sample]
+    let count: Int
+    let step: Double
+
+    init(width W: Int, height H: Int, dx: Double, dy: Double, azimuthRadians az: Double, radiusCells: Int,
+         observerHeight: Double, radius R: Double) {
+        let ux = abs(sin(az)) < 1e-12 ? 0 : sin(az), uy = abs(cos(az)) < 1e-12 ? 0 : cos(az)
+        let ds = 0.5 * min(dx, dy)
+        step = ds
+        var out: [Sample] = []
+        let nMax = max(0, 2 * radiusCells)
+        for n in stride(from: 1, through: nMax, by: 1) {
+            let s = Double(n) * ds
+            let oc = s * ux / dx, orr = -s * uy / dy
+            func split(_ v: Double) -> (Int, Int, Float) {
+                var f = v.rounded(.down), w = v - f
+                if w > 1 - 1e-9 { f += 1; w = 0 } else if w < 1e-9 { w = 0 }
+                return (Int(f), w == 0 ? Int(f) : Int(f) + 1, Float(w))
+            }
+            let (c0, c1, wx) = split(oc), (r0, r1, wy) = split(orr)
+            if abs(c0) > W && abs(r0) > H { break }
+            out.append(Sample(dr0: r0, dr1: r1, dc0: c0, dc1: c1, wx: wx, wy: wy, invS: Float(1 / s), curv: Float(s / (2 * R))))
+        }
+        samples = out
+        count = out.count
+    }
+}
+
+/// Final pass over rows: slope = max(lower, upper, near samples), NaN for nodata, then degrees.
+struct FinalPass: @unchecked Sendable {
+    let near: NearField
+    let width: Int, height: Int
+    let z: UnsafePointer<Float>, zo: UnsafePointer<Float>, zb: UnsafePointer<Float>
+    let lower: UnsafeMutablePointer<Float>, upper: UnsafeMutablePointer<Float>
+    let out: SharedPointer<Float>
+    let h: Float
+
+    init(near: NearField, width: Int, height: Int, z: UnsafePointer<Float>, zo: UnsafePointer<Float>, zb: UnsafePointer<Float>,
+         lower: UnsafeMutablePointer<Float>, upper: UnsafeMutablePointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
+        self.near = near; self.width = width; self.height = height
+        self.z = z; self.zo = zo; self.zb = zb; self.lower = lower; self.upper = upper; self.out = out
+        self.h = observerHeight
+    }
+
+    func run(rows: Range<Int>) {
+        typealias V = HorizonVector.V
+        let W = width, H = height
+        let acc = UnsafeMutablePointer<Float>.allocate(capacity: W + 8)
+        defer { acc.deallocate() }
+        near.samples.withUnsafeBufferPointer { smp in
+            for r in rows {
+                let row = r * W
+                // acc = max(lower, upper)
+                var c = 0
+                while c + 8 <= W {
+                    let a = UnsafeRawPointer(lower + row + c).loadUnaligned(as: V.self)
+                    let b = UnsafeRawPointer(upper + row + c).loadUnaligned(as: V.self)
+                    UnsafeMutableRawPointer(acc + c).storeBytes(of: HorizonVector.max(a, b), as: V.self)
+                    c += 8
+                }
+                while c < W { acc[c] = Swift.max(lower[row + c], upper[row + c]); c += 1 }
+                for sp in smp {
+                    let ra = r + sp.dr0, rb = r + sp.dr1
+                    if ra < 0 || rb < 0 || ra >= H || rb >= H { continue }
+                    let cLo = Swift.max(0, -sp.dc0), cHi = Swift.min(W - 1 - sp.dc1, W - 1)
+                    if cLo > cHi { continue }
+                    let pa = zb + ra * W + sp.dc0, pa1 = zb + ra * W + sp.dc1
+                    let pb = zb + rb * W + sp.dc0, pb1 = zb + rb * W + sp.dc1
+                    let o = zo + row
+                    let wx = V(repeating: sp.wx), wy = V(repeating: sp.wy)
+                    let invS = V(repeating: sp.invS), cv = V(repeating: sp.curv + h * sp.invS)
+                    var c = cLo
+                    while c + 8 <= cHi + 1 {
+                        let a0 = UnsafeRawPointer(pa + c).loadUnaligned(as: V.self)
+                        let a1 = UnsafeRawPointer(pa1 + c).loadUnaligned(as: V.self)
+                        let b0 = UnsafeRawPointer(pb + c).loadUnaligned(as: V.self)
+                        let b1 = UnsafeRawPointer(pb1 + c).loadUnaligned(as: V.self)
+                        let ta = a0.addingProduct(wx, a1 - a0), tb = b0.addingProduct(wx, b1 - b0)
+                        let zs = ta.addingProduct(wy, tb - ta)
+                        let zz = UnsafeRawPointer(o + c).loadUnaligned(as: V.self)
+                        let s = (zs - zz) * invS - cv
+                        let cur = UnsafeRawPointer(acc + c).loadUnaligned(as: V.self)
+                        UnsafeMutableRawPointer(acc + c).storeBytes(of: HorizonVector.max(cur, s), as: V.self)
+                        c += 8
+                    }
+                    while c <= cHi {
+                        let ta = pa[c] + sp.wx * (pa1[c] - pa[c]), tb = pb[c] + sp.wx * (pb1[c] - pb[c])
+                        let zs = ta + sp.wy * (tb - ta)
+                        let s = (zs - o[c]) * sp.invS - (sp.curv + h * sp.invS)
+                        if s > acc[c] { acc[c] = s }
+                        c += 1
+                    }
+                }
+                // Degrees; NaN observers stay NaN.
+                let zr = z + row, op = out.base + row
+                let deg = V(repeating: 180 / .pi)
+                c = 0
+                while c + 8 <= W {
+                    let a = UnsafeRawPointer(acc + c).loadUnaligned(as: V.self)
+                    let zz = UnsafeRawPointer(zr + c).loadUnaligned(as: V.self)
+                    // zz - zz is 0 or NaN: adding it carries the observer's NaN into the result.
+                    UnsafeMutableRawPointer(op + c).storeBytes(of: HorizonVector.atan(a) * deg + (zz - zz), as: V.self)
+                    c += 8
+                }
+                while c < W {
+                    op[c] = zr[c].isNaN ? .nan : HorizonVector.atan(V(repeating: acc[c]))[0] * deg[0]
+                    c += 1
                 }
             }
         }
@@ -248,13 +389,17 @@ struct LineGeometry {
     let step: Double
     /// +1 when the look direction is toward increasing primary index.
     let forward: Bool
-    /// floor(t * i) and t * i - floor(t * i) per primary index.
+    /// floor(t * i) and t * i - floor(t * i) per primary index; t * i itself.
     let floorShift: [Int32]
     let fracShift: [Float]
+    let shift: [Double]
     /// Distance along the ray (0 at the near end of the look direction, increasing toward it).
-    let distance: [Double]
+    let distance: [Float]
+    /// 1 / (n step) and n step / (2R) for n primary steps (index 0 unused).
+    let invStep: [Float]
+    let curvStep: [Float]
 
-    init(width: Int, height: Int, dx: Double, dy: Double, azimuthRadians az: Double) {
+    init(width: Int, height: Int, dx: Double, dy: Double, azimuthRadians az: Double, radius: Double = HorizonMap.moonRadius) {
         // Look direction in metres (right, up) and in cells per metre (columns, rows).
         var dc = sin(az) / dx
         var dr = -cos(az) / dy
@@ -276,20 +421,31 @@ struct LineGeometry {
         step = (dp * dp + tt * ds * tt * ds).squareRoot()
         var fl = [Int32](repeating: 0, count: primaryCount)
         var fr = [Float](repeating: 0, count: primaryCount)
-        var d = [Double](repeating: 0, count: primaryCount)
+        var sh = [Double](repeating: 0, count: primaryCount)
+        var d = [Float](repeating: 0, count: primaryCount)
+        var inv = [Float](repeating: 0, count: primaryCount + 1)
+        var cv = [Float](repeating: 0, count: primaryCount + 1)
         for i in 0..<primaryCount {
             let q = tt * Double(i)
+            sh[i] = q
             var f = q.rounded(.down)
             var r = q - f
             // Snap shifts within rounding of an integer (exact diagonals) onto the cell.
             if r > 1 - 1e-9 { f += 1; r = 0 } else if r < 1e-9 { r = 0 }
             fl[i] = Int32(f)
             fr[i] = Float(r)
-            d[i] = Double(forward ? i : primaryCount - 1 - i) * step
+            d[i] = Float(Double(forward ? i : primaryCount - 1 - i) * step)
+        }
+        for n in 1...max(1, primaryCount) {
+            inv[n] = Float(1 / (Double(n) * step))
+            cv[n] = Float(Double(n) * step / (2 * radius))
         }
         floorShift = fl
         fracShift = fr
+        shift = sh
         distance = d
+        invStep = inv
+        curvStep = cv
     }
 
     /// Lines that touch the grid: line L has cells L + ceil(t i) - 1 ... L + ceil(t i) at index i.
@@ -305,47 +461,78 @@ struct LineGeometry {
 /// The per-line sweep (read-only state shared by all workers; scratch per call).
 struct LineKernel: @unchecked Sendable {
     let g: LineGeometry
+    /// Observer heights (NaN replaced by 0) and target heights (NaN replaced by `HorizonSweeper.deep`).
     let z: UnsafePointer<Float>
     let zb: UnsafePointer<Float>
     let lower: SharedPointer<Float>
     let upper: SharedPointer<Float>
     let observerHeight: Double
     let radius: Double
-    /// Near field: the first `nearCells` crossings of the ray are evaluated directly; hulls hold the rest.
-    let nearCells: Int
-    /// Half-cell bilinear sample: its offset in primary and secondary index units.
-    let halfPrimary: Double
-    let halfSecondary: Double
-    /// `g.distance` storage (kept alive by `g`; read-only).
-    let distPtr: UnsafePointer<Double>
+    /// Near-field samples per cell (handled by the final pass) and their spacing in metres.
+    let nearSamples: Int
+    let sampleStep: Double
+    let maxTarget: Float
+    let exit: ExitTables
+
+    /// Geometry of the ray's last sample: reference samples every `sampleStep` metres up to the rectangle's edge.
+    final class ExitTables {
+        let dir: Double, ts: Double, invTs: Double
+        let samplesPerStep: Double, stepsPerSample: Double
+        /// 1/s and s/(2R) of sample n (s = n sampleStep).
+        let invS: [Float], curvS: [Float]
+        init(g: LineGeometry, sampleStep: Double, radius: Double) {
+            dir = g.forward ? 1 : -1
+            ts = g.t * dir
+            invTs = ts == 0 ? 0 : 1 / abs(ts)
+            samplesPerStep = g.step / sampleStep * (1 + 1e-12)
+            stepsPerSample = sampleStep / g.step
+            let n = Int(Double(max(1, g.primaryCount)) * samplesPerStep) + 2
+            var a = [Float](repeating: 0, count: n), b = [Float](repeating: 0, count: n)
+            for k in 1..<n {
+                let s = Double(k) * sampleStep
+                a[k] = Float(1 / s); b[k] = Float(s / (2 * radius))
+            }
+            invS = a; curvS = b
+        }
+    }
 
     init(geometry: LineGeometry, z: UnsafePointer<Float>, zb: UnsafePointer<Float>, lower: SharedPointer<Float>, upper: SharedPointer<Float>,
-         observerHeight: Double, radius: Double, nearCells: Int, dx: Double, dy: Double) {
+         observerHeight: Double, radius: Double, nearSamples: Int, sampleStep: Double, maxTarget: Float) {
         self.g = geometry; self.z = z; self.zb = zb; self.lower = lower; self.upper = upper
         self.observerHeight = observerHeight; self.radius = radius
-        self.nearCells = nearCells
-        let half = 0.5 * min(dx, dy)
-        halfPrimary = (geometry.forward ? 1 : -1) * half / geometry.step
-        halfSecondary = geometry.t * halfPrimary
-        distPtr = geometry.distance.withUnsafeBufferPointer { $0.baseAddress! }
+        self.nearSamples = nearSamples; self.sampleStep = sampleStep; self.maxTarget = maxTarget
+        exit = ExitTables(g: geometry, sampleStep: sampleStep, radius: radius)
     }
 
     func run(lines: Range<Int>) {
         let P = g.primaryCount
         // Hull stack: distance, reduced height H = z - d^2/2R, primary index.
-        let hd = UnsafeMutablePointer<Double>.allocate(capacity: P + 1)
-        let hH = UnsafeMutablePointer<Double>.allocate(capacity: P + 1)
+        let hd = UnsafeMutablePointer<Float>.allocate(capacity: P + 1)
+        let hH = UnsafeMutablePointer<Float>.allocate(capacity: P + 1)
         let hk = UnsafeMutablePointer<Int32>.allocate(capacity: P + 1)
         defer { hd.deallocate(); hH.deallocate(); hk.deallocate() }
         g.floorShift.withUnsafeBufferPointer { fl in
-            g.fracShift.withUnsafeBufferPointer { fr in
-                g.distance.withUnsafeBufferPointer { dist in
+          g.fracShift.withUnsafeBufferPointer { fr in
+            g.distance.withUnsafeBufferPointer { dist in
+              g.shift.withUnsafeBufferPointer { sh in
+                g.invStep.withUnsafeBufferPointer { inv in
+                  g.curvStep.withUnsafeBufferPointer { cv in
+                    let tab = Tables(fl: fl.baseAddress!, fr: fr.baseAddress!, dist: dist.baseAddress!, shift: sh.baseAddress!,
+                                     inv: inv.baseAddress!, curv: cv.baseAddress!)
                     for L in lines {
-                        sweep(line: L, fl: fl.baseAddress!, fr: fr.baseAddress!, dist: dist.baseAddress!, hd: hd, hH: hH, hk: hk)
+                        sweep(line: L, tab: tab, hd: hd, hH: hH, hk: hk)
                     }
+                  }
                 }
+              }
             }
+          }
         }
+    }
+
+    struct Tables {
+        let fl: UnsafePointer<Int32>, fr: UnsafePointer<Float>, dist: UnsafePointer<Float>, shift: UnsafePointer<Double>
+        let inv: UnsafePointer<Float>, curv: UnsafePointer<Float>
     }
 
     /// Primary index range where line L has a point or a neighbouring cell inside the grid.
@@ -364,44 +551,38 @@ struct LineKernel: @unchecked Sendable {
     }
 
     @inline(__always)
-    func sweep(line L: Int, fl: UnsafePointer<Int32>, fr: UnsafePointer<Float>, dist: UnsafePointer<Double>,
-               hd: UnsafeMutablePointer<Double>, hH: UnsafeMutablePointer<Double>, hk: UnsafeMutablePointer<Int32>) {
+    func sweep(line L: Int, tab: Tables, hd: UnsafeMutablePointer<Float>, hH: UnsafeMutablePointer<Float>, hk: UnsafeMutablePointer<Int32>) {
         let range = activeRange(line: L)
         if range.isEmpty { return }
         let S = g.secondaryCount
         let ps = g.primaryStride, ss = g.secondaryStride
-        let inv2R = 1 / (2 * radius)
-        let invR = 1 / radius
-        let h = observerHeight
+        let inv2R = Float(1 / (2 * radius))
+        let hF = Float(observerHeight)
+        let fl = tab.fl, fr = tab.fr, dist = tab.dist
         var n = 0
-        // Walk from the far end (largest distance) to the near end; the hull lags nearCells + 1 steps.
+        // Walk from the far end (largest distance) to the near end; the hull holds the points beyond the near field.
         var i = g.forward ? range.upperBound - 1 : range.lowerBound
         let di = g.forward ? -1 : 1
-        let lag = g.forward ? nearCells + 1 : -(nearCells + 1)
         let end = g.forward ? range.lowerBound - 1 : range.upperBound
+        let deepLimit = HorizonSweeper.deep * 0.5
+        let lag = Int((Double(nearSamples) * sampleStep / g.step * (1 + 1e-12)).rounded(.down)) + 1
         while i != end {
-            // Insert the line point at p = i + lag (the nearest point the hull may hold for observers at i).
-            let p = i + lag
+            // Insert the line point `lag` steps beyond the observers at i (nearer points are the near field's).
+            let p = i - di * lag
             if p >= range.lowerBound && p < range.upperBound {
                 let m = L + Int(fl[p]), r = fr[p]
-                if m >= 0 && m < S {
+                if m >= 0 && m < S && (r == 0 || m + 1 < S) {
                     var zp = zb[p * ps + m * ss]
-                    var ok = true
                     if r > 0 {
-                        if m + 1 < S {
-                            let z1 = zb[p * ps + (m + 1) * ss]
-                            zp += r * (z1 - zp)
-                        } else {
-                            ok = false
-                        }
+                        let z1 = zb[p * ps + (m + 1) * ss]
+                        zp = Swift.min(zp, z1) < deepLimit ? HorizonSweeper.deep : zp + r * (z1 - zp)
                     }
-                    if ok && !zp.isNaN {
+                    if zp > deepLimit {
                         let d = dist[p]
-                        let H = Double(zp) - d * d * inv2R
+                        let H = zp - d * d * inv2R
                         // Pop vertices on or below the segment from the new point to the vertex beyond them.
                         while n >= 2 {
                             let d1 = hd[n - 1], H1 = hH[n - 1], d2 = hd[n - 2], H2 = hH[n - 2]
-                            // slope(P, top) <= slope(P, next) <=> (H1-H)(d2-d) <= (H2-H)(d1-d)
                             if (H1 - H) * (d2 - d) <= (H2 - H) * (d1 - d) { n -= 1 } else { break }
                         }
                         hd[n] = d; hH[n] = H; hk[n] = Int32(p)
@@ -413,150 +594,78 @@ struct LineKernel: @unchecked Sendable {
             let a = L + f + (r > 0 ? 1 : 0)        // cell whose lower line is L
             let d = dist[i]
             let curv = d * d * inv2R
-            // Queries: cell a (line L below it; also evaluates its near field) and cell a - 1 (line L above it).
             if a >= 0 && a < S {
                 let cell = i * ps + a * ss
-                lower.base[cell] = query(cell: cell, secondary: a, primary: i, d: d, curv: curv, n: n,
-                                         hd: hd, hH: hH, hk: hk, h: h, inv2R: inv2R, invR: invR, near: true)
+                let zo = z[cell] + hF
+                var best = query(secondary: a, primary: i, zo: zo, Ho: zo - curv, d: d, n: n, hd: hd, hH: hH, hk: hk, tab: tab)
+                exitSample(secondary: a, primary: i, zo: zo, best: &best)
+                lower.base[cell] = best
             }
             let b = a - 1
             if b >= 0 && b < S {
                 let cell = i * ps + b * ss
-                upper.base[cell] = query(cell: cell, secondary: b, primary: i, d: d, curv: curv, n: n,
-                                         hd: hd, hH: hH, hk: hk, h: h, inv2R: inv2R, invR: invR, near: false)
+                let zo = z[cell] + hF
+                upper.base[cell] = query(secondary: b, primary: i, zo: zo, Ho: zo - curv, d: d, n: n, hd: hd, hH: hH, hk: hk, tab: tab)
             }
             i += di
         }
     }
 
-    /// Horizon slope of the observer at `cell` (secondary index `j`, primary `i`): the far-field hull's
-    /// tangent column re-evaluated on the exact ray through the cell centre and, when `near`, the ray's
-    /// first `nearCells` crossings plus a bilinear sample half a cell out.
+    /// The hull's tangent from the observer (walking down from the newest vertex while the next one is
+    /// steeper), re-evaluated on the exact ray through the cell centre at the tangent's primary index.
     @inline(__always)
-    func query(cell: Int, secondary j: Int, primary i: Int, d: Double, curv: Double, n: Int,
-               hd: UnsafeMutablePointer<Double>, hH: UnsafeMutablePointer<Double>, hk: UnsafeMutablePointer<Int32>,
-               h: Double, inv2R: Double, invR: Double, near: Bool) -> Float {
-        let zo = z[cell]
-        if zo.isNaN { return .nan }
-        var best = HorizonSweeper.nothing
-        var outside = false
-        if near {
-            let step = g.forward ? 1 : -1
-            var k = i + step
-            var c = 0
-            while c < nearCells && k >= 0 && k < g.primaryCount {
-                switch raySlope(k: k, j: j, i: i, zo: zo, d: d, h: h, inv2R: inv2R) {
-                case .outside: outside = true
-                case .nodata: break
-                case .value(let s): if s > best { best = s }
-                }
-                if outside { break }
-                k += step; c += 1
-            }
-            if let s = halfCellSlope(j: j, i: i, zo: zo, h: h, inv2R: inv2R), s > best { best = s }
-            if let s = exitSlope(j: j, i: i, zo: zo, h: h, inv2R: inv2R), s > best { best = s }
-            if outside { return best }
-        }
-        if n == 0 { return best }
-        let Ho = Double(zo) + h - curv
-        // better(v): the vertex v - 1 (one further away) gives a larger slope than v.
-        @inline(__always) func better(_ v: Int) -> Bool {
-            (hH[v - 1] - Ho) * (hd[v] - d) > (hH[v] - Ho) * (hd[v - 1] - d)
-        }
+    func query(secondary j: Int, primary i: Int, zo: Float, Ho: Float, d: Float, n: Int,
+               hd: UnsafeMutablePointer<Float>, hH: UnsafeMutablePointer<Float>, hk: UnsafeMutablePointer<Int32>, tab: Tables) -> Float {
+        if n == 0 { return HorizonSweeper.nothing }
         var v = n - 1
-        if v > 0 && better(v) {
-            // Exponential search down the stack, then binary search: find the largest v with !better(v).
-            var hiTrue = v          // better(hiTrue) is true
-            var stepLen = 1
-            var lo = 0
-            while true {
-                let c = hiTrue - stepLen
-                if c <= 0 { lo = 0; break }
-                if better(c) { hiTrue = c; stepLen &*= 2 } else { lo = c; break }
-            }
-            var a = lo, b = hiTrue
-            while b - a > 1 {
-                let mid = (a + b) >> 1
-                if better(mid) { b = mid } else { a = mid }
-            }
-            v = a
-        }
-        // Re-evaluate on the exact ray through the cell centre at the tangent's primary index.
-        switch raySlope(k: Int(hk[v]), j: j, i: i, zo: zo, d: d, h: h, inv2R: inv2R) {
-        case .outside: break                            // the ray has left the DEM before k
-        case .nodata:                                   // keep the line's own tangent
-            let lineSlope = Float((hH[v] - Ho) / (hd[v] - d) + d * invR)
-            if lineSlope > best { best = lineSlope }
-        case .value(let s): if s > best { best = s }
-        }
-        return best
-    }
-
-    /// Bilinear sample half the smaller cell size out along the ray (as a ray-marching reference takes it).
-    @inline(__always)
-    func halfCellSlope(j: Int, i: Int, zo: Float, h: Double, inv2R: Double) -> Float? {
-        bilinearSlope(primary: Double(i) + halfPrimary, secondary: Double(j) + halfSecondary, delta: abs(halfPrimary) * g.step,
-                      zo: zo, h: h, inv2R: inv2R)
-    }
-
-    /// The ray's last points in the DEM: its exit through the rectangle of cell centres, and the last
-    /// primary crossing before it (on ground rising toward the edge the horizon is the edge itself, and
-    /// the hull of a line that leaves the grid earlier than the ray does not hold it).
-    @inline(__always)
-    func exitSlope(j: Int, i: Int, zo: Float, h: Double, inv2R: Double) -> Float? {
-        let P = g.primaryCount, S = g.secondaryCount
-        let dir: Double = g.forward ? 1 : -1
-        var u = g.forward ? Double(P - 1 - i) : Double(i)          // primary steps to the primary edge
-        let ts = g.t * dir                                           // secondary change per step
-        if ts > 0 { u = min(u, (Double(S - 1) - Double(j)) / ts) } else if ts < 0 { u = min(u, Double(j) / -ts) }
-        guard u > 0 else { return nil }
-        var best: Float? = bilinearSlope(primary: Double(i) + dir * u, secondary: Double(j) + ts * u, delta: u * g.step,
-                                         zo: zo, h: h, inv2R: inv2R)
-        let uk = u.rounded(.down)
-        if uk >= 1 && uk < u {
-            let k = i + Int(dir * uk)
-            if case .value(let s) = raySlope(k: k, j: j, i: i, zo: zo, d: distPtr[i], h: h, inv2R: inv2R) {
-                best = max(best ?? s, s)
-            }
-        }
-        return best
-    }
-
-    /// Slope to the bilinear height at fractional (primary, secondary) position `delta` metres away.
-    @inline(__always)
-    func bilinearSlope(primary pp: Double, secondary sp: Double, delta: Double, zo: Float, h: Double, inv2R: Double) -> Float? {
-        let P = g.primaryCount, S = g.secondaryCount
-        guard pp >= -1e-9 && sp >= -1e-9 && pp <= Double(P - 1) + 1e-9 && sp <= Double(S - 1) + 1e-9 else { return nil }
-        let p0 = min(max(0, Int(pp)), max(0, P - 2)), s0 = min(max(0, Int(sp)), max(0, S - 2))
-        let wp = Float(min(1, max(0, pp - Double(p0)))), ws = Float(min(1, max(0, sp - Double(s0))))
-        let base = p0 * g.primaryStride + s0 * g.secondaryStride
-        let p1 = P > 1 ? g.primaryStride : 0, s1 = S > 1 ? g.secondaryStride : 0
-        let z00 = zb[base], z10 = zb[base + p1], z01 = zb[base + s1], z11 = zb[base + p1 + s1]
-        // Zero weights must not pull NaN neighbours in.
-        let a = wp == 0 ? z00 : (wp == 1 ? z10 : z00 + wp * (z10 - z00))
-        let b = wp == 0 ? z01 : (wp == 1 ? z11 : z01 + wp * (z11 - z01))
-        let zr = ws == 0 ? a : (ws == 1 ? b : a + ws * (b - a))
-        if zr.isNaN || delta <= 0 { return nil }
-        return Float((Double(zr) - Double(zo) - h) / delta - delta * inv2R)
-    }
-
-    enum RaySample { case outside, nodata, value(Float) }
-
-    /// Slope from the observer (secondary j, primary i) to the ray through its centre at primary index k.
-    @inline(__always)
-    func raySlope(k: Int, j: Int, i: Int, zo: Float, d: Double, h: Double, inv2R: Double) -> RaySample {
-        let y = Double(j) + g.t * Double(k - i)
+        while v > 0 && (hH[v - 1] - Ho) * (hd[v] - d) > (hH[v] - Ho) * (hd[v - 1] - d) { v -= 1 }
+        let k = Int(hk[v])
+        // Exact ray through the cell centre at primary index k.
+        let y = Double(j) + (tab.shift[k] - tab.shift[i])
         let S = g.secondaryCount
-        guard y >= 0 && y <= Double(S - 1) else { return .outside }
-        let m = Int(y)
-        let w = Float(y - Double(m))
+        guard y >= -1e-9 && y <= Double(S - 1) + 1e-9 else { return HorizonSweeper.nothing }
+        var m = Int(y.rounded(.down))
+        var w = Float(y - Double(m))
+        if m < 0 { m = 0; w = 0 }
+        if m >= S - 1 { m = S - 1; w = 0 }
         var zr = zb[k * g.primaryStride + m * g.secondaryStride]
-        if w > 0 && m + 1 < S {
+        if w > 0 {
             let z1 = zb[k * g.primaryStride + (m + 1) * g.secondaryStride]
             zr += w * (z1 - zr)
         }
-        if zr.isNaN { return .nodata }
-        let delta = distPtr[k] - d
-        return .value(Float((Double(zr) - Double(zo) - h) / delta - delta * inv2R))
+        let steps = k > i ? k - i : i - k
+        return (zr - zo) * tab.inv[steps] - tab.curv[steps]
+    }
+
+    /// The ray's last sample inside the rectangle of cell centres (a ray-marching reference's last sample
+    /// before leaving the DEM): on ground rising toward the edge the horizon is the edge itself, which the
+    /// hull of a line that leaves the grid at a different place does not hold. Evaluated only when it
+    /// could beat `best` (bounded by the highest target).
+    @inline(__always)
+    func exitSample(secondary j: Int, primary i: Int, zo: Float, best: inout Float) {
+        let P = g.primaryCount, S = g.secondaryCount
+        var u = g.forward ? Double(P - 1 - i) : Double(i)          // primary steps to the primary edge
+        if exit.ts > 0 { u = min(u, (Double(S - 1) - Double(j)) * exit.invTs) } else if exit.ts < 0 { u = min(u, Double(j) * exit.invTs) }
+        let nLast = Int(u * exit.samplesPerStep)
+        if nLast <= nearSamples { return }
+        // Upper bound from the highest target; most cells stop here.
+        if !((maxTarget - zo) * exit.invS[nLast] - exit.curvS[nLast] > best) { return }
+        let su = Double(nLast) * exit.stepsPerSample                // primary steps to the sample
+        let pp = Double(i) + exit.dir * su, sp = Double(j) + exit.ts * su
+        guard pp >= -1e-9 && sp >= -1e-9 && pp <= Double(P - 1) + 1e-9 && sp <= Double(S - 1) + 1e-9 else { return }
+        let p0 = min(max(0, Int(pp)), max(0, P - 2)), s0 = min(max(0, Int(sp)), max(0, S - 2))
+        var wp = Float(min(1, max(0, pp - Double(p0)))), ws = Float(min(1, max(0, sp - Double(s0))))
+        if wp < 1e-6 { wp = 0 } else if wp > 1 - 1e-6 { wp = 1 }
+        if ws < 1e-6 { ws = 0 } else if ws > 1 - 1e-6 { ws = 1 }
+        let base = p0 * g.primaryStride + s0 * g.secondaryStride
+        let p1 = P > 1 ? g.primaryStride : 0, s1 = S > 1 ? g.secondaryStride : 0
+        let z00 = zb[base], z10 = zb[base + p1], z01 = zb[base + s1], z11 = zb[base + p1 + s1]
+        // Zero weights must not pull nodata neighbours in.
+        let a = wp == 0 ? z00 : (wp == 1 ? z10 : z00 + wp * (z10 - z00))
+        let b = wp == 0 ? z01 : (wp == 1 ? z11 : z01 + wp * (z11 - z01))
+        let zr = ws == 0 ? a : (ws == 1 ? b : a + ws * (b - a))
+        if zr < HorizonSweeper.deep * 0.5 { return }
+        let v = (zr - zo) * exit.invS[nLast] - exit.curvS[nLast]
+        if v > best { best = v }
     }
 }

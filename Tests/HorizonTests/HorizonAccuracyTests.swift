@@ -26,15 +26,23 @@ final class HorizonAccuracyTests: XCTestCase {
         return (ErrorStats(diffs), ErrorStats(fine))
     }
 
-    /// Prints the error against the half-cell reference (the brief's) and a 0.1-cell reference (which shows how
-    /// much of the difference is the reference's own sub-cell sampling). Asserts against the half-cell reference:
-    /// the brief's target is RMS <= 0.1 and p99 <= 0.5 degrees; measured RMS is 0.10-0.16 and p99 0.41-0.72 on
-    /// this terrain (35-40 degree crater walls), so the asserted bounds are RMS <= 0.2, p99 <= 0.8, |bias| <= 0.06.
+    /// Prints the error against the half-cell reference (the issue's: bilinear heights every half smaller cell
+    /// along the exact ray from the eye at the cell centre + h, exact sphere) and against a 0.1-cell reference.
+    /// Asserts the target against the half-cell reference: RMS <= 0.1 and p99 <= 0.5 degrees, |bias| <= 0.06.
+    ///
+    /// The sweep samples the first `nearCells` (12) smaller-cell sizes of every ray exactly where this reference
+    /// does (same half-cell positions, same bilinear weights), so the near field, where the reference's own
+    /// sampling convention dominates (the h = 0 slope at half a cell), agrees by construction; beyond it the
+    /// hulls' tangents are re-evaluated on the exact ray at primary-axis crossings, and the ray's last sample
+    /// before the DEM edge is taken as the reference takes it. Measured (seeds below): RMS 0.037-0.068,
+    /// p99 0.15-0.33. Against the 0.1-cell reference the h = 0 cases differ by RMS ~0.19: that is the half-cell
+    /// sampling itself (the local slope between 0.1 and 0.5 cells on 35-40 degree walls), not the sweep,
+    /// so that comparison is printed and only loosely bounded.
     func check(_ name: String, _ s: (half: ErrorStats, fine: ErrorStats)) {
         print("horizon accuracy \(name) vs 0.5-cell reference: \(s.half)")
         print("horizon accuracy \(name) vs 0.1-cell reference: \(s.fine)")
-        XCTAssertLessThanOrEqual(s.half.rms, 0.2, name)
-        XCTAssertLessThanOrEqual(s.half.p99, 0.8, name)
+        XCTAssertLessThanOrEqual(s.half.rms, 0.1, name)
+        XCTAssertLessThanOrEqual(s.half.p99, 0.5, name)
         XCTAssertLessThanOrEqual(abs(s.half.mean), 0.06, name)
         XCTAssertLessThanOrEqual(s.fine.rms, 0.25, name)
     }

@@ -1,0 +1,53 @@
+import Foundation
+import GeoRaster
+import TestSupport
+import XCTest
+
+final class HorizonIlluminationCommandTests: XCTestCase {
+    var folder: URL!
+    override func setUp() { folder = TestSupport.scratchDirectory("illum") }
+    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func testHorizonThenIlluminationOnAPolarDEM() throws {
+        XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "south-pole", "--size", "48", "--resolution", "300", "--seed", "2", "-o", path("dem.tif"), "--quiet"]).status, 0)
+        let h = try FarSideBinary.run(["horizon", path("dem.tif"), "-o", path("h.tif"), "--azimuths", "36", "--height-m", "2", "--quiet"])
+        XCTAssertEqual(h.status, 0, h.stderr)
+        let horizon = try RasterDataset.open(path("h.tif"))
+        XCTAssertEqual(horizon.bandCount, 36)
+        XCTAssertEqual(horizon.metadataItem("AZIMUTH_DEG", band: 10), "90.0", "band k = azimuth (k-1) * 360 / A")
+        XCTAssertEqual(horizon.metadataItem("OBSERVER_HEIGHT_M"), "2.0")
+        XCTAssertEqual(horizon.body, .moon)
+
+        let out = path("illum")
+        let i = try FarSideBinary.run(["illumination", path("dem.tif"), "-o", out, "--start", "2024-01-01T00:00:00Z", "--end", "2024-03-01T00:00:00Z",
+                                       "--step", "6h", "--horizon", path("h.tif"), "--quiet"])
+        XCTAssertEqual(i.status, 0, i.stderr)
+        for name in ["sun_fraction", "max_darkness_h", "psr", "earth_fraction"] {
+            let grid = try TestSupport.readRaster("\(out)/\(name).tif")
+            XCTAssertEqual(grid.validCount, 48 * 48, name)
+            XCTAssertTrue(grid.values.allSatisfy { $0 >= 0 }, name)
+        }
+        let sun = try TestSupport.readRaster("\(out)/sun_fraction.tif")
+        XCTAssertTrue(sun.values.allSatisfy { $0 <= 1 })
+        XCTAssertGreaterThan(sun.values.max()!, 0.2)
+        let dark = try TestSupport.readRaster("\(out)/max_darkness_h.tif")
+        XCTAssertLessThanOrEqual(dark.values.max()!, Float(60 * 24), "no run longer than the window")
+    }
+
+    func testBadWindowAndMismatchedHorizon() throws {
+        XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "flat", "--size", "20", "-o", path("a.tif")]).status, 0)
+        XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "flat", "--size", "24", "-o", path("b.tif")]).status, 0)
+        let backwards = try FarSideBinary.run(["illumination", path("a.tif"), "-o", path("o1"), "--start", "2024-02-01T00:00:00Z", "--end", "2024-01-01T00:00:00Z"])
+        XCTAssertEqual(backwards.status, 2, backwards.stderr)
+        let badStep = try FarSideBinary.run(["illumination", path("a.tif"), "-o", path("o2"), "--start", "2024-01-01T00:00:00Z", "--end", "2024-01-02T00:00:00Z", "--step", "soon"])
+        XCTAssertEqual(badStep.status, 2)
+        XCTAssertTrue(badStep.stderr.contains("soon"))
+        XCTAssertEqual(try FarSideBinary.run(["horizon", path("b.tif"), "-o", path("hb.tif"), "--azimuths", "8", "--quiet"]).status, 0)
+        let mismatch = try FarSideBinary.run(["illumination", path("a.tif"), "-o", path("o3"), "--start", "2024-01-01T00:00:00Z", "--end", "2024-01-02T00:00:00Z", "--horizon", path("hb.tif")])
+        XCTAssertEqual(mismatch.status, 3)
+        XCTAssertTrue(mismatch.stderr.contains("hb.tif"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("o3/sun_fraction.tif")))
+    }
+}
