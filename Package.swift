@@ -16,10 +16,12 @@ let package = Package(
         .library(name: "Ephemeris", targets: ["Ephemeris"]),
         .library(name: "Horizon", targets: ["Horizon"]),
         .library(name: "Visibility", targets: ["Visibility"]),
+        .library(name: "Orbits", targets: ["Orbits"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +41,7 @@ let package = Package(
         ),
         .target(name: "Ephemeris"),
         .target(name: "Horizon", dependencies: ["GeoRaster"], swiftSettings: kernelFlags),
+        .target(name: "Orbits", dependencies: ["Ephemeris", "GeoRaster", .product(name: "Yams", package: "Yams")]),
         .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags),
         .target(
             name: "FarSideCLI",
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
         .testTarget(name: "VisibilityTests", dependencies: ["Visibility", "Horizon", "Ephemeris", "GeoRaster", "TestSupport"]),
+        .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
