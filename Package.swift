@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "FarSideCLI",
             dependencies: [
-                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility",
+                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

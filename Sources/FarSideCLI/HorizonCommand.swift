@@ -36,6 +36,9 @@ struct HorizonCommand: ParsableCommand {
     @Option(name: .customLong("far-field-margin-km"), help: "How far beyond the DEM's edges the far field reaches, km.")
     var farFieldMarginKm: Double = 300
 
+    @Flag(help: "Store angles as Int16 hundredths of a degree (GDAL scale 0.01): half the size of Float32.")
+    var int16 = false
+
     @OptionGroup var input: InputOptions
     @OptionGroup var runOptions: RunOptions
 
@@ -50,29 +53,10 @@ struct HorizonCommand: ParsableCommand {
         defer { dataset.close() }
         let inputs = try HorizonInputs.load(dataset, input: input, farFieldPath: farField, marginKm: farFieldMarginKm)
         var options = runOptions.writeOptions
-        options.metadata["HORIZON_AZIMUTHS"] = "\(azimuths)"
-        options.metadata["HORIZON_CONVENTION"] = "band k = horizon elevation (deg) toward grid azimuth (k-1)*360/\(azimuths) clockwise from raster up"
-        options.metadata["OBSERVER_HEIGHT_M"] = "\(heightM)"
-        options.metadata["RADIUS_M"] = "\(dataset.radius)"
+        if int16 { options.sampleType = .int16(scale: 0.01) }
         if let farField { options.metadata["FAR_FIELD"] = farField }
-        let bands = (0..<azimuths).map { k -> BandSpec in
-            let az = HorizonMap.azimuth(band: k, count: azimuths)
-            return BandSpec(description: "horizon elevation toward grid azimuth \(az) deg", unit: "deg", metadata: ["AZIMUTH_DEG": "\(az)"])
-        }
-        let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
-        try makeOutputDirectory(parent)
-        let writer = try RasterWriter(path: output, geometry: RasterGeometry(of: dataset), bands: bands, nodata: -9999, options: options)
-        let progress = runOptions.progress
-        do {
-            let hOptions = HorizonOptions(azimuthCount: azimuths, observerHeight: heightM, radius: dataset.radius, threads: runOptions.threads)
-            try HorizonMap.forEachAzimuth(inputs.dem, dx: inputs.dx, dy: inputs.dy, options: hOptions, farField: inputs.farField) { k, _, band in
-                try writer.write(Grid(width: inputs.dem.width, height: inputs.dem.height, values: band), band: k + 1, row: 0)
-                progress.report(Double(k + 1) / Double(azimuths))
-            }
-            try writer.commit()
-        } catch {
-            writer.abort()
-            throw error
-        }
+        try makeOutputDirectory(URL(fileURLWithPath: output).deletingLastPathComponent().path)
+        try inputs.writeHorizonFile(to: output, like: dataset, azimuths: azimuths, observerHeight: heightM,
+                                    threads: runOptions.threads, options: options, progress: runOptions.progress)
     }
 }

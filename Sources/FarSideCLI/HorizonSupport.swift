@@ -44,4 +44,31 @@ struct HorizonInputs {
         }
         return HorizonInputs(dem: dem, dx: dx, dy: dy, farField: far)
     }
+
+    /// Sweeps every azimuth and writes one band per azimuth to `path` (temporary name, renamed when
+    /// complete), so only one band is in memory at a time.
+    func writeHorizonFile(to path: String, like dataset: RasterDataset, azimuths: Int, observerHeight: Double,
+                          threads: Int, options: RasterWriteOptions, progress: TerminalProgress, share: Double = 1) throws {
+        var options = options
+        options.metadata["HORIZON_AZIMUTHS"] = "\(azimuths)"
+        options.metadata["HORIZON_CONVENTION"] = "band k = horizon elevation (deg) toward grid azimuth (k-1)*360/\(azimuths) clockwise from raster up"
+        options.metadata["OBSERVER_HEIGHT_M"] = "\(observerHeight)"
+        options.metadata["RADIUS_M"] = "\(dataset.radius)"
+        let bands = (0..<azimuths).map { k -> BandSpec in
+            let az = HorizonMap.azimuth(band: k, count: azimuths)
+            return BandSpec(description: "horizon elevation toward grid azimuth \(az) deg", unit: "deg", metadata: ["AZIMUTH_DEG": "\(az)"])
+        }
+        let writer = try RasterWriter(path: path, geometry: RasterGeometry(of: dataset), bands: bands, nodata: -9999, options: options)
+        do {
+            let hOptions = HorizonOptions(azimuthCount: azimuths, observerHeight: observerHeight, radius: dataset.radius, threads: threads)
+            try HorizonMap.forEachAzimuth(dem, dx: dx, dy: dy, options: hOptions, farField: farField) { k, _, band in
+                try writer.write(Grid(width: dem.width, height: dem.height, values: band), band: k + 1, row: 0)
+                progress.report(share * Double(k + 1) / Double(azimuths))
+            }
+            try writer.commit()
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
 }

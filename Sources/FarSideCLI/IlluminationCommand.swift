@@ -50,6 +50,9 @@ struct IlluminationCommand: ParsableCommand {
     @Option(name: .customLong("far-field-margin-km"), help: "How far beyond the DEM's edges the far field reaches, km.")
     var farFieldMarginKm: Double = 300
 
+    @Option(name: .customLong("memory-mb"), help: "Horizons larger than this (cells x azimuths x 2 bytes) go through a temporary file instead of memory.")
+    var memoryMB: Int = 1024
+
     @OptionGroup var ephemeris: EphemerisOptions
     @OptionGroup var input: InputOptions
     @OptionGroup var runOptions: RunOptions
@@ -69,24 +72,43 @@ struct IlluminationCommand: ParsableCommand {
         let dataset = try input.open(dem)
         defer { dataset.close() }
         let progress = runOptions.progress
-        let cube: HorizonCube
+        let horizons: any HorizonProfiles
         let grid: Grid
+        var temporary: String?
+        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        var observerHeight = heightM
         if let horizon {
             grid = try dataset.readAll()
-            cube = try Self.readCube(horizon, like: dataset)
+            let file = try HorizonFile(path: horizon, matching: dataset)
+            observerHeight = file.observerHeight
+            horizons = file
         } else {
             let inputs = try HorizonInputs.load(dataset, input: input, farFieldPath: farField, marginKm: farFieldMarginKm)
             grid = inputs.dem
-            let options = HorizonOptions(azimuthCount: azimuths, observerHeight: heightM, radius: dataset.radius, threads: runOptions.threads)
-            cube = HorizonMap.cube(inputs.dem, dx: inputs.dx, dy: inputs.dy, options: options, farField: inputs.farField, storage: .int16CentiDegrees)
+            let cubeBytes = Double(grid.width * grid.height) * Double(azimuths) * 2
+            if cubeBytes <= Double(memoryMB) * 1_048_576 {
+                let options = HorizonOptions(azimuthCount: azimuths, observerHeight: heightM, radius: dataset.radius, threads: runOptions.threads)
+                horizons = HorizonMap.cube(inputs.dem, dx: inputs.dx, dy: inputs.dy, options: options, farField: inputs.farField, storage: .int16CentiDegrees)
+            } else {
+                // Too large for the memory budget: stream the horizons to a temporary Int16 file beside
+                // the outputs and read them back block by block.
+                try makeOutputDirectory(output)
+                let path = URL(fileURLWithPath: output).appendingPathComponent(".horizon-\(getpid()).tif").path
+                temporary = path
+                var options = RasterWriteOptions(compression: .none, threads: runOptions.threads)
+                options.sampleType = .int16(scale: 0.01)
+                try inputs.writeHorizonFile(to: path, like: dataset, azimuths: azimuths, observerHeight: heightM,
+                                            threads: runOptions.threads, options: options, progress: progress, share: 0.3)
+                horizons = try HorizonFile(path: path, matching: dataset)
+            }
         }
         progress.report(0.3)
         let track = BodyTrack.compute(source, window: window, threads: runOptions.threads)
         var engine = IlluminationEngine()
         engine.threads = runOptions.threads
-        engine.observerHeight = horizon == nil ? heightM : Self.observerHeight(of: horizon!)
+        engine.observerHeight = observerHeight
         let maps = try engine.run(dem: grid, transform: dataset.geoTransform, transformer: CoordinateTransformer(crs: dataset.crs),
-                                  horizon: cube, track: track, stepHours: window.stepHours,
+                                  horizon: horizons, track: track, stepHours: window.stepHours,
                                   progress: { progress.report(0.3 + 0.65 * $0) })
         try makeOutputDirectory(output)
         var options = runOptions.writeOptions
@@ -122,26 +144,5 @@ struct IlluminationCommand: ParsableCommand {
             writers.forEach { $0.abort() }
             throw error
         }
-    }
-
-    /// The observer height recorded in a `farside horizon` file (0 when absent).
-    static func observerHeight(of path: String) -> Double {
-        guard let file = try? RasterDataset.open(path) else { return 0 }
-        defer { file.close() }
-        return file.metadataItem("OBSERVER_HEIGHT_M").flatMap(Double.init) ?? 0
-    }
-
-    /// A horizon file as a cube, checked against the DEM's grid.
-    static func readCube(_ path: String, like dataset: RasterDataset) throws -> HorizonCube {
-        let file = try RasterDataset.open(path, options: OpenOptions(assumeCRS: dataset.options.assumeCRS))
-        defer { file.close() }
-        guard file.width == dataset.width, file.height == dataset.height, file.geoTransform == dataset.geoTransform else {
-            throw FarSideError.badInput("\(path): horizon grid does not match \(dataset.path)")
-        }
-        let count = file.bandCount
-        guard count >= 4 else { throw FarSideError.badInput("\(path): \(count) band(s); a horizon file has one band per azimuth") }
-        var cube = HorizonCube(width: file.width, height: file.height, azimuthCount: count, storage: .int16CentiDegrees)
-        for k in 0..<count { cube.setBand(k, try file.readBand(k + 1).values) }
-        return cube
     }
 }

@@ -52,6 +52,26 @@ extension RasterDataset {
         return Grid(width: width, height: height, values: values)
     }
 
+    /// Reads a window of band `index` (1-based) into `buffer` (row-major, `w` per row) with the band's
+    /// nodata as NaN and its scale/offset applied (for non-height bands such as horizon angles).
+    public func readBand(_ index: Int, into buffer: UnsafeMutablePointer<Float>, column: Int, row: Int, width w: Int, height h: Int) throws {
+        guard let ds = gdalDataset, let b = GDALGetRasterBand(ds, Int32(index)) else {
+            throw FarSideError.badInput("\(path): band \(index) does not exist")
+        }
+        GDALEnvironment.resetError()
+        guard GDALRasterIO(b, GF_Read, Int32(column), Int32(row), Int32(w), Int32(h), buffer, Int32(w), Int32(h), GDT_Float32, 0, 0) == CE_None else {
+            throw FarSideError.badInput("\(path): cannot read band \(index): \(GDALEnvironment.lastError(or: "read error"))")
+        }
+        var has: Int32 = 0, hasScale: Int32 = 0, hasOffset: Int32 = 0
+        let nd = Float(GDALGetRasterNoDataValue(b, &has))
+        let scaleValue = Float(GDALGetRasterScale(b, &hasScale)), offsetValue = Float(GDALGetRasterOffset(b, &hasOffset))
+        let s = hasScale != 0 ? scaleValue : 1, o = hasOffset != 0 ? offsetValue : 0
+        for i in 0..<(w * h) {
+            let v = buffer[i]
+            buffer[i] = (has != 0 && v == nd) || !v.isFinite ? .nan : v * s + o
+        }
+    }
+
     /// The whole raster as heights, refusing an all-nodata raster (exit 3).
     public func readAll() throws -> Grid {
         let grid = try readRows(0..<height)

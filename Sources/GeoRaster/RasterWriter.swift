@@ -57,15 +57,25 @@ public enum RasterCompression: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// GTiff/COG creation options (the float predictor wherever there is compression).
-    func creationOptions(cog: Bool) -> [(String, String)] {
+    /// GTiff/COG creation options: the floating-point predictor (3) for Float32, horizontal
+    /// differencing (2) for integers, wherever there is compression.
+    func creationOptions(cog: Bool, integer: Bool = false) -> [(String, String)] {
+        let predictor = cog ? "YES" : (integer ? "2" : "3")
         switch self {
         case .none: return [("COMPRESS", "NONE")]
-        case .lzw: return [("COMPRESS", "LZW"), ("PREDICTOR", cog ? "YES" : "3")]
-        case .deflate(let l): return [("COMPRESS", "DEFLATE"), ("PREDICTOR", cog ? "YES" : "3"), (cog ? "LEVEL" : "ZLEVEL", "\(l)")]
-        case .zstd(let l): return [("COMPRESS", "ZSTD"), ("PREDICTOR", cog ? "YES" : "3"), (cog ? "LEVEL" : "ZSTD_LEVEL", "\(l)")]
+        case .lzw: return [("COMPRESS", "LZW"), ("PREDICTOR", predictor)]
+        case .deflate(let l): return [("COMPRESS", "DEFLATE"), ("PREDICTOR", predictor), (cog ? "LEVEL" : "ZLEVEL", "\(l)")]
+        case .zstd(let l): return [("COMPRESS", "ZSTD"), ("PREDICTOR", predictor), (cog ? "LEVEL" : "ZSTD_LEVEL", "\(l)")]
         }
     }
+}
+
+/// Sample type of written bands.
+public enum RasterSampleType: Sendable, Equatable {
+    case float32
+    /// Int16 holding value / scale, with GDAL's band scale set so readers get the value back
+    /// (horizon angles in 0.01 deg halve the file size).
+    case int16(scale: Double)
 }
 
 /// How a raster is written.
@@ -77,12 +87,15 @@ public struct RasterWriteOptions: Sendable {
     public var threads: Int = 1
     /// Dataset metadata items (e.g. FARSIDE_COMMAND, FARSIDE_VERSION).
     public var metadata: [String: String] = [:]
+    public var sampleType: RasterSampleType = .float32
 
-    public init(cog: Bool = false, compression: RasterCompression = .default, threads: Int = 1, metadata: [String: String] = [:]) {
+    public init(cog: Bool = false, compression: RasterCompression = .default, threads: Int = 1, metadata: [String: String] = [:],
+                sampleType: RasterSampleType = .float32) {
         self.cog = cog
         self.compression = compression
         self.threads = threads
         self.metadata = metadata
+        self.sampleType = sampleType
     }
 }
 
@@ -125,13 +138,16 @@ public final class RasterWriter: @unchecked Sendable {
         temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tif").path
         guard let driver = GDALGetDriverByName("GTiff") else { throw FarSideError.failure("GDAL has no GTiff driver") }
         // With COG output the intermediate file is only a staging copy: keep it uncompressed.
-        let compression = options.cog ? [("COMPRESS", "NONE")] : options.compression.creationOptions(cog: false)
+        let integer = options.sampleType != .float32
+        let compression = options.cog ? [("COMPRESS", "NONE")] : options.compression.creationOptions(cog: false, integer: integer)
         let co = CStringList(pairs: [
             ("TILED", "YES"), ("BLOCKXSIZE", "\(Self.tileSize)"), ("BLOCKYSIZE", "\(Self.tileSize)"), ("BIGTIFF", "IF_SAFER"),
         ] + compression + (options.threads > 1 ? [("NUM_THREADS", "\(options.threads)")] : [])
           + (bands.count > 1 ? [("INTERLEAVE", "BAND")] : []))  // bands are written one after another
         GDALEnvironment.resetError()
-        guard let ds = GDALCreate(driver, temporaryPath, Int32(geometry.width), Int32(geometry.height), Int32(bands.count), GDT_Float32, co.pointer) else {
+        let type: GDALDataType
+        if case .int16 = options.sampleType { type = GDT_Int16 } else { type = GDT_Float32 }
+        guard let ds = GDALCreate(driver, temporaryPath, Int32(geometry.width), Int32(geometry.height), Int32(bands.count), type, co.pointer) else {
             throw FarSideError.outputFailed("\(path): cannot create (\(GDALEnvironment.lastError(or: "write refused")))")
         }
         dataset = ds
@@ -141,7 +157,13 @@ public final class RasterWriter: @unchecked Sendable {
         for (key, value) in options.metadata { GDALSetMetadataItem(ds, key, value, nil) }
         for (i, spec) in bands.enumerated() {
             let b = GDALGetRasterBand(ds, Int32(i + 1))
-            GDALSetRasterNoDataValue(b, Double(nodata))
+            if case .int16(let scale) = options.sampleType {
+                GDALSetRasterNoDataValue(b, -32768)
+                GDALSetRasterScale(b, scale)
+                GDALSetRasterOffset(b, 0)
+            } else {
+                GDALSetRasterNoDataValue(b, Double(nodata))
+            }
             GDALSetDescription(b, spec.description)
             if !spec.unit.isEmpty { GDALSetRasterUnitType(b, spec.unit) }
             for (key, value) in spec.metadata { GDALSetMetadataItem(b, key, value, nil) }
@@ -162,11 +184,25 @@ public final class RasterWriter: @unchecked Sendable {
     public func write(consuming buffer: UnsafeMutableBufferPointer<Float>, band: Int = 1, row: Int, rows: Int) throws {
         guard let ds = dataset else { throw FarSideError.failure("\(path): write after close") }
         precondition(buffer.count >= rows * geometry.width && row + rows <= geometry.height)
-        let nd = nodata
-        for i in 0..<(rows * geometry.width) where buffer[i].isNaN { buffer[i] = nd }
+        let count = rows * geometry.width
         GDALEnvironment.resetError()
-        let err = GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
+        let err: CPLErr
+        if case .int16(let scale) = options.sampleType {
+            var ints = [Int16](repeating: -32768, count: count)
+            let inverse = 1 / scale
+            for i in 0..<count where !buffer[i].isNaN {
+                ints[i] = Int16(max(-32767, min(32767, (Double(buffer[i]) * inverse).rounded())))
+            }
+            err = ints.withUnsafeMutableBytes {
+                GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
+                             $0.baseAddress, Int32(geometry.width), Int32(rows), GDT_Int16, 0, 0)
+            }
+        } else {
+            let nd = nodata
+            for i in 0..<count where buffer[i].isNaN { buffer[i] = nd }
+            err = GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
                                buffer.baseAddress, Int32(geometry.width), Int32(rows), GDT_Float32, 0, 0)
+        }
         guard err == CE_None else {
             throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "disk full?")))")
         }

@@ -49,47 +49,68 @@ public struct IlluminationEngine: Sendable {
     }
 
     public func run(dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer,
-                    horizon: HorizonCube, track: BodyTrack, stepHours: Double,
+                    horizon: any HorizonProfiles, track: BodyTrack, stepHours: Double,
                     progress: ((Double) -> Void)? = nil) throws -> IlluminationMaps {
         precondition(horizon.width == dem.width && horizon.height == dem.height)
-        let w = dem.width, h = dem.height
+        let w = dem.width, h = dem.height, A = horizon.azimuthCount
         var sun = Grid(width: w, height: h), dark = sun, psr = sun, earth = sun
         let tileSize = try self.tileSize > 0 ? self.tileSize : Self.automaticTileSize(transform: transform, transformer: transformer)
-        let tilesX = (w + tileSize - 1) / tileSize, tilesY = (h + tileSize - 1) / tileSize
-        let tiles = tilesX * tilesY
+        // Blocks of whole tiles, about 256 x 256 cells: their horizon profiles are loaded once, then
+        // their tiles run in parallel. Memory: one block of profiles (256^2 x A floats) plus per-tile tables.
+        let block = tileSize * max(1, 256 / tileSize)
+        let blocksX = (w + block - 1) / block, blocksY = (h + block - 1) / block
+        var profiles = [Float](repeating: 0, count: min(block, h) * min(block, w) * A)
         var failure: Error?
         let lock = NSLock()
-        var done = 0
-        sun.values.withUnsafeMutableBufferPointer { sp in
-            dark.values.withUnsafeMutableBufferPointer { dp in
-                psr.values.withUnsafeMutableBufferPointer { pp in
-                    earth.values.withUnsafeMutableBufferPointer { ep in
+        try sun.values.withUnsafeMutableBufferPointer { sp in
+            try dark.values.withUnsafeMutableBufferPointer { dp in
+                try psr.values.withUnsafeMutableBufferPointer { pp in
+                    try earth.values.withUnsafeMutableBufferPointer { ep in
                         let out = TileOutputs(sun: sp, dark: dp, psr: pp, earth: ep)
-                        DispatchQueue.concurrentPerform(iterations: threads <= 1 ? 1 : min(threads, tiles)) { worker in
-                            var tile = worker
-                            let stride = threads <= 1 ? 1 : min(threads, tiles)
-                            while tile < tiles {
-                                let ty = tile / tilesX, tx = tile % tilesX
-                                let rows = (ty * tileSize)..<min(h, (ty + 1) * tileSize)
-                                let cols = (tx * tileSize)..<min(w, (tx + 1) * tileSize)
-                                do {
-                                    try runTile(rows: rows, columns: cols, dem: dem, transform: transform, transformer: transformer,
-                                                horizon: horizon, track: track, stepHours: stepHours, out: out)
-                                } catch {
-                                    lock.lock(); failure = error; lock.unlock()
-                                    return
+                        for b in 0..<(blocksX * blocksY) {
+                            let blockRows = (b / blocksX * block)..<min(h, (b / blocksX + 1) * block)
+                            let blockColumns = (b % blocksX * block)..<min(w, (b % blocksX + 1) * block)
+                            try profiles.withUnsafeMutableBufferPointer { pr in
+                                try horizon.profiles(rows: blockRows, columns: blockColumns, into: pr.baseAddress!)
+                                let source = BlockProfiles(base: UnsafePointer(pr.baseAddress!), rows: blockRows, columns: blockColumns, azimuths: A)
+                                let tilesX = (blockColumns.count + tileSize - 1) / tileSize
+                                let tiles = tilesX * ((blockRows.count + tileSize - 1) / tileSize)
+                                DispatchQueue.concurrentPerform(iterations: max(1, min(threads, tiles))) { worker in
+                                    var tile = worker
+                                    while tile < tiles {
+                                        let r0 = blockRows.lowerBound + tile / tilesX * tileSize, c0 = blockColumns.lowerBound + tile % tilesX * tileSize
+                                        do {
+                                            try runTile(rows: r0..<min(blockRows.upperBound, r0 + tileSize), columns: c0..<min(blockColumns.upperBound, c0 + tileSize),
+                                                        dem: dem, transform: transform, transformer: transformer, horizon: source,
+                                                        track: track, stepHours: stepHours, out: out)
+                                        } catch {
+                                            lock.lock(); failure = error; lock.unlock()
+                                            return
+                                        }
+                                        tile += max(1, min(threads, tiles))
+                                    }
                                 }
-                                lock.lock(); done += 1; let d = done; lock.unlock()
-                                if worker == 0 { progress?(Double(d) / Double(tiles)) }
-                                tile += stride
                             }
+                            if let failure { throw failure }
+                            progress?(Double(b + 1) / Double(blocksX * blocksY))
                         }
                     }
                 }
             }
         }
-        if let failure { throw failure }
         return IlluminationMaps(sunFraction: sun, maxDarknessHours: dark, psr: psr, earthFraction: earth)
+    }
+
+    /// The profiles of one block of cells (degrees, cell-major).
+    struct BlockProfiles: @unchecked Sendable {
+        let base: UnsafePointer<Float>
+        let rows: Range<Int>
+        let columns: Range<Int>
+        let azimuths: Int
+
+        func profile(row: Int, column: Int) -> UnsafePointer<Float> {
+            base + ((row - rows.lowerBound) * columns.count + (column - columns.lowerBound)) * azimuths
+        }
     }
 
     /// About 10 km of cells, from the ground distance between two neighbouring cell centres.
@@ -106,10 +127,10 @@ public struct IlluminationEngine: Sendable {
     }
 
     func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer,
-                 horizon: HorizonCube, track: BodyTrack, stepHours: Double, out: TileOutputs) throws {
+                 horizon: BlockProfiles, track: BodyTrack, stepHours: Double, out: TileOutputs) throws {
         let frames = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: rows, columns: columns)
         let reference = frames[(rows.count / 2) * columns.count + columns.count / 2]
-        let K = azimuthBins > 0 ? azimuthBins : horizon.azimuthCount, T = track.count
+        let K = azimuthBins > 0 ? azimuthBins : horizon.azimuths, T = track.count
         let binWidth = 2 * Double.pi / Double(K)
         // Per step: elevation, the bin at or below the azimuth and the weight of the next bin, so thresholds
         // (sampled at bin azimuths) are interpolated linearly in azimuth: error second order in the bin width.
@@ -135,20 +156,23 @@ public struct IlluminationEngine: Sendable {
         let cells = frames.count
         var theta = [Float](repeating: .infinity, count: K * cells)
         var valid = [Bool](repeating: false, count: cells)
-        let A = horizon.azimuthCount
-        // The tile's horizons, transposed to one contiguous profile per cell (radians, band A = band 0).
+        let A = horizon.azimuths
+        // The tile's horizons, one contiguous profile per cell (radians, floored at the geometric dip,
+        // with band A repeating band 0 for the wrap-around).
         var profiles = [Float](repeating: 0, count: cells * (A + 1))
         let toRadians = Float.pi / 180
         let floor = Float(Self.horizonFloor(observerHeight: observerHeight))
-        for j in 0..<A {
-            for (ri, r) in rows.enumerated() {
-                for (ci, c) in columns.enumerated() {
-                    let e = horizon.elevation(band: j, cell: r * dem.width + c)
-                    profiles[(ri * columns.count + ci) * (A + 1) + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
+        for (ri, r) in rows.enumerated() {
+            for (ci, c) in columns.enumerated() {
+                let source = horizon.profile(row: r, column: c)
+                let target = (ri * columns.count + ci) * (A + 1)
+                for j in 0..<A {
+                    let e = source[j]
+                    profiles[target + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
                 }
+                profiles[target + A] = profiles[target]
             }
         }
-        for i in 0..<cells { profiles[i * (A + 1) + A] = profiles[i * (A + 1)] }
         for (i, frame) in frames.enumerated() {
             let r = rows.lowerBound + i / columns.count, c = columns.lowerBound + i % columns.count
             let cell = r * dem.width + c

@@ -36,6 +36,31 @@ final class HorizonIlluminationCommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(dark.values.max()!, Float(60 * 24), "no run longer than the window")
     }
 
+    /// Horizons too large for the memory budget go through a temporary Int16 file read block by block:
+    /// the results are the same as from memory, and the temporary file is gone afterwards.
+    func testFileBackedHorizonsGiveTheSameMaps() throws {
+        XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "south-pole", "--size", "300", "--resolution", "100", "--seed", "4", "-o", path("dem.tif"), "--quiet"]).status, 0)
+        let common = ["--start", "2024-05-01T00:00:00Z", "--end", "2024-06-01T00:00:00Z", "--step", "4h", "--azimuths", "24", "--quiet", "--threads", "2"]
+        XCTAssertEqual(try FarSideBinary.run(["illumination", path("dem.tif"), "-o", path("mem")] + common).status, 0)
+        let r = try FarSideBinary.run(["illumination", path("dem.tif"), "-o", path("disk"), "--memory-mb", "0"] + common)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for name in ["sun_fraction", "max_darkness_h", "psr", "earth_fraction"] {
+            // Same maps up to the Float rounding of decoding centi-degrees (x 0.01 vs / 100).
+            let a = try TestSupport.readRaster(path("mem/\(name).tif")), b = try TestSupport.readRaster(path("disk/\(name).tif"))
+            let tolerance: Float = name == "max_darkness_h" ? 4 : 1e-3  // one 4 h step
+            let worst = zip(a.values, b.values).map { abs($0 - $1) }.max()!
+            XCTAssertLessThanOrEqual(worst, tolerance, name)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("disk")).sorted(),
+                       ["earth_fraction.tif", "max_darkness_h.tif", "psr.tif", "sun_fraction.tif"])
+        // --int16 horizons read back within half a hundredth of a degree of Float32 ones.
+        XCTAssertEqual(try FarSideBinary.run(["horizon", path("dem.tif"), "-o", path("h32.tif"), "--azimuths", "8", "--quiet"]).status, 0)
+        XCTAssertEqual(try FarSideBinary.run(["horizon", path("dem.tif"), "-o", path("h16.tif"), "--azimuths", "8", "--int16", "--quiet"]).status, 0)
+        let h32 = try RasterDataset.open(path("h32.tif")), h16 = try RasterDataset.open(path("h16.tif"))
+        let a = try h32.readBand(3), b = try h16.readBand(3)
+        for i in a.values.indices where !a.values[i].isNaN { XCTAssertEqual(a.values[i], b.values[i], accuracy: 0.0051) }
+    }
+
     func testBadWindowAndMismatchedHorizon() throws {
         XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "flat", "--size", "20", "-o", path("a.tif")]).status, 0)
         XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "flat", "--size", "24", "-o", path("b.tif")]).status, 0)

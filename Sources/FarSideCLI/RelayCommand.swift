@@ -1,0 +1,174 @@
+import ArgumentParser
+import Ephemeris
+import Foundation
+import GeoRaster
+import Orbits
+import Visibility
+
+/// `farside relay --lat LAT --lon LON --start ISO --end ISO [--orbit queqiao-2|earth-moon-l2|earth|FILE]
+/// [--step 10m] [--min-elevation-deg 5] [--max-range-km R] [--height-m H] [--csv] [--per-satellite]`:
+/// a site's relay link windows. The map mode (`farside relay DEM -o DIR ...`) is not implemented yet.
+struct RelayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay",
+        abstract: "Relay-satellite link windows at a site (map mode over a DEM: not implemented yet).",
+        discussion: """
+            Site mode (--lat/--lon, no DEM): prints the link windows over [--start, --end) for the orbit: \
+            start, end, duration, peak elevation and the satellite giving it. Windows are for the whole \
+            constellation (a link exists when any satellite is visible); --per-satellite adds each \
+            satellite's own windows. A link needs elevation >= --min-elevation-deg above the local \
+            horizontal plane of the 1,737,400 m sphere (no terrain) and, with --max-range-km, a slant \
+            range no longer than that. The orbit is sampled every --step; window edges are refined by \
+            bisection to 0.5 s and peaks by a golden-section search. The summary's visible fraction and \
+            longest gap count steps (as the relay maps do). Built-in orbits: queqiao-2 (node and phase \
+            assumed: RAAN 0, mean anomaly 0 at 2024-04-02T00:00Z; give your own with an orbit file), \
+            earth-moon-l2 (an approximate Queqiao-1-like halo), earth (direct-to-Earth link). FILE is a \
+            YAML orbit file (see the Orbits module's OrbitFile).
+            """
+    )
+
+    @Argument(help: "DEM for relay maps (not implemented yet); omit it and give --lat/--lon for a site's link windows.")
+    var dem: String?
+
+    @Option(name: .shortAndLong, help: "Output directory (map mode).")
+    var output: String?
+
+    @Option(parsing: .unconditional, help: "Site planetocentric latitude, degrees.")
+    var lat: Double?
+
+    @Option(parsing: .unconditional, help: "Site east longitude, degrees (-180..360).")
+    var lon: Double?
+
+    @Option(help: "Start time, UTC ISO 8601.")
+    var start: String
+
+    @Option(help: "End time, UTC ISO 8601 (exclusive).")
+    var end: String
+
+    @Option(help: "queqiao-2, earth-moon-l2, earth, or a YAML orbit file.")
+    var orbit: String = "queqiao-2"
+
+    @Option(help: "Time step: 10m, 1h, 30s, 2d...")
+    var step: String = "10m"
+
+    @Option(name: .customLong("min-elevation-deg"), parsing: .unconditional, help: "Minimum elevation for a link, degrees.")
+    var minElevationDeg: Double = 5
+
+    @Option(name: .customLong("max-range-km"), parsing: .unconditional, help: "Maximum slant range for a link, km (default: none).")
+    var maxRangeKm: Double?
+
+    @Option(name: .customLong("height-m"), parsing: .unconditional, help: "Antenna height above the reference sphere, metres.")
+    var heightM: Double = 0
+
+    @Flag(help: "Print CSV instead of a table.")
+    var csv = false
+
+    @Flag(name: .customLong("per-satellite"), help: "Also list each satellite's own windows (constellations).")
+    var perSatellite = false
+
+    func validate() throws {
+        if dem == nil {
+            guard lat != nil, lon != nil else { throw ValidationError("give --lat and --lon for a site's link windows (or a DEM for maps)") }
+        }
+        if let lat { guard lat.isFinite, abs(lat) <= 90 else { throw ValidationError("--lat \(lat): must be -90 ... 90") } }
+        if let lon { guard lon.isFinite, lon >= -180, lon <= 360 else { throw ValidationError("--lon \(lon): must be -180 ... 360") } }
+        guard minElevationDeg.isFinite, abs(minElevationDeg) <= 90 else {
+            throw ValidationError("--min-elevation-deg \(minElevationDeg): must be -90 ... 90")
+        }
+        if let maxRangeKm { guard maxRangeKm.isFinite, maxRangeKm > 0 else { throw ValidationError("--max-range-km \(maxRangeKm): must be positive") } }
+        guard heightM.isFinite, abs(heightM) < 100_000 else { throw ValidationError("--height-m \(heightM): must be within 100 km of the surface") }
+    }
+
+    func run() throws {
+        if dem != nil {
+            throw FarSideError.usage("relay maps over a DEM are not implemented yet")
+        }
+        guard let lat, let lon else { throw FarSideError.usage("give --lat and --lon") }
+        let window = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
+                                    step: TimeWindow.parseStep(step))
+        let coverage = AnalyticalEphemeris().coverage
+        guard coverage.contains(window.start), coverage.contains(window.end) else {
+            throw FarSideError.badInput("--start/--end: outside \(coverage.lowerBound) ... \(coverage.upperBound)")
+        }
+        let constellation = try BuiltInOrbits.resolve(orbit)
+        let site = SurfaceSite(latitude: lat, longitude: CoordinateTransformer.wrapLongitude(lon), heightMeters: heightM)
+        let criteria = LinkCriteria(minElevationDeg: minElevationDeg, maxRangeKm: maxRangeKm)
+        func analyse(_ c: Constellation) throws -> LinkReport {
+            try LinkAnalysis(site: site, constellation: c, criteria: criteria)
+                .report(start: window.start, end: window.end, stepSeconds: window.step)
+        }
+        var reports = [try analyse(constellation)]
+        if perSatellite && constellation.satellites.count > 1 {
+            for s in constellation.satellites {
+                reports.append(try analyse(Constellation(name: s.name, satellites: [s])))
+            }
+        }
+        if csv {
+            print("link,start_utc,end_utc,duration_h,peak_elevation_deg,peak_utc,peak_satellite,satellites")
+            for r in reports {
+                for w in r.windows {
+                    print([Self.csvField(r.constellation), Self.time(w.start), Self.time(w.end), String(format: "%.4f", w.durationHours),
+                           String(format: "%.3f", w.peakElevationDeg), Self.time(w.peakTime), Self.csvField(w.peakSatellite),
+                           Self.csvField(w.satellites.joined(separator: ";"))].joined(separator: ","))
+                }
+            }
+            return
+        }
+        let members = constellation.satellites.count
+        print("Relay links: \(constellation.name) (\(members) satellite\(members == 1 ? "" : "s"))"
+              + String(format: " seen from lat %.4f, lon %.4f, height %.1f m", site.latitude, site.longitude, heightM))
+        print("Interval: \(Self.time(window.start)) ... \(Self.time(window.end)), step \(Self.seconds(window.step)), "
+              + String(format: "min elevation %.1f deg", minElevationDeg)
+              + (maxRangeKm.map { String(format: ", max range %.0f km", $0) } ?? "") + " (smooth sphere, no terrain)")
+        for (index, r) in reports.enumerated() {
+            print("")
+            if index > 0 {
+                print("Windows of \(r.constellation) alone:")
+            } else {
+                print(members > 1 ? "Constellation windows (a link to any of the \(members) satellites):" : "Windows:")
+            }
+            let header = ["start_utc", "end_utc", "duration_h", "peak_elev_deg", "peak_utc", "peak_satellite"]
+            var rows = [header]
+            for w in r.windows {
+                rows.append([Self.time(w.start) + (w.clippedAtStart ? "<" : ""), Self.time(w.end) + (w.clippedAtEnd ? ">" : ""),
+                             String(format: "%.2f", w.durationHours), String(format: "%.2f", w.peakElevationDeg),
+                             Self.time(w.peakTime), w.peakSatellite])
+            }
+            Self.printTable(rows)
+            if r.windows.isEmpty { print("  (no link in the interval)") }
+            print(String(format: "%@: linked %.1f %% of steps (%d of %d), %.2f h in windows, longest gap %.2f h, %d window%@",
+                         r.constellation, 100 * r.visibleFraction, r.linkedSteps, r.stepCount, r.linkedHours,
+                         r.longestGapHours, r.windows.count, r.windows.count == 1 ? "" : "s"))
+        }
+        if reports.contains(where: { $0.windows.contains { $0.clippedAtStart || $0.clippedAtEnd } }) {
+            print("< / >: window cut by the start / end of the interval")
+        }
+    }
+
+    /// Whole-second UTC ISO 8601 (YYYY-MM-DDTHH:MM:SSZ).
+    static func time(_ epoch: Epoch) -> String {
+        let text = epoch.addingSeconds(0.5).utcISO8601
+        return text.count >= 19 ? String(text.prefix(19)) + "Z" : text
+    }
+
+    static func seconds(_ s: Double) -> String {
+        if s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600)) h" }
+        if s.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(s / 60)) min" }
+        return String(format: "%g s", s)
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    static func printTable(_ rows: [[String]]) {
+        guard let first = rows.first else { return }
+        var widths = first.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        for row in rows {
+            print(row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  "))
+        }
+    }
+}
