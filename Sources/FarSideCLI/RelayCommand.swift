@@ -7,11 +7,11 @@ import Visibility
 
 /// `farside relay --lat LAT --lon LON --start ISO --end ISO [--orbit queqiao-2|earth-moon-l2|earth|FILE]
 /// [--step 10m] [--min-elevation-deg 5] [--max-range-km R] [--height-m H] [--csv] [--per-satellite]`:
-/// a site's relay link windows. The map mode (`farside relay DEM -o DIR ...`) is not implemented yet.
+/// a site's relay link windows; `farside relay DEM -o DIR ...`: relay_fraction, relay_max_gap_h, comms_fraction maps.
 struct RelayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay",
-        abstract: "Relay-satellite link windows at a site (map mode over a DEM: not implemented yet).",
+        abstract: "Relay-satellite visibility maps over a DEM, or a site's link windows.",
         discussion: """
             Site mode (--lat/--lon, no DEM): prints the link windows over [--start, --end) for the orbit: \
             start, end, duration, peak elevation and the satellite giving it. Windows are for the whole \
@@ -27,7 +27,7 @@ struct RelayCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "DEM for relay maps (not implemented yet); omit it and give --lat/--lon for a site's link windows.")
+    @Argument(help: "DEM for relay maps; omit it and give --lat/--lon for a site's link windows.")
     var dem: String?
 
     @Option(name: .shortAndLong, help: "Output directory (map mode).")
@@ -57,8 +57,11 @@ struct RelayCommand: ParsableCommand {
     @Option(name: .customLong("max-range-km"), parsing: .unconditional, help: "Maximum slant range for a link, km (default: none).")
     var maxRangeKm: Double?
 
-    @Option(name: .customLong("height-m"), parsing: .unconditional, help: "Antenna height above the reference sphere, metres.")
-    var heightM: Double = 0
+    @OptionGroup var horizons: HorizonSourceOptions
+    @OptionGroup var input: InputOptions
+    @OptionGroup var runOptions: RunOptions
+
+    var heightM: Double { horizons.heightM }
 
     @Flag(help: "Print CSV instead of a table.")
     var csv = false
@@ -76,13 +79,11 @@ struct RelayCommand: ParsableCommand {
             throw ValidationError("--min-elevation-deg \(minElevationDeg): must be -90 ... 90")
         }
         if let maxRangeKm { guard maxRangeKm.isFinite, maxRangeKm > 0 else { throw ValidationError("--max-range-km \(maxRangeKm): must be positive") } }
-        guard heightM.isFinite, abs(heightM) < 100_000 else { throw ValidationError("--height-m \(heightM): must be within 100 km of the surface") }
+        if dem != nil && output == nil { throw ValidationError("-o DIR is required for relay maps over a DEM") }
     }
 
     func run() throws {
-        if dem != nil {
-            throw FarSideError.usage("relay maps over a DEM are not implemented yet")
-        }
+        if let dem, let output { return try runMaps(dem: dem, output: output) }
         guard let lat, let lon else { throw FarSideError.usage("give --lat and --lon") }
         let window = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
                                     step: TimeWindow.parseStep(step))
@@ -143,6 +144,51 @@ struct RelayCommand: ParsableCommand {
         if reports.contains(where: { $0.windows.contains { $0.clippedAtStart || $0.clippedAtEnd } }) {
             print("< / >: window cut by the start / end of the interval")
         }
+    }
+
+    /// Map mode: relay_fraction.tif, relay_max_gap_h.tif and comms_fraction.tif on the DEM's grid.
+    func runMaps(dem: String, output: String) throws {
+        let window = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
+                                    step: TimeWindow.parseStep(step))
+        let ephemeris = AnalyticalEphemeris()
+        guard ephemeris.coverage.contains(window.start), ephemeris.coverage.contains(window.end) else {
+            throw FarSideError.badInput("--start/--end: outside \(ephemeris.coverage.lowerBound) ... \(ephemeris.coverage.upperBound)")
+        }
+        let constellation = try BuiltInOrbits.resolve(orbit)
+        let dataset = try input.open(dem)
+        defer { dataset.close() }
+        let progress = runOptions.progress
+        let acquired = try horizons.acquire(dataset, input: input, output: output, threads: runOptions.threads, progress: progress)
+        defer { acquired.cleanUp() }
+        let steps = window.count
+        var positions = [[SIMD3<Double>]](repeating: [SIMD3<Double>](repeating: .zero, count: steps), count: constellation.satellites.count)
+        var earth = [SIMD3<Double>](repeating: .zero, count: steps)
+        for t in 0..<steps {
+            let epoch = window.epoch(t)
+            for (s, satellite) in constellation.satellites.enumerated() { positions[s][t] = satellite.positionME(at: epoch) }
+            earth[t] = ephemeris.earthPosition(at: epoch)
+        }
+        var engine = RelayMapEngine()
+        engine.threads = runOptions.threads
+        engine.minElevationDeg = minElevationDeg
+        engine.maxRangeKm = maxRangeKm
+        engine.observerHeight = acquired.observerHeight
+        let maps = try engine.run(dem: acquired.dem, transform: dataset.geoTransform, transformer: CoordinateTransformer(crs: dataset.crs),
+                                  horizon: acquired.profiles, satellites: positions, earth: earth, stepHours: window.stepHours,
+                                  progress: { progress.report(0.3 + 0.65 * $0) })
+        var options = runOptions.writeOptions
+        options.metadata["WINDOW_START"] = window.start.utcISO8601
+        options.metadata["WINDOW_END"] = window.end.utcISO8601
+        options.metadata["STEP_S"] = "\(window.step)"
+        options.metadata["ORBIT"] = orbit
+        options.metadata["MIN_ELEVATION_DEG"] = "\(minElevationDeg)"
+        options.metadata["ANTENNA_HEIGHT_M"] = "\(acquired.observerHeight)"
+        try writeMaps([
+            ("relay_fraction", maps.relayFraction, "fraction of steps with a relay satellite above the horizon and minimum elevation", "1"),
+            ("relay_max_gap_h", maps.relayMaxGapHours, "longest run of steps without a relay link", "h"),
+            ("comms_fraction", maps.commsFraction, "fraction of steps with any link (relay or direct to Earth)", "1"),
+        ], directory: output, like: dataset, options: options)
+        progress.report(1)
     }
 
     /// Whole-second UTC ISO 8601 (YYYY-MM-DDTHH:MM:SSZ).

@@ -113,6 +113,26 @@ public struct IlluminationEngine: Sendable {
         }
     }
 
+    /// A tile's horizons, one contiguous profile per cell (radians, floored at `floor` degrees, the
+    /// geometric dip), with entry A repeating entry 0 for the wrap-around.
+    static func tileProfiles(_ horizon: BlockProfiles, rows: Range<Int>, columns: Range<Int>, floor: Float) -> [Float] {
+        let A = horizon.azimuths
+        var profiles = [Float](repeating: 0, count: rows.count * columns.count * (A + 1))
+        let toRadians = Float.pi / 180
+        for (ri, r) in rows.enumerated() {
+            for (ci, c) in columns.enumerated() {
+                let source = horizon.profile(row: r, column: c)
+                let target = (ri * columns.count + ci) * (A + 1)
+                for j in 0..<A {
+                    let e = source[j]
+                    profiles[target + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
+                }
+                profiles[target + A] = profiles[target]
+            }
+        }
+        return profiles
+    }
+
     /// About 10 km of cells, from the ground distance between two neighbouring cell centres.
     static func automaticTileSize(transform: GeoTransform, transformer: CoordinateTransformer) throws -> Int {
         let f = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: 0..<1, columns: 0..<2)
@@ -157,22 +177,7 @@ public struct IlluminationEngine: Sendable {
         var theta = [Float](repeating: .infinity, count: K * cells)
         var valid = [Bool](repeating: false, count: cells)
         let A = horizon.azimuths
-        // The tile's horizons, one contiguous profile per cell (radians, floored at the geometric dip,
-        // with band A repeating band 0 for the wrap-around).
-        var profiles = [Float](repeating: 0, count: cells * (A + 1))
-        let toRadians = Float.pi / 180
-        let floor = Float(Self.horizonFloor(observerHeight: observerHeight))
-        for (ri, r) in rows.enumerated() {
-            for (ci, c) in columns.enumerated() {
-                let source = horizon.profile(row: r, column: c)
-                let target = (ri * columns.count + ci) * (A + 1)
-                for j in 0..<A {
-                    let e = source[j]
-                    profiles[target + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
-                }
-                profiles[target + A] = profiles[target]
-            }
-        }
+        let profiles = Self.tileProfiles(horizon, rows: rows, columns: columns, floor: Float(Self.horizonFloor(observerHeight: observerHeight)))
         for (i, frame) in frames.enumerated() {
             let r = rows.lowerBound + i / columns.count, c = columns.lowerBound + i % columns.count
             let cell = r * dem.width + c

@@ -1,0 +1,210 @@
+import Dispatch
+import Foundation
+import GeoRaster
+
+/// Per-cell relay and direct-to-Earth link statistics over a time window.
+public struct RelayMaps: Sendable {
+    /// Fraction of steps with at least one relay satellite visible.
+    public var relayFraction: Grid
+    /// Longest run of consecutive steps with no relay link, hours.
+    public var relayMaxGapHours: Grid
+    /// Fraction of steps with any link: a relay satellite or the Earth (direct to Earth).
+    public var commsFraction: Grid
+}
+
+/// Relay visibility maps. A satellite is close (200-16,000 km above a far-side site for Queqiao-2), so its
+/// direction differs from cell to cell (parallax); but over a tile of a few km it varies smoothly. Per
+/// tile and step the satellite's exact elevation, grid azimuth and slant range are computed at the four
+/// corner cells (in each corner's own frame, parallax exact) and interpolated bilinearly to the cells; the
+/// error, second order in tile size over distance, is checked at the tile centre every step, and a tile
+/// whose centre is off by more than `interpolationTolerance` is evaluated exactly cell by cell.
+/// A link needs elevation >= the minimum elevation, >= the terrain horizon at that azimuth (interpolated
+/// between horizon azimuths) and, optionally, a slant range <= the maximum. Tiles whose whole elevation
+/// range clears both the minimum and the highest horizon in their azimuth span are linked without
+/// per-cell work; tiles entirely below the minimum elevation are not.
+public struct RelayMapEngine: Sendable {
+    public var threads = 1
+    /// Tile edge in cells (0: about 5 km, 16 ... 128 cells).
+    public var tileSize = 0
+    public var minElevationDeg = 5.0
+    public var maxRangeKm: Double?
+    /// Antenna height above the ground, metres.
+    public var observerHeight = 0.0
+    /// Largest tolerated interpolation error of elevation or azimuth at a tile's centre, degrees.
+    public var interpolationTolerance = 0.002
+
+    public init() {}
+
+    /// `satellites[s][t]`: Moon-centred ME positions (km) of each relay at each step; `earth[t]`: the Earth's
+    /// (apparent) ME position (km) for the direct link.
+    public func run(dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer, horizon: any HorizonProfiles,
+                    satellites: [[SIMD3<Double>]], earth: [SIMD3<Double>], stepHours: Double,
+                    progress: ((Double) -> Void)? = nil) throws -> RelayMaps {
+        let w = dem.width, h = dem.height, A = horizon.azimuthCount
+        var relay = Grid(width: w, height: h), gap = relay, comms = relay
+        let tileSize: Int
+        if self.tileSize > 0 { tileSize = self.tileSize } else {
+            tileSize = max(16, min(128, try IlluminationEngine.automaticTileSize(transform: transform, transformer: transformer) / 2))
+        }
+        let block = tileSize * max(1, 256 / tileSize)
+        let blocksX = (w + block - 1) / block, blocksY = (h + block - 1) / block
+        var profiles = [Float](repeating: 0, count: min(block, h) * min(block, w) * A)
+        var failure: Error?
+        let lock = NSLock()
+        try relay.values.withUnsafeMutableBufferPointer { rp in
+            try gap.values.withUnsafeMutableBufferPointer { gp in
+                try comms.values.withUnsafeMutableBufferPointer { cp in
+                    let out = Outputs(relay: rp, gap: gp, comms: cp)
+                    for b in 0..<(blocksX * blocksY) {
+                        let blockRows = (b / blocksX * block)..<min(h, (b / blocksX + 1) * block)
+                        let blockColumns = (b % blocksX * block)..<min(w, (b % blocksX + 1) * block)
+                        try profiles.withUnsafeMutableBufferPointer { pr in
+                            try horizon.profiles(rows: blockRows, columns: blockColumns, into: pr.baseAddress!)
+                            let source = IlluminationEngine.BlockProfiles(base: UnsafePointer(pr.baseAddress!), rows: blockRows,
+                                                                          columns: blockColumns, azimuths: A)
+                            let tilesX = (blockColumns.count + tileSize - 1) / tileSize
+                            let tiles = tilesX * ((blockRows.count + tileSize - 1) / tileSize)
+                            let workers = max(1, min(threads, tiles))
+                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                var tile = worker
+                                while tile < tiles {
+                                    let r0 = blockRows.lowerBound + tile / tilesX * tileSize, c0 = blockColumns.lowerBound + tile % tilesX * tileSize
+                                    do {
+                                        try runTile(rows: r0..<min(blockRows.upperBound, r0 + tileSize),
+                                                    columns: c0..<min(blockColumns.upperBound, c0 + tileSize), dem: dem,
+                                                    transform: transform, transformer: transformer, horizon: source,
+                                                    bodies: satellites + [earth], stepHours: stepHours, out: out)
+                                    } catch {
+                                        lock.lock(); failure = error; lock.unlock()
+                                        return
+                                    }
+                                    tile += workers
+                                }
+                            }
+                        }
+                        if let failure { throw failure }
+                        progress?(Double(b + 1) / Double(blocksX * blocksY))
+                    }
+                }
+            }
+        }
+        return RelayMaps(relayFraction: relay, relayMaxGapHours: gap, commsFraction: comms)
+    }
+
+    struct Outputs: @unchecked Sendable {
+        let relay, gap, comms: UnsafeMutableBufferPointer<Float>
+    }
+
+    /// Elevation (rad), grid azimuth (rad, 0..<2pi) and range (km) of `p` from a site.
+    @inline(__always)
+    static func look(_ p: SIMD3<Double>, site: SIMD3<Double>, frame: SurfaceFrame) -> (Double, Double, Double) {
+        let d = p - site
+        let range = (d * d).sum().squareRoot()
+        let z = (d * frame.normal).sum(), y = (d * frame.up).sum(), x = (d * frame.right).sum()
+        var a = atan2(x, y)
+        if a < 0 { a += 2 * .pi }
+        return (asin(max(-1, min(1, z / range))), a, range)
+    }
+
+    func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer,
+                 horizon: IlluminationEngine.BlockProfiles, bodies: [[SIMD3<Double>]], stepHours: Double, out: Outputs) throws {
+        let frames = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: rows, columns: columns)
+        let nr = rows.count, nc = columns.count, cells = nr * nc
+        let A = horizon.azimuths
+        let profiles = IlluminationEngine.tileProfiles(horizon, rows: rows, columns: columns,
+                                                      floor: Float(IlluminationEngine.horizonFloor(observerHeight: observerHeight)))
+        var valid = [Bool](repeating: true, count: cells)
+        var sites = [SIMD3<Double>](repeating: .zero, count: cells)
+        var highest = -Double.infinity
+        for i in 0..<cells {
+            let z = dem.values[(rows.lowerBound + i / nc) * dem.width + columns.lowerBound + i % nc]
+            let p = profiles[(i * (A + 1))..<((i + 1) * (A + 1))]
+            if z.isNaN || p.contains(where: { $0.isNaN }) { valid[i] = false; continue }
+            sites[i] = frames[i].normal * (1737.4 + (Double(z) + observerHeight) / 1000)
+            highest = max(highest, Double(p.max()!))
+        }
+        let minEl = minElevationDeg * .pi / 180, maxRange = maxRangeKm ?? .infinity
+        let tolerance = interpolationTolerance * .pi / 180
+        let corners = [0, nc - 1, (nr - 1) * nc, nr * nc - 1]
+        let centre = (nr / 2) * nc + nc / 2
+        let relayCount = bodies.count - 1
+        let T = bodies.first?.count ?? 0
+        var relayHits = [Float](repeating: 0, count: cells), commsHits = relayHits
+        var run = relayHits, longest = relayHits
+        var linked = [Bool](repeating: false, count: cells)
+
+        for t in 0..<T {
+            var relayAny = [Bool](repeating: false, count: cells)
+            for b in 0..<bodies.count {
+                let p = bodies[b][t]
+                let isEarth = b == relayCount
+                // Exact look angles at the corners (azimuths unwrapped around the first corner's).
+                var el = [Double](repeating: 0, count: 4), az = el, rg = el
+                for (k, i) in corners.enumerated() {
+                    (el[k], az[k], rg[k]) = Self.look(p, site: sites[i], frame: frames[i])
+                    if k > 0 { az[k] += 2 * .pi * ((az[0] - az[k]) / (2 * .pi)).rounded() }
+                }
+                func interpolate(_ v: [Double], _ r: Int, _ c: Int) -> Double {
+                    let u = nr > 1 ? Double(r) / Double(nr - 1) : 0, s = nc > 1 ? Double(c) / Double(nc - 1) : 0
+                    return (v[0] * (1 - s) + v[1] * s) * (1 - u) + (v[2] * (1 - s) + v[3] * s) * u
+                }
+                let elMin = el.min()!, elMax = el.max()!
+                // Whole tile below the minimum elevation (bilinear values stay within the corners' range).
+                if elMax + tolerance < minEl { continue }
+                let exact = Self.look(p, site: sites[centre], frame: frames[centre])
+                var centreAz = interpolate(az, nr / 2, nc / 2)
+                centreAz -= 2 * .pi * ((centreAz - exact.1) / (2 * .pi)).rounded()
+                let smooth = abs(interpolate(el, nr / 2, nc / 2) - exact.0) <= tolerance && abs(centreAz - exact.1) <= tolerance
+                    && (maxRange == .infinity || abs(interpolate(rg, nr / 2, nc / 2) - exact.2) < 0.001)
+                // Whole tile clear of the minimum elevation and of every horizon, within range.
+                if smooth && elMin - tolerance >= max(minEl, highest) && rg.max()! <= maxRange {
+                    for i in 0..<cells where valid[i] {
+                        if isEarth { linked[i] = true } else { relayAny[i] = true }
+                    }
+                    continue
+                }
+                for i in 0..<cells where valid[i] {
+                    let r = i / nc, c = i % nc
+                    let e: Double, a: Double, range: Double
+                    if smooth {
+                        e = interpolate(el, r, c); range = interpolate(rg, r, c)
+                        var x = interpolate(az, r, c).truncatingRemainder(dividingBy: 2 * .pi)
+                        if x < 0 { x += 2 * .pi }
+                        a = x
+                    } else {
+                        (e, a, range) = Self.look(p, site: sites[i], frame: frames[i])
+                    }
+                    guard e >= minEl, range <= maxRange else { continue }
+                    let position = a / (2 * .pi) * Double(A)
+                    let j = min(A - 1, Int(position)), f = position - Double(j)
+                    let base = i * (A + 1)
+                    let hz = Double(profiles[base + j]) + Double(profiles[base + j + 1] - profiles[base + j]) * f
+                    if e >= hz {
+                        if isEarth { linked[i] = true } else { relayAny[i] = true }
+                    }
+                }
+            }
+            for i in 0..<cells where valid[i] {
+                if relayAny[i] {
+                    relayHits[i] += 1
+                    run[i] = 0
+                } else {
+                    run[i] += 1
+                    longest[i] = max(longest[i], run[i])
+                }
+                if relayAny[i] || linked[i] { commsHits[i] += 1 }
+                linked[i] = false
+            }
+        }
+        for i in 0..<cells {
+            let cell = (rows.lowerBound + i / nc) * dem.width + columns.lowerBound + i % nc
+            guard valid[i], T > 0 else {
+                out.relay[cell] = .nan; out.gap[cell] = .nan; out.comms[cell] = .nan
+                continue
+            }
+            out.relay[cell] = relayHits[i] / Float(T)
+            out.gap[cell] = Float(Double(longest[i]) * stepHours)
+            out.comms[cell] = commsHits[i] / Float(T)
+        }
+    }
+}
