@@ -115,13 +115,20 @@ public struct RelayMapEngine: Sendable {
                                                       floor: Float(IlluminationEngine.horizonFloor(observerHeight: observerHeight)))
         var valid = [Bool](repeating: true, count: cells)
         var sites = [SIMD3<Double>](repeating: .zero, count: cells)
+        // Per cell: its highest horizon (links above it need no azimuth) and its bilinear corner weights.
+        var highestOf = [Double](repeating: .infinity, count: cells)
+        var weights = [SIMD4<Double>](repeating: .zero, count: cells)
         var highest = -Double.infinity
         for i in 0..<cells {
-            let z = dem.values[(rows.lowerBound + i / nc) * dem.width + columns.lowerBound + i % nc]
+            let r = i / nc, c = i % nc
+            let u = nr > 1 ? Double(r) / Double(nr - 1) : 0, v = nc > 1 ? Double(c) / Double(nc - 1) : 0
+            weights[i] = SIMD4((1 - u) * (1 - v), (1 - u) * v, u * (1 - v), u * v)
+            let z = dem.values[(rows.lowerBound + r) * dem.width + columns.lowerBound + c]
             let p = profiles[(i * (A + 1))..<((i + 1) * (A + 1))]
             if z.isNaN || p.contains(where: { $0.isNaN }) { valid[i] = false; continue }
             sites[i] = frames[i].normal * (1737.4 + (Double(z) + observerHeight) / 1000)
-            highest = max(highest, Double(p.max()!))
+            highestOf[i] = Double(p.max()!)
+            highest = max(highest, highestOf[i])
         }
         let minEl = minElevationDeg * .pi / 180, maxRange = maxRangeKm ?? .infinity
         let tolerance = interpolationTolerance * .pi / 180
@@ -132,56 +139,64 @@ public struct RelayMapEngine: Sendable {
         var relayHits = [Float](repeating: 0, count: cells), commsHits = relayHits
         var run = relayHits, longest = relayHits
         var linked = [Bool](repeating: false, count: cells)
+        var relayAny = linked
+        let twoPi = 2 * Double.pi, azimuthScale = Double(A) / twoPi
 
         for t in 0..<T {
-            var relayAny = [Bool](repeating: false, count: cells)
+            for i in 0..<cells { relayAny[i] = false }
             for b in 0..<bodies.count {
                 let p = bodies[b][t]
                 let isEarth = b == relayCount
                 // Exact look angles at the corners (azimuths unwrapped around the first corner's).
-                var el = [Double](repeating: 0, count: 4), az = el, rg = el
-                for (k, i) in corners.enumerated() {
-                    (el[k], az[k], rg[k]) = Self.look(p, site: sites[i], frame: frames[i])
-                    if k > 0 { az[k] += 2 * .pi * ((az[0] - az[k]) / (2 * .pi)).rounded() }
+                var el = SIMD4<Double>.zero, az = el, rg = el
+                for k in 0..<4 {
+                    let i = corners[k]
+                    let look = Self.look(p, site: sites[i], frame: frames[i])
+                    el[k] = look.0; rg[k] = look.2
+                    az[k] = k == 0 ? look.1 : look.1 + twoPi * ((az[0] - look.1) / twoPi).rounded()
                 }
-                func interpolate(_ v: [Double], _ r: Int, _ c: Int) -> Double {
-                    let u = nr > 1 ? Double(r) / Double(nr - 1) : 0, s = nc > 1 ? Double(c) / Double(nc - 1) : 0
-                    return (v[0] * (1 - s) + v[1] * s) * (1 - u) + (v[2] * (1 - s) + v[3] * s) * u
-                }
-                let elMin = el.min()!, elMax = el.max()!
+                let elMin = el.min(), elMax = el.max()
                 // Whole tile below the minimum elevation (bilinear values stay within the corners' range).
                 if elMax + tolerance < minEl { continue }
                 let exact = Self.look(p, site: sites[centre], frame: frames[centre])
-                var centreAz = interpolate(az, nr / 2, nc / 2)
-                centreAz -= 2 * .pi * ((centreAz - exact.1) / (2 * .pi)).rounded()
-                let smooth = abs(interpolate(el, nr / 2, nc / 2) - exact.0) <= tolerance && abs(centreAz - exact.1) <= tolerance
-                    && (maxRange == .infinity || abs(interpolate(rg, nr / 2, nc / 2) - exact.2) < 0.001)
+                let wc = weights[centre]
+                var centreAz = (wc * az).sum()
+                centreAz -= twoPi * ((centreAz - exact.1) / twoPi).rounded()
+                let smooth = abs((wc * el).sum() - exact.0) <= tolerance && abs(centreAz - exact.1) <= tolerance
+                    && (maxRange == .infinity || abs((wc * rg).sum() - exact.2) < 0.001)
                 // Whole tile clear of the minimum elevation and of every horizon, within range.
-                if smooth && elMin - tolerance >= max(minEl, highest) && rg.max()! <= maxRange {
+                if smooth && elMin - tolerance >= max(minEl, highest) && rg.max() <= maxRange {
                     for i in 0..<cells where valid[i] {
                         if isEarth { linked[i] = true } else { relayAny[i] = true }
                     }
                     continue
                 }
                 for i in 0..<cells where valid[i] {
-                    let r = i / nc, c = i % nc
-                    let e: Double, a: Double, range: Double
+                    let e: Double, range: Double
+                    var a = 0.0
                     if smooth {
-                        e = interpolate(el, r, c); range = interpolate(rg, r, c)
-                        var x = interpolate(az, r, c).truncatingRemainder(dividingBy: 2 * .pi)
-                        if x < 0 { x += 2 * .pi }
-                        a = x
+                        let w = weights[i]
+                        e = (w * el).sum()
+                        if e < minEl { continue }
+                        range = maxRange == .infinity ? 0 : (w * rg).sum()
+                        if e < highestOf[i] {
+                            a = (w * az).sum()
+                            while a >= twoPi { a -= twoPi }
+                            while a < 0 { a += twoPi }
+                        }
                     } else {
                         (e, a, range) = Self.look(p, site: sites[i], frame: frames[i])
+                        if e < minEl { continue }
                     }
-                    guard e >= minEl, range <= maxRange else { continue }
-                    let position = a / (2 * .pi) * Double(A)
-                    let j = min(A - 1, Int(position)), f = position - Double(j)
-                    let base = i * (A + 1)
-                    let hz = Double(profiles[base + j]) + Double(profiles[base + j + 1] - profiles[base + j]) * f
-                    if e >= hz {
-                        if isEarth { linked[i] = true } else { relayAny[i] = true }
+                    guard range <= maxRange else { continue }
+                    if e < highestOf[i] {
+                        let position = a * azimuthScale
+                        let j = min(A - 1, Int(position)), f = position - Double(j)
+                        let base = i * (A + 1)
+                        let hz = Double(profiles[base + j]) + Double(profiles[base + j + 1] - profiles[base + j]) * f
+                        if e < hz { continue }
                     }
+                    if isEarth { linked[i] = true } else { relayAny[i] = true }
                 }
             }
             for i in 0..<cells where valid[i] {
