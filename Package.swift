@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Horizon", targets: ["Horizon"]),
         .library(name: "Visibility", targets: ["Visibility"]),
         .library(name: "Orbits", targets: ["Orbits"]),
+        .library(name: "SiteSelection", targets: ["SiteSelection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +43,7 @@ let package = Package(
         .target(name: "Ephemeris"),
         .target(name: "Horizon", dependencies: ["GeoRaster"], swiftSettings: kernelFlags),
         .target(name: "Orbits", dependencies: ["Ephemeris", "GeoRaster", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SiteSelection", dependencies: ["GeoRaster"], swiftSettings: kernelFlags),
         .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags),
         .target(
             name: "FarSideCLI",
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
         .testTarget(name: "VisibilityTests", dependencies: ["Visibility", "Horizon", "Ephemeris", "GeoRaster", "Orbits", "TestSupport"]),
+        .testTarget(name: "SiteSelectionTests", dependencies: ["SiteSelection", "GeoRaster"]),
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"], exclude: ["Fixtures"]),
