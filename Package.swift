@@ -42,7 +42,8 @@ let package = Package(
         ),
         .target(name: "Ephemeris"),
         .target(name: "Horizon", dependencies: ["GeoRaster"], swiftSettings: kernelFlags),
-        .target(name: "Orbits", dependencies: ["Ephemeris", "GeoRaster", .product(name: "Yams", package: "Yams")]),
+        .target(name: "StrictYAML", dependencies: ["GeoRaster", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Orbits", dependencies: ["Ephemeris", "GeoRaster", "StrictYAML", .product(name: "Yams", package: "Yams")]),
         .target(name: "SiteSelection", dependencies: ["GeoRaster"], swiftSettings: kernelFlags),
         .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags),
         .target(

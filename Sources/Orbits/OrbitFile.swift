@@ -1,6 +1,7 @@
 import Ephemeris
 import Foundation
 import GeoRaster
+import StrictYAML
 import Yams
 
 /// Orbit files (YAML), strictly validated:
@@ -25,55 +26,17 @@ public enum OrbitFile {
     /// Satellites described by the YAML file at `path`.
     /// - Throws: `FarSideError.badInput` (exit 3) for unreadable or invalid files.
     public static func load(path: String) throws -> [KeplerOrbit] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FarSideError.badInput("\(path): cannot read the orbit file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw FarSideError.badInput("\(path): the orbit file is not UTF-8 text")
-        }
-        return try parse(yaml: text, source: path)
+        try build(StrictYAMLDocument(path: path, what: "orbit file (expected a 'satellites' list)"))
     }
 
     /// Satellites described by YAML text; `source` names it in error messages.
     public static func parse(yaml: String, source: String) throws -> [KeplerOrbit] {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw FarSideError.badInput("\(source): empty orbit file (expected a 'satellites' list)")
-            }
-            root = node
-        } catch let error as FarSideError {
-            throw error
-        } catch {
-            let message = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
-            throw FarSideError.badInput("\(source): not valid YAML: \(message)")
-        }
-        func fail(_ path: [CodingKey], _ message: String) -> FarSideError {
-            let line = Self.line(of: path, in: root).map { ":\($0)" } ?? ""
-            let field = path.isEmpty ? "" : " \(Self.describe(path)):"
-            return FarSideError.badInput("\(source)\(line):\(field) \(message)")
-        }
-        let file: FileDTO
-        do {
-            file = try YAMLDecoder().decode(FileDTO.self, from: root)
-        } catch let error as FieldError {
-            throw fail(error.path, error.message)
-        } catch let error as DecodingError {
-            switch error {
-            case .keyNotFound(let key, let context):
-                throw fail(context.codingPath + [key], "missing (required)")
-            case .typeMismatch(let type, let context):
-                throw fail(context.codingPath, "wrong type (expected \(typeName(type)))")
-            case .valueNotFound(let type, let context):
-                throw fail(context.codingPath, "missing value (expected \(typeName(type)))")
-            case .dataCorrupted(let context):
-                throw fail(context.codingPath, "invalid value (\(context.debugDescription))")
-            @unknown default:
-                throw fail([], "\(error)")
-            }
-        } catch {
-            throw fail([], "\(error)")
-        }
+        try build(StrictYAMLDocument(yaml: yaml, source: source, what: "orbit file (expected a 'satellites' list)"))
+    }
+
+    static func build(_ document: StrictYAMLDocument) throws -> [KeplerOrbit] {
+        let fail = document.fail
+        let file = try document.decode(FileDTO.self)
         guard !file.satellites.isEmpty else {
             throw fail([Key("satellites")], "the list is empty (at least one satellite is needed)")
         }
@@ -134,33 +97,12 @@ public enum OrbitFile {
 
     // MARK: - Decoding
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int?
-        init(_ s: String) { stringValue = s; intValue = nil }
-        init?(stringValue: String) { self.init(stringValue) }
-        init(index: Int) { stringValue = "\(index)"; intValue = index }
-        init?(intValue: Int) { self.init(index: intValue) }
-    }
-
-    struct FieldError: Error {
-        var path: [CodingKey]
-        var message: String
-    }
-
-    static func rejectUnknownKeys(_ decoder: Decoder, allowed: [String]) throws -> KeyedDecodingContainer<Key> {
-        let container = try decoder.container(keyedBy: Key.self)
-        for key in container.allKeys where !allowed.contains(key.stringValue) {
-            throw FieldError(path: decoder.codingPath + [key],
-                             message: "unknown key '\(key.stringValue)' (allowed: \(allowed.joined(separator: ", ")))")
-        }
-        return container
-    }
+    typealias Key = YAMLKey
 
     struct FileDTO: Decodable {
         var satellites: [SatelliteDTO]
         init(from decoder: Decoder) throws {
-            let c = try OrbitFile.rejectUnknownKeys(decoder, allowed: ["satellites"])
+            let c = try StrictYAMLDocument.container(decoder, allowed: ["satellites"])
             satellites = try c.decode([SatelliteDTO].self, forKey: Key("satellites"))
         }
     }
@@ -182,7 +124,7 @@ public enum OrbitFile {
         var j2: Bool?
 
         init(from decoder: Decoder) throws {
-            let c = try OrbitFile.rejectUnknownKeys(decoder, allowed: Self.keys)
+            let c = try StrictYAMLDocument.container(decoder, allowed: Self.keys)
             name = try c.decodeIfPresent(String.self, forKey: Key("name"))
             epoch = try c.decode(String.self, forKey: Key("epoch"))
             semiMajorAxisKm = try c.decodeIfPresent(Double.self, forKey: Key("semi_major_axis_km"))
@@ -194,47 +136,6 @@ public enum OrbitFile {
             argPeriapsisDeg = try c.decode(Double.self, forKey: Key("arg_periapsis_deg"))
             meanAnomalyDeg = try c.decode(Double.self, forKey: Key("mean_anomaly_deg"))
             j2 = try c.decodeIfPresent(Bool.self, forKey: Key("j2"))
-        }
-    }
-
-    // MARK: - Error locations
-
-    /// "satellites[0].eccentricity" for a coding path.
-    static func describe(_ path: [CodingKey]) -> String {
-        var out = ""
-        for key in path {
-            if let i = key.intValue { out += "[\(i)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
-        }
-        return out
-    }
-
-    /// The 1-based line of the deepest node along `path` (the value if present, else its key or parent).
-    static func line(of path: [CodingKey], in root: Node) -> Int? {
-        var node = root
-        var line = root.mark?.line
-        for key in path {
-            if let i = key.intValue, case .sequence(let seq) = node, i >= 0, i < seq.count {
-                node = seq[seq.index(seq.startIndex, offsetBy: i)]
-                line = node.mark?.line ?? line
-            } else if case .mapping(let map) = node,
-                      let pair = map.first(where: { $0.key.string == key.stringValue }) {
-                line = pair.key.mark?.line ?? line
-                node = pair.value
-            } else {
-                break
-            }
-        }
-        return line
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is Double.Type: return "a number"
-        case is Bool.Type: return "true or false"
-        case is String.Type: return "a string"
-        default:
-            let s = "\(type)"
-            return s.hasPrefix("Array") ? "a list" : (s.hasPrefix("Dictionary") || s.contains("DTO") ? "a mapping" : s)
         }
     }
 }
