@@ -45,11 +45,13 @@ let package = Package(
         .target(name: "StrictYAML", dependencies: ["GeoRaster", .product(name: "Yams", package: "Yams")]),
         .target(name: "Orbits", dependencies: ["Ephemeris", "GeoRaster", "StrictYAML", .product(name: "Yams", package: "Yams")]),
         .target(name: "SiteSelection", dependencies: ["GeoRaster"], swiftSettings: kernelFlags),
+        .target(name: "Mission", dependencies: ["GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits",
+                                                "SiteSelection", "StrictYAML"]),
         .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags),
         .target(
             name: "FarSideCLI",
             dependencies: [
-                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits",
+                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits", "Mission",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
         .testTarget(name: "VisibilityTests", dependencies: ["Visibility", "Horizon", "Ephemeris", "GeoRaster", "Orbits", "TestSupport"]),
+        .testTarget(name: "MissionTests", dependencies: ["Mission", "GeoRaster", "TestSupport"]),
         .testTarget(name: "SiteSelectionTests", dependencies: ["SiteSelection", "GeoRaster"]),
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster"]),

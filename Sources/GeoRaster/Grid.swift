@@ -28,3 +28,13 @@ public struct Grid: Sendable, Equatable {
     /// Count of cells that are not NaN.
     public var validCount: Int { values.reduce(0) { $0 + ($1.isNaN ? 0 : 1) } }
 }
+
+extension Grid {
+    /// The sub-grid of rows `rows` and columns `columns`.
+    public func window(rows: Range<Int>, columns: Range<Int>) -> Grid {
+        var values = [Float]()
+        values.reserveCapacity(rows.count * columns.count)
+        for r in rows { values += self.values[(r * width + columns.lowerBound)..<(r * width + columns.upperBound)] }
+        return Grid(width: columns.count, height: rows.count, values: values)
+    }
+}

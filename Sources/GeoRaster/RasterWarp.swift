@@ -10,8 +10,15 @@ public enum RasterWarp {
     /// and `width` x `height` cells; bilinear; NaN where the source has no data.
     public static func resample(_ source: RasterDataset, crsWKT: String, originX: Double, originY: Double,
                                 cell: Double, width: Int, height: Int) throws -> Grid {
+        try resample(source, crsWKT: crsWKT, transform: GeoTransform(originX: originX, originY: originY, pixelWidth: cell, pixelHeight: -cell),
+                     width: width, height: height)
+    }
+
+    /// The same onto any north-up grid (`transform` with pixelWidth > 0 and pixelHeight < 0).
+    public static func resample(_ source: RasterDataset, crsWKT: String, transform: GeoTransform, width: Int, height: Int) throws -> Grid {
         guard let src = source.gdalDataset else { throw FarSideError.failure("\(source.path): closed") }
-        let xmax = originX + Double(width) * cell, ymin = originY - Double(height) * cell
+        let originX = transform.originX, originY = transform.originY
+        let xmax = originX + Double(width) * transform.pixelWidth, ymin = originY + Double(height) * transform.pixelHeight
         let args = CStringList([
             "-of", "MEM", "-t_srs", crsWKT, "-te", "\(originX)", "\(ymin)", "\(xmax)", "\(originY)",
             "-ts", "\(width)", "\(height)", "-r", "bilinear", "-ot", "Float32", "-wt", "Float32",

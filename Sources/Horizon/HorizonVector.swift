@@ -22,6 +22,10 @@ public enum HorizonVector {
     @inlinable @inline(__always)
     public static func max(_ a: V, _ b: V) -> V { selectNegative(a - b, b, a) }
 
+    /// Lane minimum for NaN-free inputs.
+    @inlinable @inline(__always)
+    public static func min(_ a: V, _ b: V) -> V { selectNegative(a - b, a, b) }
+
     @inlinable @inline(__always)
     static func atanUnit(_ x: V) -> V {
         let z = x * x

@@ -60,3 +60,28 @@ public final class HorizonFile: HorizonProfiles {
         }
     }
 }
+
+/// A window of a larger horizon source: horizons computed over a DEM with a margin around the region of
+/// interest (so terrain outside still blocks), read for the region's cells only.
+public struct HorizonWindow: HorizonProfiles {
+    public let base: any HorizonProfiles
+    public let rowOffset: Int
+    public let columnOffset: Int
+    public let width: Int
+    public let height: Int
+    public var azimuthCount: Int { base.azimuthCount }
+
+    public init(base: any HorizonProfiles, rowOffset: Int, columnOffset: Int, width: Int, height: Int) {
+        precondition(rowOffset + height <= base.height && columnOffset + width <= base.width)
+        self.base = base
+        self.rowOffset = rowOffset
+        self.columnOffset = columnOffset
+        self.width = width
+        self.height = height
+    }
+
+    public func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
+        try base.profiles(rows: (rows.lowerBound + rowOffset)..<(rows.upperBound + rowOffset),
+                          columns: (columns.lowerBound + columnOffset)..<(columns.upperBound + columnOffset), into: out)
+    }
+}

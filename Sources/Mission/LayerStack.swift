@@ -1,0 +1,108 @@
+import Ephemeris
+import Foundation
+import GeoRaster
+import Horizon
+import Orbits
+import SiteSelection
+import Terrain
+import Visibility
+
+/// The layers a profile's criteria need, computed on demand on the region's window of the DEM:
+/// elevation, slope and roughness (Horn 1981), sunlight, darkness and Earth visibility (illumination
+/// engine), relay and comms visibility (relay engine), distance to permanently shadowed cells (exact
+/// Euclidean distance transform), and user rasters resampled onto the grid through GDAL.
+public struct LayerStack: @unchecked Sendable {
+    public var layers: [String: Grid] = [:]
+    public var notes: [String] = []
+
+    public static func compute(profile: MissionProfile, grid: SiteGrid, ephemeris: any EphemerisSource,
+                               threads: Int, progress: (Double) -> Void = { _ in }) throws -> LayerStack {
+        var stack = LayerStack()
+        let dataset = grid.dataset
+        let needed = Set(profile.criteria.map(\.layer))
+        let outer = try dataset.read(column: grid.outerColumns.lowerBound, row: grid.outerRows.lowerBound,
+                                     width: grid.outerColumns.count, height: grid.outerRows.count)
+        guard outer.validCount > 0 else { throw FarSideError.badInput("\(dataset.path): every cell of the region is nodata") }
+        let inner = (rows: (grid.rows.lowerBound - grid.outerRows.lowerBound)..<(grid.rows.upperBound - grid.outerRows.lowerBound),
+                     columns: (grid.columns.lowerBound - grid.outerColumns.lowerBound)..<(grid.columns.upperBound - grid.outerColumns.lowerBound))
+        let dem = outer.window(rows: inner.rows, columns: inner.columns)
+        stack.layers["elevation"] = dem
+        let outerMetrics = dataset.cellMetrics.rows(grid.outerRows)
+        if !needed.isDisjoint(with: ["slope", "roughness"]) {
+            let t = TerrainKernels.compute(outer, metrics: outerMetrics, products: [.slope, .roughness], threads: threads)
+            stack.layers["slope"] = t[.slope]!.window(rows: inner.rows, columns: inner.columns)
+            stack.layers["roughness"] = t[.roughness]!.window(rows: inner.rows, columns: inner.columns)
+        }
+        progress(0.1)
+        if profile.needsTime, let start = profile.start, let end = profile.end {
+            let window = try TimeWindow(start: start, end: end, step: profile.stepSeconds)
+            guard ephemeris.coverage.contains(start), ephemeris.coverage.contains(end) else {
+                throw FarSideError.badInput("profile time window: outside the coverage of \(ephemeris.name)")
+            }
+            let mid = outer.height / 2
+            let options = HorizonOptions(azimuthCount: profile.azimuths, observerHeight: profile.heightM, radius: dataset.radius, threads: threads)
+            let cube = HorizonMap.cube(outer, dx: outerMetrics.dx[mid], dy: outerMetrics.dy[mid], options: options, storage: .int16CentiDegrees)
+            progress(0.4)
+            let horizons = HorizonWindow(base: cube, rowOffset: inner.rows.lowerBound, columnOffset: inner.columns.lowerBound,
+                                         width: dem.width, height: dem.height)
+            let illuminationLayers: Set<String> = ["sun_fraction", "max_darkness_h", "earth_fraction", "psr_distance_m"]
+            if !needed.isDisjoint(with: illuminationLayers) {
+                let track = BodyTrack.compute(ephemeris, window: window, threads: threads)
+                var engine = IlluminationEngine()
+                engine.threads = threads
+                engine.observerHeight = profile.heightM
+                // PSR distances need shadowed cells outside the region too: the whole outer grid then.
+                let wide = needed.contains("psr_distance_m")
+                let maps = try engine.run(dem: wide ? outer : dem, transform: wide ? grid.outerTransform : grid.transform,
+                                          transformer: grid.transformer, horizon: wide ? cube : horizons, track: track,
+                                          stepHours: window.stepHours)
+                func crop(_ g: Grid) -> Grid { wide ? g.window(rows: inner.rows, columns: inner.columns) : g }
+                stack.layers["sun_fraction"] = crop(maps.sunFraction)
+                stack.layers["max_darkness_h"] = crop(maps.maxDarknessHours)
+                stack.layers["earth_fraction"] = crop(maps.earthFraction)
+                if wide {
+                    let shadowed = Grid(width: outer.width, height: outer.height, values: maps.psr.values.map { $0 == 1 ? 1 : 0 })
+                    let distance = DistanceTransform.distance(to: shadowed, metrics: outerMetrics, threads: threads)
+                    stack.layers["psr_distance_m"] = crop(distance)
+                    if !shadowed.values.contains(1) { stack.notes.append("no permanently shadowed cell in the window and margin: psr_distance_m is infinite") }
+                }
+            }
+            progress(0.7)
+            let relayLayers: Set<String> = ["relay_fraction", "relay_max_gap_h", "comms_fraction"]
+            if !needed.isDisjoint(with: relayLayers) {
+                let constellation = try BuiltInOrbits.resolve(profile.orbit)
+                let steps = window.count
+                var positions = [[SIMD3<Double>]](repeating: [SIMD3<Double>](repeating: .zero, count: steps), count: constellation.satellites.count)
+                var earth = [SIMD3<Double>](repeating: .zero, count: steps)
+                for t in 0..<steps {
+                    let epoch = window.epoch(t)
+                    for (s, satellite) in constellation.satellites.enumerated() { positions[s][t] = satellite.positionME(at: epoch) }
+                    earth[t] = ephemeris.earthPosition(at: epoch)
+                }
+                var engine = RelayMapEngine()
+                engine.threads = threads
+                engine.minElevationDeg = profile.minElevationDeg
+                engine.observerHeight = profile.heightM
+                let maps = try engine.run(dem: dem, transform: grid.transform, transformer: grid.transformer, horizon: horizons,
+                                          satellites: positions, earth: earth, stepHours: window.stepHours)
+                stack.layers["relay_fraction"] = maps.relayFraction
+                stack.layers["relay_max_gap_h"] = maps.relayMaxGapHours
+                stack.layers["comms_fraction"] = maps.commsFraction
+            }
+        }
+        progress(0.9)
+        for criterion in profile.criteria where criterion.layer == "raster" {
+            guard let file = criterion.file else { continue }
+            let source = try RasterDataset.open(file)
+            defer { source.close() }
+            stack.layers[criterion.label] = try RasterWarp.resample(source, crsWKT: dataset.crs.wkt, transform: grid.transform,
+                                                                    width: dem.width, height: dem.height)
+        }
+        return stack
+    }
+
+    /// The grid for a criterion.
+    public func layer(for criterion: MissionProfile.Criterion) -> Grid? {
+        layers[criterion.layer == "raster" ? criterion.label : criterion.layer]
+    }
+}
