@@ -15,6 +15,15 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // Plain executable for Scripts/compare-numpy-scorer.py (scores raw layer files, prints kernel time).
+        .executableTarget(
+            name: "scorebench",
+            dependencies: [
+                .product(name: "SiteSelection", package: farSide),
+                .product(name: "GeoRaster", package: farSide),
+            ],
+            path: "Benchmarks/ScoreBench"
+        ),
         .executableTarget(
             name: "TerrainBenchmarks",
             dependencies: [

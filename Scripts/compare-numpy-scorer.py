@@ -10,7 +10,8 @@ Usage: Scripts/compare-numpy-scorer.py SWIFT_CMD [--size N] [--threads T] [--rep
   SWIFT_CMD is the command that scores files, e.g. ".build/release/scorebench files" (quoted; split like a
   shell would). It is called as: SWIFT_CMD DIR N THREADS REPEATS, reads DIR/layer0..5.f32 (N x N),
   writes DIR/score.f32 and DIR/feasible.f32 and prints "kernel_seconds S" (best of REPEATS).
-  Default SWIFT_CMD: $FARSIDE_SCOREBENCH, else ../ss-sandbox/.build/release/scorebench files.
+  Default SWIFT_CMD: $FARSIDE_SCOREBENCH, else the `scorebench` executable of the Benchmarks package,
+  built here (release, AVX2 where available) when missing.
 
 The criteria must match the Swift side's (scorebench's `benchCriteria`):
   (layer, min, max, membership, weight)
@@ -24,6 +25,22 @@ import tempfile
 import time
 
 import numpy as np
+
+
+def build_scorebench(package):
+    """Builds Benchmarks' scorebench in release (with the kernels' AVX2 flags where the CPU has them)."""
+    env = dict(os.environ)
+    try:
+        cpuinfo = open("/proc/cpuinfo").read()
+        if "FARSIDE_TARGET_CPU" not in env and " avx2" in cpuinfo and " fma" in cpuinfo:
+            env["FARSIDE_TARGET_CPU"] = "haswell"
+    except OSError:
+        pass
+    subprocess.run(["swift", "build", "-c", "release", "--product", "scorebench", "--package-path", package],
+                   check=True, env=env, stdout=sys.stderr)
+    binpath = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path", "--package-path", package],
+                             check=True, env=env, capture_output=True, text=True).stdout.strip()
+    return shlex.quote(os.path.join(binpath, "scorebench"))
 
 # layer, hard min, hard max, ("linear", from, to) | ("threshold", at, above), weight
 CRITERIA = [
@@ -77,8 +94,7 @@ def numpy_score(layers):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    default_cmd = os.environ.get("FARSIDE_SCOREBENCH") or \
-        os.path.join(here, "..", "..", "ss-sandbox", ".build", "release", "scorebench") + " files"
+    default_cmd = os.environ.get("FARSIDE_SCOREBENCH") or build_scorebench(os.path.join(here, "..", "Benchmarks")) + " files"
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("swift_cmd", nargs="?", default=default_cmd)
     p.add_argument("--size", type=int, default=4096)
