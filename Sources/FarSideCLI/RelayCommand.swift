@@ -2,6 +2,7 @@ import ArgumentParser
 import Ephemeris
 import Foundation
 import GeoRaster
+import Mission
 import Orbits
 import Visibility
 
@@ -160,21 +161,14 @@ struct RelayCommand: ParsableCommand {
         let progress = runOptions.progress
         let acquired = try horizons.acquire(dataset, input: input, output: output, threads: runOptions.threads, progress: progress)
         defer { acquired.cleanUp() }
-        let steps = window.count
-        var positions = [[SIMD3<Double>]](repeating: [SIMD3<Double>](repeating: .zero, count: steps), count: constellation.satellites.count)
-        var earth = [SIMD3<Double>](repeating: .zero, count: steps)
-        for t in 0..<steps {
-            let epoch = window.epoch(t)
-            for (s, satellite) in constellation.satellites.enumerated() { positions[s][t] = satellite.positionME(at: epoch) }
-            earth[t] = ephemeris.earthPosition(at: epoch)
-        }
+        let track = RelayTrack.sample(constellation, ephemeris: ephemeris, window: window)
         var engine = RelayMapEngine()
         engine.threads = runOptions.threads
         engine.minElevationDeg = minElevationDeg
         engine.maxRangeKm = maxRangeKm
         engine.observerHeight = acquired.observerHeight
         let maps = try engine.run(dem: acquired.dem, transform: dataset.geoTransform, transformer: CoordinateTransformer(crs: dataset.crs),
-                                  horizon: acquired.profiles, satellites: positions, earth: earth, stepHours: window.stepHours,
+                                  horizon: acquired.profiles, satellites: track.satellites, earth: track.earth, stepHours: window.stepHours,
                                   progress: { progress.report(0.3 + 0.65 * $0) })
         var options = runOptions.writeOptions
         options.metadata["WINDOW_START"] = window.start.utcISO8601

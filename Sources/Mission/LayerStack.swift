@@ -70,21 +70,13 @@ public struct LayerStack: @unchecked Sendable {
             progress(0.7)
             let relayLayers: Set<String> = ["relay_fraction", "relay_max_gap_h", "comms_fraction"]
             if !needed.isDisjoint(with: relayLayers) {
-                let constellation = try BuiltInOrbits.resolve(profile.orbit)
-                let steps = window.count
-                var positions = [[SIMD3<Double>]](repeating: [SIMD3<Double>](repeating: .zero, count: steps), count: constellation.satellites.count)
-                var earth = [SIMD3<Double>](repeating: .zero, count: steps)
-                for t in 0..<steps {
-                    let epoch = window.epoch(t)
-                    for (s, satellite) in constellation.satellites.enumerated() { positions[s][t] = satellite.positionME(at: epoch) }
-                    earth[t] = ephemeris.earthPosition(at: epoch)
-                }
+                let track = RelayTrack.sample(try BuiltInOrbits.resolve(profile.orbit), ephemeris: ephemeris, window: window)
                 var engine = RelayMapEngine()
                 engine.threads = threads
                 engine.minElevationDeg = profile.minElevationDeg
                 engine.observerHeight = profile.heightM
                 let maps = try engine.run(dem: dem, transform: grid.transform, transformer: grid.transformer, horizon: horizons,
-                                          satellites: positions, earth: earth, stepHours: window.stepHours)
+                                          satellites: track.satellites, earth: track.earth, stepHours: window.stepHours)
                 stack.layers["relay_fraction"] = maps.relayFraction
                 stack.layers["relay_max_gap_h"] = maps.relayMaxGapHours
                 stack.layers["comms_fraction"] = maps.commsFraction

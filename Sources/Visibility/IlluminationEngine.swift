@@ -52,47 +52,17 @@ public struct IlluminationEngine: Sendable {
                     horizon: any HorizonProfiles, track: BodyTrack, stepHours: Double,
                     progress: ((Double) -> Void)? = nil) throws -> IlluminationMaps {
         precondition(horizon.width == dem.width && horizon.height == dem.height)
-        let w = dem.width, h = dem.height, A = horizon.azimuthCount
+        let w = dem.width, h = dem.height
         var sun = Grid(width: w, height: h), dark = sun, psr = sun, earth = sun
         let tileSize = try self.tileSize > 0 ? self.tileSize : Self.automaticTileSize(transform: transform, transformer: transformer)
-        // Blocks of whole tiles, about 256 x 256 cells: their horizon profiles are loaded once, then
-        // their tiles run in parallel. Memory: one block of profiles (256^2 x A floats) plus per-tile tables.
-        let block = tileSize * max(1, 256 / tileSize)
-        let blocksX = (w + block - 1) / block, blocksY = (h + block - 1) / block
-        var profiles = [Float](repeating: 0, count: min(block, h) * min(block, w) * A)
-        var failure: Error?
-        let lock = NSLock()
         try sun.values.withUnsafeMutableBufferPointer { sp in
             try dark.values.withUnsafeMutableBufferPointer { dp in
                 try psr.values.withUnsafeMutableBufferPointer { pp in
                     try earth.values.withUnsafeMutableBufferPointer { ep in
                         let out = TileOutputs(sun: sp, dark: dp, psr: pp, earth: ep)
-                        for b in 0..<(blocksX * blocksY) {
-                            let blockRows = (b / blocksX * block)..<min(h, (b / blocksX + 1) * block)
-                            let blockColumns = (b % blocksX * block)..<min(w, (b % blocksX + 1) * block)
-                            try profiles.withUnsafeMutableBufferPointer { pr in
-                                try horizon.profiles(rows: blockRows, columns: blockColumns, into: pr.baseAddress!)
-                                let source = BlockProfiles(base: UnsafePointer(pr.baseAddress!), rows: blockRows, columns: blockColumns, azimuths: A)
-                                let tilesX = (blockColumns.count + tileSize - 1) / tileSize
-                                let tiles = tilesX * ((blockRows.count + tileSize - 1) / tileSize)
-                                DispatchQueue.concurrentPerform(iterations: max(1, min(threads, tiles))) { worker in
-                                    var tile = worker
-                                    while tile < tiles {
-                                        let r0 = blockRows.lowerBound + tile / tilesX * tileSize, c0 = blockColumns.lowerBound + tile % tilesX * tileSize
-                                        do {
-                                            try runTile(rows: r0..<min(blockRows.upperBound, r0 + tileSize), columns: c0..<min(blockColumns.upperBound, c0 + tileSize),
-                                                        dem: dem, transform: transform, transformer: transformer, horizon: source,
-                                                        track: track, stepHours: stepHours, out: out)
-                                        } catch {
-                                            lock.lock(); failure = error; lock.unlock()
-                                            return
-                                        }
-                                        tile += max(1, min(threads, tiles))
-                                    }
-                                }
-                            }
-                            if let failure { throw failure }
-                            progress?(Double(b + 1) / Double(blocksX * blocksY))
+                        try BlockTiles.forEach(width: w, height: h, tileSize: tileSize, horizon: horizon, threads: threads, progress: progress) { rows, columns, source in
+                            try runTile(rows: rows, columns: columns, dem: dem, transform: transform, transformer: transformer,
+                                        horizon: source, track: track, stepHours: stepHours, out: out)
                         }
                     }
                 }

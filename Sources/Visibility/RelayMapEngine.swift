@@ -40,50 +40,19 @@ public struct RelayMapEngine: Sendable {
     public func run(dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer, horizon: any HorizonProfiles,
                     satellites: [[SIMD3<Double>]], earth: [SIMD3<Double>], stepHours: Double,
                     progress: ((Double) -> Void)? = nil) throws -> RelayMaps {
-        let w = dem.width, h = dem.height, A = horizon.azimuthCount
+        let w = dem.width, h = dem.height
         var relay = Grid(width: w, height: h), gap = relay, comms = relay
         let tileSize: Int
         if self.tileSize > 0 { tileSize = self.tileSize } else {
             tileSize = max(16, min(128, try IlluminationEngine.automaticTileSize(transform: transform, transformer: transformer) / 2))
         }
-        let block = tileSize * max(1, 256 / tileSize)
-        let blocksX = (w + block - 1) / block, blocksY = (h + block - 1) / block
-        var profiles = [Float](repeating: 0, count: min(block, h) * min(block, w) * A)
-        var failure: Error?
-        let lock = NSLock()
         try relay.values.withUnsafeMutableBufferPointer { rp in
             try gap.values.withUnsafeMutableBufferPointer { gp in
                 try comms.values.withUnsafeMutableBufferPointer { cp in
                     let out = Outputs(relay: rp, gap: gp, comms: cp)
-                    for b in 0..<(blocksX * blocksY) {
-                        let blockRows = (b / blocksX * block)..<min(h, (b / blocksX + 1) * block)
-                        let blockColumns = (b % blocksX * block)..<min(w, (b % blocksX + 1) * block)
-                        try profiles.withUnsafeMutableBufferPointer { pr in
-                            try horizon.profiles(rows: blockRows, columns: blockColumns, into: pr.baseAddress!)
-                            let source = IlluminationEngine.BlockProfiles(base: UnsafePointer(pr.baseAddress!), rows: blockRows,
-                                                                          columns: blockColumns, azimuths: A)
-                            let tilesX = (blockColumns.count + tileSize - 1) / tileSize
-                            let tiles = tilesX * ((blockRows.count + tileSize - 1) / tileSize)
-                            let workers = max(1, min(threads, tiles))
-                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                                var tile = worker
-                                while tile < tiles {
-                                    let r0 = blockRows.lowerBound + tile / tilesX * tileSize, c0 = blockColumns.lowerBound + tile % tilesX * tileSize
-                                    do {
-                                        try runTile(rows: r0..<min(blockRows.upperBound, r0 + tileSize),
-                                                    columns: c0..<min(blockColumns.upperBound, c0 + tileSize), dem: dem,
-                                                    transform: transform, transformer: transformer, horizon: source,
-                                                    bodies: satellites + [earth], stepHours: stepHours, out: out)
-                                    } catch {
-                                        lock.lock(); failure = error; lock.unlock()
-                                        return
-                                    }
-                                    tile += workers
-                                }
-                            }
-                        }
-                        if let failure { throw failure }
-                        progress?(Double(b + 1) / Double(blocksX * blocksY))
+                    try BlockTiles.forEach(width: w, height: h, tileSize: tileSize, horizon: horizon, threads: threads, progress: progress) { rows, columns, source in
+                        try runTile(rows: rows, columns: columns, dem: dem, transform: transform, transformer: transformer, horizon: source,
+                                    bodies: satellites + [earth], stepHours: stepHours, out: out)
                     }
                 }
             }
