@@ -22,8 +22,8 @@ public enum RasterWarp {
         let args = CStringList([
             "-of", "MEM", "-t_srs", crsWKT, "-te", "\(originX)", "\(ymin)", "\(xmax)", "\(originY)",
             "-ts", "\(width)", "\(height)", "-r", "bilinear", "-ot", "Float32", "-wt", "Float32",
-            "-dstnodata", "nan", "-b", "\(source.options.band)",
-        ] + (source.options.assumeCRS.map { ["-s_srs", $0] } ?? []))
+            "-dstnodata", "nan",
+        ] + (source.options.assumeCRS.map { ["-s_srs", $0] } ?? []))  // every band is warped (no -b before GDAL 3.7)
         guard let options = GDALWarpAppOptionsNew(args.pointer, nil) else {
             throw FarSideError.failure("\(source.path): bad warp options")
         }
@@ -37,7 +37,7 @@ public enum RasterWarp {
         defer { GDALClose(out) }
         var values = [Float](repeating: .nan, count: width * height)
         let err = values.withUnsafeMutableBytes {
-            GDALRasterIO(GDALGetRasterBand(out, 1), GF_Read, 0, 0, Int32(width), Int32(height), $0.baseAddress,
+            GDALRasterIO(GDALGetRasterBand(out, Int32(source.options.band)), GF_Read, 0, 0, Int32(width), Int32(height), $0.baseAddress,
                          Int32(width), Int32(height), GDT_Float32, 0, 0)
         }
         guard err == CE_None else { throw FarSideError.badInput("\(source.path): warp read failed") }

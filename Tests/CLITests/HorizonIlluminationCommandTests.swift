@@ -76,3 +76,35 @@ final class HorizonIlluminationCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("o3/sun_fraction.tif")))
     }
 }
+
+/// `--far-field`: the real LDEM_4 resampled around a south-polar site DEM raises horizons where distant
+/// massifs stand, and never lowers them.
+final class FarFieldCommandTests: XCTestCase {
+    func testLDEM4FarFieldRaisesPolarHorizons() throws {
+        guard FileManager.default.fileExists(atPath: TestSupport.ldem4) else {
+            if TestSupport.inCI { XCTFail("no LDEM_4") }
+            throw XCTSkip("no LDEM_4")
+        }
+        let folder = TestSupport.scratchDirectory("farfield")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dem = folder.appendingPathComponent("flat.tif").path
+        XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "flat", "--size", "40", "--resolution", "500", "-o", dem]).status, 0)
+        let near = folder.appendingPathComponent("near.tif").path, far = folder.appendingPathComponent("far.tif").path
+        XCTAssertEqual(try FarSideBinary.run(["horizon", dem, "-o", near, "--azimuths", "24", "--quiet"]).status, 0)
+        let r = try FarSideBinary.run(["horizon", dem, "-o", far, "--azimuths", "24", "--far-field", TestSupport.ldem4,
+                                       "--far-field-margin-km", "150", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let a = try RasterDataset.open(near), b = try RasterDataset.open(far)
+        var raised = 0, lowered = 0
+        for band in 1...24 {
+            let x = try a.readBand(band), y = try b.readBand(band)
+            for i in x.values.indices {
+                if y.values[i] > x.values[i] + 0.05 { raised += 1 }
+                if y.values[i] < x.values[i] - 1e-4 { lowered += 1 }
+            }
+        }
+        XCTAssertGreaterThan(raised, 40 * 40 * 24 / 4, "distant polar massifs rise above a flat site's horizon in many directions")
+        XCTAssertEqual(lowered, 0)
+        XCTAssertEqual(b.metadataItem("FAR_FIELD"), TestSupport.ldem4)
+    }
+}

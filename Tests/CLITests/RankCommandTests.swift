@@ -64,6 +64,31 @@ final class RankCommandTests: XCTestCase {
         XCTAssertFalse(html.contains("src=\"http"), "self-contained")
     }
 
+    /// A user raster (a "rock abundance" map on its own coarser grid) is resampled onto the DEM grid through
+    /// GDAL and its hard limit removes the rocky half from the feasible cells.
+    func testUserRasterLayerIsResampledAndLimits() throws {
+        XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "flat", "--size", "60", "--resolution", "50", "-o", path("flat.tif")]).status, 0)
+        // 3 km x 3 km DEM centred on the pole; rocks on the western half (x < 0), 150 m cells.
+        var rocks = Grid(width: 30, height: 30, repeating: 0.05)
+        for r in 0..<30 { for c in 0..<15 { rocks[r, c] = 0.8 } }
+        try TestSupport.writeRaster(rocks, to: path("rocks.tif"), transform: GeoTransform(originX: -2250, originY: 2250, pixelWidth: 150, pixelHeight: -150),
+                                    crs: "IAU_2015:30135")
+        try """
+        name: rocks
+        criteria:
+          - {layer: slope, max: 5}
+          - {layer: raster, file: \(path("rocks.tif")), max: 0.5, membership: {linear: [0.5, 0]}, weight: 1}
+        ranking: {count: 3, min_separation_m: 500}
+        """.write(toFile: path("rocks.yaml"), atomically: true, encoding: .utf8)
+        let r = try FarSideBinary.run(["rank", "--profile", path("rocks.yaml"), "--dem", path("flat.tif"), "-o", path("out"), "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let feasible = try TestSupport.readRaster(path("out/feasible.tif"))
+        XCTAssertEqual(feasible[30, 10], 0, "rocky west")
+        XCTAssertEqual(feasible[30, 50], 1, "clear east")
+        let csv = try String(contentsOfFile: path("out/sites.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.split(separator: "\n")[0].contains("rocks"), "the raster criterion is reported under its file name")
+    }
+
     func testBadProfilesAreExit3WithTheFieldNamed() throws {
         XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "flat", "--size", "16", "-o", path("flat.tif")]).status, 0)
         let cases: [(String, String)] = [
