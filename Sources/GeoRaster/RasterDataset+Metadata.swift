@@ -29,31 +29,15 @@ extension RasterDataset {
 }
 
 extension RasterDataset {
-    /// Reads band `index` (1-based) over the whole raster, with this band's nodata applied (no scale:
-    /// for non-height bands such as horizon angles).
+    /// Reads band `index` (1-based) over the whole raster (see `readBand(_:into:column:row:width:height:)`).
     public func readBand(_ index: Int) throws -> Grid {
-        guard let ds = gdalDataset, let b = GDALGetRasterBand(ds, Int32(index)) else {
-            throw FarSideError.badInput("\(path): band \(index) does not exist")
-        }
         var values = [Float](repeating: 0, count: width * height)
-        GDALEnvironment.resetError()
-        let err = values.withUnsafeMutableBytes {
-            GDALRasterIO(b, GF_Read, 0, 0, Int32(width), Int32(height), $0.baseAddress, Int32(width), Int32(height), GDT_Float32, 0, 0)
-        }
-        guard err == CE_None else { throw FarSideError.badInput("\(path): cannot read band \(index): \(GDALEnvironment.lastError(or: "read error"))") }
-        var has: Int32 = 0
-        let nd = Float(GDALGetRasterNoDataValue(b, &has))
-        var hasScale: Int32 = 0, hasOffset: Int32 = 0
-        let scale = Float(GDALGetRasterScale(b, &hasScale)), offset = Float(GDALGetRasterOffset(b, &hasOffset))
-        for i in values.indices {
-            let v = values[i]
-            values[i] = (has != 0 && v == nd) || !v.isFinite ? .nan : v * (hasScale != 0 ? scale : 1) + (hasOffset != 0 ? offset : 0)
-        }
+        try values.withUnsafeMutableBufferPointer { try readBand(index, into: $0.baseAddress!, column: 0, row: 0, width: width, height: height) }
         return Grid(width: width, height: height, values: values)
     }
 
     /// Reads a window of band `index` (1-based) into `buffer` (row-major, `w` per row) with the band's
-    /// nodata as NaN and its scale/offset applied (for non-height bands such as horizon angles).
+    /// nodata, NaN and Inf as NaN and its scale/offset applied (for non-height bands such as horizon angles).
     public func readBand(_ index: Int, into buffer: UnsafeMutablePointer<Float>, column: Int, row: Int, width w: Int, height h: Int) throws {
         guard let ds = gdalDataset, let b = GDALGetRasterBand(ds, Int32(index)) else {
             throw FarSideError.badInput("\(path): band \(index) does not exist")
@@ -63,13 +47,10 @@ extension RasterDataset {
             throw FarSideError.badInput("\(path): cannot read band \(index): \(GDALEnvironment.lastError(or: "read error"))")
         }
         var has: Int32 = 0, hasScale: Int32 = 0, hasOffset: Int32 = 0
-        let nd = Float(GDALGetRasterNoDataValue(b, &has))
-        let scaleValue = Float(GDALGetRasterScale(b, &hasScale)), offsetValue = Float(GDALGetRasterOffset(b, &hasOffset))
-        let s = hasScale != 0 ? scaleValue : 1, o = hasOffset != 0 ? offsetValue : 0
-        for i in 0..<(w * h) {
-            let v = buffer[i]
-            buffer[i] = (has != 0 && v == nd) || !v.isFinite ? .nan : v * s + o
-        }
+        let nd = GDALGetRasterNoDataValue(b, &has)
+        let scale = GDALGetRasterScale(b, &hasScale), offset = GDALGetRasterOffset(b, &hasOffset)
+        _ = RasterDataset.toHeights(UnsafeMutableBufferPointer(start: buffer, count: w * h), nodata: has != 0 ? Float(nd) : nil,
+                                    scale: hasScale != 0 ? Float(scale) : 1, offset: hasOffset != 0 ? Float(offset) : 0)
     }
 
     /// The whole raster as heights, refusing an all-nodata raster (exit 3).

@@ -41,12 +41,9 @@ public enum RasterWarp {
                          Int32(width), Int32(height), GDT_Float32, 0, 0)
         }
         guard err == CE_None else { throw FarSideError.badInput("\(source.path): warp read failed") }
-        // The warper carries raw values: apply the source's nodata, scale and height offset.
-        let nd = source.nodata.map(Float.init)
-        let scale = Float(source.scale), offset = Float(source.heightOffset)
-        for i in values.indices {
-            let v = values[i]
-            values[i] = (v.isNaN || v == nd) ? .nan : v * scale + offset
+        // The warper carries raw values: apply the source's nodata, scale and height offset as a read would.
+        _ = values.withUnsafeMutableBufferPointer {
+            RasterDataset.toHeights($0, nodata: source.nodata.map(Float.init), scale: Float(source.scale), offset: Float(source.heightOffset))
         }
         return Grid(width: width, height: height, values: values)
     }

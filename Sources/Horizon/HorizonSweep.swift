@@ -375,25 +375,25 @@ struct FinalPass: @unchecked Sendable {
         let one = V(repeating: 1), zero = V(repeating: 0), tiny = V(repeating: 1e-5)
         var c = 0
         while c < W {
-            let cv = HorizonVector.min(V(repeating: Float(c)) + lane, V(repeating: Float(W - 1)))
+            let cv = VectorMath.min(V(repeating: Float(c)) + lane, V(repeating: Float(W - 1)))
             var colLim = (V(repeating: colA) - cv) * V(repeating: colB) + V(repeating: colInf)
-            colLim = HorizonVector.min(colLim, V(repeating: rowLim))   // one of them is finite
+            colLim = VectorMath.min(colLim, V(repeating: rowLim))   // one of them is finite
             let nf = (colLim + V(repeating: 1e-3)).rounded(.down)
-            let n = HorizonVector.selectNegative(nf - one, one, nf)     // n < 1: no sample (masked below)
+            let n = VectorMath.selectNegative(nf - one, one, nf)     // n < 1: no sample (masked below)
             let pc = cv + n * csF, pr = rowF + n * rsF
             var c0 = pc.rounded(.down), r0 = pr.rounded(.down)
             let maxCV = V(repeating: maxC), maxRV = V(repeating: maxR)
-            c0 = HorizonVector.min(HorizonVector.max(c0, zero), maxCV)
-            r0 = HorizonVector.min(HorizonVector.max(r0, zero), maxRV)
-            var wx = HorizonVector.min(HorizonVector.max(pc - c0, zero), one)
-            var wy = HorizonVector.min(HorizonVector.max(pr - r0, zero), one)
+            c0 = VectorMath.min(VectorMath.max(c0, zero), maxCV)
+            r0 = VectorMath.min(VectorMath.max(r0, zero), maxRV)
+            var wx = VectorMath.min(VectorMath.max(pc - c0, zero), one)
+            var wy = VectorMath.min(VectorMath.max(pr - r0, zero), one)
             // Snap weights within 1e-5 of 0 or 1.
-            wx = HorizonVector.selectNegative(wx - tiny, zero, HorizonVector.selectNegative(one - tiny - wx, one, wx))
-            wy = HorizonVector.selectNegative(wy - tiny, zero, HorizonVector.selectNegative(one - tiny - wy, one, wy))
+            wx = VectorMath.selectNegative(wx - tiny, zero, VectorMath.selectNegative(one - tiny - wx, one, wx))
+            wy = VectorMath.selectNegative(wy - tiny, zero, VectorMath.selectNegative(one - tiny - wy, one, wy))
             // Integer indices by the 2^23 trick (c0, r0 are whole numbers in [0, 2^23)), then the four corners.
             let magic = V(repeating: 8_388_608)
-            let ci = HorizonVector.bits(c0 + magic) &- HorizonVector.bits(magic)
-            let ri = HorizonVector.bits(r0 + magic) &- HorizonVector.bits(magic)
+            let ci = VectorMath.bits(c0 + magic) &- VectorMath.bits(magic)
+            let ri = VectorMath.bits(r0 + magic) &- VectorMath.bits(magic)
             let base = ri &* Int32(truncatingIfNeeded: W) &+ ci
             for l in 0..<8 {
                 let b = Int(base[l])
@@ -415,11 +415,11 @@ struct FinalPass: @unchecked Sendable {
             let invS = invDs / n
             var slope = (zs - zoV) * invS - (n * curvPer + hV * invS)
             _ = dsV
-            slope = HorizonVector.selectNegative(nf - one, V(repeating: HorizonSweeper.nothing), slope)
+            slope = VectorMath.selectNegative(nf - one, V(repeating: HorizonSweeper.nothing), slope)
             let m = Swift.min(8, W - c)
             if m == 8 {
                 let cur = UnsafeRawPointer(acc + c).loadUnaligned(as: V.self)
-                UnsafeMutableRawPointer(acc + c).storeBytes(of: HorizonVector.max(cur, slope), as: V.self)
+                UnsafeMutableRawPointer(acc + c).storeBytes(of: VectorMath.max(cur, slope), as: V.self)
             } else {
                 for l in 0..<m where slope[l] > acc[c + l] { acc[c + l] = slope[l] }
             }
@@ -441,7 +441,7 @@ struct FinalPass: @unchecked Sendable {
                 while c + 8 <= W {
                     let a = UnsafeRawPointer(lower + row + c).loadUnaligned(as: V.self)
                     let b = UnsafeRawPointer(upper + row + c).loadUnaligned(as: V.self)
-                    UnsafeMutableRawPointer(acc + c).storeBytes(of: HorizonVector.max(a, b), as: V.self)
+                    UnsafeMutableRawPointer(acc + c).storeBytes(of: VectorMath.max(a, b), as: V.self)
                     c += 8
                 }
                 while c < W { acc[c] = Swift.max(lower[row + c], upper[row + c]); c += 1 }
@@ -466,7 +466,7 @@ struct FinalPass: @unchecked Sendable {
                         let zz = UnsafeRawPointer(o + c).loadUnaligned(as: V.self)
                         let s = (zs - zz) * invS - cv
                         let cur = UnsafeRawPointer(acc + c).loadUnaligned(as: V.self)
-                        UnsafeMutableRawPointer(acc + c).storeBytes(of: HorizonVector.max(cur, s), as: V.self)
+                        UnsafeMutableRawPointer(acc + c).storeBytes(of: VectorMath.max(cur, s), as: V.self)
                         c += 8
                     }
                     while c <= cHi {
@@ -486,11 +486,11 @@ struct FinalPass: @unchecked Sendable {
                     let a = UnsafeRawPointer(acc + c).loadUnaligned(as: V.self)
                     let zz = UnsafeRawPointer(zr + c).loadUnaligned(as: V.self)
                     // zz - zz is 0 or NaN: adding it carries the observer's NaN into the result.
-                    UnsafeMutableRawPointer(op + c).storeBytes(of: HorizonVector.atan(a) * deg + (zz - zz), as: V.self)
+                    UnsafeMutableRawPointer(op + c).storeBytes(of: VectorMath.atan(a) * deg + (zz - zz), as: V.self)
                     c += 8
                 }
                 while c < W {
-                    op[c] = zr[c].isNaN ? .nan : HorizonVector.atan(V(repeating: acc[c]))[0] * deg[0]
+                    op[c] = zr[c].isNaN ? .nan : VectorMath.atan(V(repeating: acc[c]))[0] * deg[0]
                     c += 1
                 }
             }

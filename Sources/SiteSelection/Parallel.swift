@@ -1,3 +1,4 @@
+import GeoRaster
 import Dispatch
 
 /// Small shared helpers for the SiteSelection kernels.
@@ -21,22 +22,19 @@ enum Parallel {
 ///
 /// Swift's SIMD mask operations (`.<`, `replace(with:where:)`, `pointwiseMin/Max`) lower to scalar loops
 /// in this toolchain; integer and/or/shift on the bit pattern compile to plain AVX2 (vpsrad/vpand/vpor).
-/// Same technique as Terrain's VectorMath (SiteSelection does not import Terrain).
+/// Thin names over GeoRaster's `VectorMath`, plus the scorer's own clamp and NaN masks.
 enum Lanes {
     typealias V = SIMD8<Float>
     typealias B = SIMD8<Int32>
 
-    @inline(__always) static func bits(_ v: V) -> B { unsafeBitCast(v, to: B.self) }
-    @inline(__always) static func float(_ b: B) -> V { unsafeBitCast(b, to: V.self) }
+    @inline(__always) static func bits(_ v: V) -> B { VectorMath.bits(v) }
+    @inline(__always) static func float(_ b: B) -> V { VectorMath.float(b) }
 
     /// All-ones in lanes whose sign bit is set, else zero.
     @inline(__always) static func signMask(_ b: B) -> B { b &>> 31 }
 
     /// `a` where the sign bit of `condition` is set, else `b`.
-    @inline(__always) static func selectNegative(_ condition: V, _ a: V, _ b: V) -> V {
-        let m = bits(condition) &>> 31
-        return float((bits(a) & m) | (bits(b) & ~m))
-    }
+    @inline(__always) static func selectNegative(_ condition: V, _ a: V, _ b: V) -> V { VectorMath.selectNegative(condition, a, b) }
 
     /// Clamp to [0, 1] for non-NaN inputs (infinities clamp too).
     @inline(__always) static func clamp01(_ v: V) -> V {

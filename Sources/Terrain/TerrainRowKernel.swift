@@ -1,3 +1,4 @@
+import GeoRaster
 /// Per-row terrain kernel: slope, aspect and roughness for one output row from the rows above, at and
 /// below it. Interior columns run 8 lanes at a time (`SIMD8<Float>`); the two edge columns, and any
 /// 8-cell chunk touching nodata, take the scalar path with the edge rule of `Window3x3`.

@@ -228,22 +228,16 @@ public struct IlluminationEngine: Sendable {
     }
 }
 
-/// Sign-bit selects (Swift's SIMD mask operations compile to scalar loops).
+/// The darkness loop's select: `a` where `x` <= 0 (+0.0 included), else `b`, on GeoRaster's `VectorMath`.
 enum VisibilityMath {
     typealias V = SIMD8<Float>
 
-    /// `a` where `x` <= 0 (including -0.0 and +0.0), else `b`.
     @inline(__always)
     static func selectNonPositive(_ x: V, _ a: V, _ b: V) -> V {
-        // x <= 0  <=>  sign(x - tiny) is negative, with tiny the smallest positive float: +0.0 - tiny < 0.
-        let shifted = x - V(repeating: .leastNonzeroMagnitude)
-        let m = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &>> 31
-        return unsafeBitCast((unsafeBitCast(a, to: SIMD8<Int32>.self) & m) | (unsafeBitCast(b, to: SIMD8<Int32>.self) & ~m), to: V.self)
+        // x <= 0  <=>  x - tiny has its sign bit set, tiny the smallest positive float: +0.0 - tiny < 0.
+        VectorMath.selectNegative(x - V(repeating: .leastNonzeroMagnitude), a, b)
     }
 
     @inline(__always)
-    static func max(_ a: V, _ b: V) -> V {
-        let m = unsafeBitCast(a - b, to: SIMD8<Int32>.self) &>> 31  // a < b
-        return unsafeBitCast((unsafeBitCast(b, to: SIMD8<Int32>.self) & m) | (unsafeBitCast(a, to: SIMD8<Int32>.self) & ~m), to: V.self)
-    }
+    static func max(_ a: V, _ b: V) -> V { VectorMath.max(a, b) }
 }

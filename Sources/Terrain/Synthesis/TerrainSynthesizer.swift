@@ -61,7 +61,7 @@ public struct TerrainSynthesizer: Sendable {
         var rng = SplitMix64(seed: seed)
         let craters = try craterList(extent: extent, rng: &rng)
         let noise = backgroundNoise()
-        let positions = cellPositions(transform: transform)
+        let positions = Positions(size: size, resolution: resolution)
         let n = size
         grid.values.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
@@ -99,8 +99,6 @@ public struct TerrainSynthesizer: Sendable {
         func y(_ row: Int) -> Double { (Double(size) / 2 - Double(row) - 0.5) * resolution }
         func column(_ x: Double) -> Int { Int((x / resolution + Double(size) / 2 - 0.5).rounded()) }
     }
-
-    func cellPositions(transform: GeoTransform) -> Positions { Positions(size: size, resolution: resolution) }
 
     func craterList(extent: Double, rng: inout SplitMix64) throws -> [CraterSpec] {
         let population: CraterPopulation

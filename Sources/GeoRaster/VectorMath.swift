@@ -1,4 +1,5 @@
-/// Vector arctangents and selects for the terrain kernels, on `SIMD8<Float>`.
+/// Vector arctangents and selects for FarSide's kernels (terrain, horizons, visibility, scoring), on
+/// `SIMD8<Float>`; `@inlinable`, so each kernel module compiles them with its own vector flags.
 ///
 /// Swift's SIMD mask operations (`.<`, `replace(with:where:)`, `pointwiseMax`) lower to scalar loops
 /// today, so everything here selects on sign bits with integer bit operations instead, which compile to
@@ -7,13 +8,11 @@
 /// max error 1.1e-7 rad in Float32; arguments above 1 use atan(x) = pi/2 - atan(1/x).
 public enum VectorMath {
     public typealias V = SIMD8<Float>
-    typealias Bits = SIMD8<Int32>
+    @inlinable @inline(__always)
+    public static func bits(_ v: V) -> SIMD8<Int32> { unsafeBitCast(v, to: SIMD8<Int32>.self) }
 
     @inlinable @inline(__always)
-    static func bits(_ v: V) -> SIMD8<Int32> { unsafeBitCast(v, to: SIMD8<Int32>.self) }
-
-    @inlinable @inline(__always)
-    static func float(_ b: SIMD8<Int32>) -> V { unsafeBitCast(b, to: V.self) }
+    public static func float(_ b: SIMD8<Int32>) -> V { unsafeBitCast(b, to: V.self) }
 
     /// `a` in lanes where `condition` has its sign bit set (negative, -0.0 or a negative NaN), else `b`.
     @inlinable @inline(__always)
@@ -59,6 +58,19 @@ public enum VectorMath {
         var tail: Float = 0
         while i < count { tail += p[i] - p[i]; i += 1 }
         return (acc.sum() + tail).isNaN
+    }
+
+    /// atan(x) in radians for any x (NaN stays NaN).
+    @inlinable @inline(__always)
+    public static func atan(_ x: V) -> V {
+        let signMask = SIMD8<Int32>(repeating: Int32(bitPattern: 0x8000_0000))
+        let ax = float(bits(x) & ~signMask)
+        let one = V(repeating: 1)
+        let big = one - ax
+        let u = selectNegative(big, one / ax, ax)
+        let a0 = atanUnit(u)
+        let a = selectNegative(big, V(repeating: .pi / 2) - a0, a0)
+        return float(bits(a) | (bits(x) & signMask))
     }
 
     /// atan(x) for x >= 0 (x = +inf gives pi/2).
