@@ -21,6 +21,32 @@ public enum VectorMath {
         return float((bits(a) & m) | (bits(b) & ~m))
     }
 
+    // Integer lane masks (all ones or zero per lane) and selects on them, for kernels that keep per-lane
+    // integer state (indices, counts) beside their floats.
+    public typealias I = SIMD8<Int32>
+
+    /// All ones in lanes where `x` has its sign bit set (negative, -0.0 or a negative NaN), else zero.
+    @inlinable @inline(__always)
+    public static func signMask(_ x: V) -> I { bits(x) &>> 31 }
+
+    /// All ones in lanes where `a < b` (integers whose difference does not overflow), else zero.
+    @inlinable @inline(__always)
+    public static func lessMask(_ a: I, _ b: I) -> I { (a &- b) &>> 31 }
+
+    /// `a` in lanes where `mask` is all ones, else `b`.
+    @inlinable @inline(__always)
+    public static func select(_ mask: I, _ a: V, _ b: V) -> V { float((bits(a) & mask) | (bits(b) & ~mask)) }
+
+    @inlinable @inline(__always)
+    public static func select(_ mask: I, _ a: I, _ b: I) -> I { (a & mask) | (b & ~mask) }
+
+    /// True when any lane of `mask` is all ones (lanes are all ones or zero): four 64-bit words or-ed.
+    @inlinable @inline(__always)
+    public static func any(_ mask: I) -> Bool {
+        let q = unsafeBitCast(mask, to: SIMD4<UInt64>.self)
+        return (q[0] | q[1] | q[2] | q[3]) != 0
+    }
+
     @inlinable @inline(__always)
     public static func abs(_ v: V) -> V { float(bits(v) & SIMD8<Int32>(repeating: 0x7FFF_FFFF)) }
 

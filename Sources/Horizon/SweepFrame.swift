@@ -1,0 +1,117 @@
+import Dispatch
+import Foundation
+import GeoRaster
+
+/// Pointer wrapper for sharing buffers with `concurrentPerform` workers (disjoint writes only).
+@usableFromInline
+struct SharedPointer<T>: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<T>
+    @usableFromInline init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+}
+
+/// Page-aligned Float storage (2 MiB-aligned and advised for transparent huge pages when large): the
+/// sweeps touch one row per step, which with 4 KiB pages misses the TLB.
+final class HugeBuffer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int, repeating value: Float) {
+        self.count = count
+        let bytes = Swift.max(1, count) * MemoryLayout<Float>.stride
+        let huge = 1 << 21
+        let align = bytes >= huge ? huge : 64
+        let size = (bytes + align - 1) / align * align
+        var raw: UnsafeMutableRawPointer? = nil
+        if posix_memalign(&raw, align, size) != 0 || raw == nil { fatalError("HugeBuffer: out of memory") }
+        #if os(Linux)
+        if align == huge { _ = madvise(raw, size, Int32(MADV_HUGEPAGE)) }
+        #endif
+        base = raw!.bindMemory(to: Float.self, capacity: Swift.max(1, count))
+        base.initialize(repeating: value, count: count)
+    }
+
+    deinit { free(base) }
+}
+
+/// One orientation of the grid as the sweep reads it: heights in rows padded with `pad` columns of
+/// `deep` on both sides, so that the eight neighbouring lines of a lane group load their points and
+/// observers as whole vectors even where some lanes have left the grid (those lanes read `deep`, which
+/// is never a blocker, and write their results into the padding, which nobody reads).
+///
+/// The transposed frame (rows and columns swapped, dx and dy swapped) serves the column-primary
+/// directions, which become row-primary there (`LookDirection.transposed`).
+final class SweepFrame: @unchecked Sendable {
+    /// Columns of padding on each side of a row (more than a lane group and its interpolation neighbour).
+    static let pad = 16
+
+    let width: Int, height: Int
+    let dx: Double, dy: Double
+    let pitch: Int
+    /// Blocker heights (nodata: `deep`) and observer heights (nodata: `deep`, restored to NaN at the end).
+    let targets: HugeBuffer
+    let observers: HugeBuffer
+
+    /// Height standing in for nodata and for the padding: any slope through it is hugely negative.
+    static let deep: Float = -1e20
+    /// Heights below this are `deep`.
+    static let deepLimit: Float = -5e19
+
+    /// `dem` holds the observers; `blockers` (same size, NaN = not a blocker) the targets when given.
+    init(dem: Grid, dx: Double, dy: Double, blockers: Grid?, transposed: Bool) {
+        width = transposed ? dem.height : dem.width
+        height = transposed ? dem.width : dem.height
+        self.dx = transposed ? dy : dx
+        self.dy = transposed ? dx : dy
+        pitch = width + 2 * SweepFrame.pad
+        let n = pitch * height
+        targets = SweepFrame.padded(blockers ?? dem, transposed: transposed, width: width, height: height, pitch: pitch, count: n)
+        observers = blockers == nil ? targets
+            : SweepFrame.padded(dem, transposed: transposed, width: width, height: height, pitch: pitch, count: n)
+    }
+
+    /// Offset of cell (row, column) in the padded buffers.
+    @inline(__always)
+    func offset(row: Int, column: Int) -> Int { row &* pitch &+ SweepFrame.pad &+ column }
+
+    static func padded(_ grid: Grid, transposed: Bool, width: Int, height: Int, pitch: Int, count: Int) -> HugeBuffer {
+        let buffer = HugeBuffer(count: count, repeating: deep)
+        grid.values.withUnsafeBufferPointer { v in
+            for r in 0..<height {
+                let row = buffer.base + r * pitch + pad
+                for c in 0..<width {
+                    let z = transposed ? v[c * grid.width + r] : v[r * width + c]
+                    row[c] = z.isNaN ? deep : z
+                }
+            }
+        }
+        return buffer
+    }
+}
+
+/// Blocked transpose: `destination[c * height + r] = source[r * width + c]`, in 32 x 32 tiles (both
+/// sides stay in cache), tile rows spread over `threads` workers.
+func transpose(_ source: UnsafePointer<Float>, width: Int, height: Int, into destination: UnsafeMutablePointer<Float>, threads: Int) {
+    let tile = 32
+    let tileRows = (height + tile - 1) / tile
+    let out = SharedPointer(destination)
+    let work = { (tr: Int) in
+        let r0 = tr * tile, r1 = min(height, r0 + tile)
+        var c0 = 0
+        while c0 < width {
+            let c1 = min(width, c0 + tile)
+            for c in c0..<c1 {
+                let column = out.base + c * height
+                for r in r0..<r1 { column[r] = source[r * width + c] }
+            }
+            c0 = c1
+        }
+    }
+    if threads <= 1 || tileRows < 2 {
+        for tr in 0..<tileRows { work(tr) }
+    } else {
+        DispatchQueue.concurrentPerform(iterations: min(tileRows, threads * 4)) { chunk in
+            let chunks = min(tileRows, threads * 4)
+            for tr in (chunk * tileRows / chunks)..<((chunk + 1) * tileRows / chunks) { work(tr) }
+        }
+    }
+}
