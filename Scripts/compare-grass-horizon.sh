@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Side-by-side: `farside horizon` vs GRASS r.horizon on the same synthetic DEM, in one run.
-# Usage: Scripts/compare-grass-horizon.sh [SIZE=512] [AZIMUTHS=36] [THREADS=2]
+# Side-by-side: `farside horizon` vs GRASS r.horizon on the same synthetic DEM, in one run, with the
+# accuracy of both against an exact brute-force ray march (Moon sphere) at random cells.
+# Usage: Scripts/compare-grass-horizon.sh [SIZE=1024] [AZIMUTHS=36] [THREADS=2] [SAMPLES=400]
 # Env: FARSIDE (binary; default .build/release/farside), WORKDIR (default: a temp dir).
-# Conventions: farside band k = grid azimuth (k-1)*360/A clockwise from grid north (degrees).
-# r.horizon: output maps hz_<angle> with angle counterclockwise from EAST; it uses the EARTH's radius for
-# curvature (no option for the Moon), so horizons differ by the curvature term (~d/2 * (1/R_earth - 1/R_moon)).
+#
+# Conventions: farside band k = grid azimuth (k-1)*360/A clockwise from grid north, degrees.
+# r.horizon writes maps hz_<angle> (radians, angle counterclockwise from east). In the DEM's own polar
+# stereographic location GRASS converts every cell to longitude/latitude (printing "stere: Invalid
+# longitude" on the Moon's CRS) and rotates its azimuths by the grid convergence, so its bands are not
+# grid azimuths; it refuses an unprojected XY location. So GRASS gets the same heights and metre grid
+# labelled EPSG:3857 at the equator (a projection with no grid convergence): identical geometry for a
+# Cartesian horizon code. r.horizon uses the EARTH's radius for
+# curvature (no option for another body); the script reports its accuracy against the Moon brute force
+# (what a lunar user gets) and against the same brute force with the Earth's radius (its own model).
+# Speed: cell-directions per second of each command, output files included. GRASS 8.2's r.horizon is
+# single-threaded (nprocs arrived in 8.3); the ratio is printed for farside with THREADS and with 1.
 set -euo pipefail
-N=${1:-512}; A=${2:-36}; THREADS=${3:-2}
+N=${1:-1024}; A=${2:-36}; THREADS=${3:-2}; SAMPLES=${4:-400}
 FARSIDE=${FARSIDE:-.build/release/farside}
 WORK=${WORKDIR:-$(mktemp -d /tmp/hzcmp.XXXXXX)}
+mkdir -p "$WORK"
 STEP=$(python3 -c "print(360/$A)")
 
 if ! command -v grass >/dev/null 2>&1; then
@@ -16,53 +27,87 @@ if ! command -v grass >/dev/null 2>&1; then
   apt-get install -y grass-core >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y grass-core >/dev/null; }
 fi
 [ -x "$FARSIDE" ] || { echo "farside binary not found at $FARSIDE (set FARSIDE=...)" >&2; exit 1; }
-"$FARSIDE" horizon --help >/dev/null 2>&1 || { echo "this farside has no 'horizon' command yet" >&2; exit 1; }
+python3 -c "import numpy" 2>/dev/null || { echo "python3-numpy is required" >&2; exit 1; }
 
 DEM=$WORK/dem.tif
-"$FARSIDE" synth --preset south-pole --size "$N" -o "$DEM"
+"$FARSIDE" synth --preset south-pole --size "$N" -o "$DEM" --quiet
 
-t0=$(date +%s.%N)
-"$FARSIDE" horizon "$DEM" -o "$WORK/farside_hz.tif" --azimuths "$A" --threads "$THREADS"
-t1=$(date +%s.%N)
+now() { date +%s.%N; }
+t0=$(now)
+"$FARSIDE" horizon "$DEM" -o "$WORK/farside_hz.tif" --azimuths "$A" --threads "$THREADS" --quiet
+t1=$(now)
+"$FARSIDE" horizon "$DEM" -o "$WORK/farside_hz1.tif" --azimuths "$A" --threads 1 --quiet
+t1b=$(now)
 
+CELL=$(gdalinfo "$DEM" | sed -n 's/^Pixel Size = (\([0-9.]*\),.*/\1/p')
+EXTENT=$(python3 -c "print($N * $CELL)")
+gdal_translate -q -a_srs EPSG:3857 -a_ullr 0 "$EXTENT" "$EXTENT" 0 "$DEM" "$WORK/dem_grass.tif"
 rm -rf "$WORK/grassloc"
-grass -c "$DEM" "$WORK/grassloc" --exec r.in.gdal input="$DEM" output=dem -o --quiet
-t2=$(date +%s.%N)
-# r.horizon is single-threaded unless built with OpenMP (nprocs); give it the same thread count where supported.
-# (r.horizon's PROJ calls print "stere: Invalid longitude" per cell on a polar grid: kept out of the terminal.)
-grass "$WORK/grassloc/PERMANENT" --exec bash -c "g.region raster=dem && (r.horizon elevation=dem step=$STEP output=hz nprocs=$THREADS --quiet 2>/dev/null || r.horizon elevation=dem step=$STEP output=hz --quiet)" 2>"$WORK/rhorizon.log"
-t3=$(date +%s.%N)
+grass -c EPSG:3857 "$WORK/grassloc" -e 2>>"$WORK/grass.log"
+grass "$WORK/grassloc/PERMANENT" --exec r.in.gdal input="$WORK/dem_grass.tif" output=dem --quiet 2>>"$WORK/grass.log"
+grass "$WORK/grassloc/PERMANENT" --exec g.region raster=dem --quiet 2>>"$WORK/grass.log"
+t2=$(now)
+grass "$WORK/grassloc/PERMANENT" --exec r.horizon elevation=dem step="$STEP" output=hz --quiet 2>>"$WORK/grass.log"
+t3=$(now)
 mkdir -p "$WORK/grass_out"
-grass "$WORK/grassloc/PERMANENT" --exec bash -c 'for m in $(g.list raster pattern="hz_*"); do r.out.gdal input=$m output='"$WORK"'/grass_out/$m.tif format=GTiff type=Float32 --quiet -f; done' 2>>"$WORK/rhorizon.log"
+grass "$WORK/grassloc/PERMANENT" --exec bash -c 'for m in $(g.list raster pattern="hz_*"); do r.out.gdal input=$m output='"$WORK"'/grass_out/$m.tif format=GTiff type=Float32 --quiet -f; done' 2>>"$WORK/grass.log"
 # Raw Float32 copies for numpy (the python GDAL bindings are not required).
 gdal_translate -q -ot Float32 -of ENVI "$WORK/farside_hz.tif" "$WORK/farside_hz.raw"
+gdal_translate -q -ot Float32 -of ENVI "$DEM" "$WORK/dem.raw"
+ls "$WORK"/grass_out/hz_*.tif >/dev/null 2>&1 || { echo "r.horizon produced no maps; see $WORK/grass.log" >&2; exit 1; }
 for f in "$WORK"/grass_out/hz_*.tif; do gdal_translate -q -ot Float32 -of ENVI "$f" "${f%.tif}.raw"; done
 
-python3 - "$WORK" "$N" "$A" "$t0" "$t1" "$t2" "$t3" <<'PY'
-import sys, glob, os, re, math, random
+python3 - "$WORK" "$N" "$A" "$SAMPLES" "$CELL" "$t0" "$t1" "$t1b" "$t2" "$t3" "$THREADS" <<'PY'
+import sys, glob, os, re, math
 import numpy as np
-work, N, A, t0, t1, t2, t3 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *map(float, sys.argv[4:8])
+work, N, A, SAMPLES, cell = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+t0, t1, t1b, t2, t3 = map(float, sys.argv[6:11]); threads = int(sys.argv[11])
 cells = N * N * A
-fs, gs = t1 - t0, t3 - t2
-print(f"farside horizon : {fs:8.2f} s  {cells/fs:12.4g} cell-directions/s")
-print(f"GRASS r.horizon : {gs:8.2f} s  {cells/gs:12.4g} cell-directions/s  (Earth radius curvature, CCW from east)")
-print(f"speed ratio farside/GRASS: {gs/fs:.1f}x")
-fz = np.fromfile(f"{work}/farside_hz.raw", dtype=np.float32).reshape(A, N, N)   # ENVI default: band sequential
-diffs = []
-random.seed(1)
-for f in sorted(glob.glob(f"{work}/grass_out/hz_*.raw")):
-    ang = float(re.sub(r"^hz_", "", os.path.basename(f)[:-4]).replace("_", "."))   # CCW from east
-    az = (90 - ang) % 360                                                          # CW from north
-    k = round(az / (360 / A)) % A
-    g = np.fromfile(f, dtype=np.float32).reshape(N, N)
-    h = fz[k]
-    gu = g * (180 / math.pi) if abs(g).max() <= math.pi / 2 + 1e-3 else g          # r.horizon writes radians by default
-    for _ in range(200):
-        r, c = random.randrange(N), random.randrange(N)
-        a, b = float(h[r, c]), float(gu[r, c])
-        if math.isfinite(a) and math.isfinite(b) and b > -89: diffs.append(a - b)
-if diffs:
-    m = sum(diffs) / len(diffs); rms = math.sqrt(sum(d * d for d in diffs) / len(diffs))
-    print(f"horizon difference farside - GRASS over {len(diffs)} samples: mean {m:+.3f} deg, RMS {rms:.3f} deg")
+fs, fs1, gs = t1 - t0, t1b - t1, t3 - t2
+print(f"DEM {N} x {N} ({cell:g} m cells), {A} azimuths: {cells:.3g} cell-directions")
+print(f"farside horizon ({threads} threads): {fs:8.2f} s  {cells/fs:11.4g} cell-directions/s")
+print(f"farside horizon (1 thread) : {fs1:8.2f} s  {cells/fs1:11.4g} cell-directions/s")
+print(f"GRASS r.horizon (1 thread) : {gs:8.2f} s  {cells/gs:11.4g} cell-directions/s")
+print(f"speed ratio farside/GRASS: {gs/fs:.1f}x ({threads} threads), {gs/fs1:.1f}x (1 thread each)")
+
+dem = np.fromfile(f"{work}/dem.raw", dtype=np.float32).reshape(N, N).astype(np.float64)
+fz = np.fromfile(f"{work}/farside_hz.raw", dtype=np.float32).reshape(A, N, N)   # band sequential
+grass = {}
+for f in glob.glob(f"{work}/grass_out/hz_*.raw"):
+    ang = float(re.sub(r"^hz_", "", os.path.basename(f)[:-4]).replace("_", "."))  # CCW from east
+    k = round(((90 - ang) % 360) / (360 / A)) % A                                # band of the same grid azimuth
+    grass[k] = np.degrees(np.fromfile(f, dtype=np.float32).reshape(N, N))        # radians -> degrees
+
+def brute(r, c, az, R):
+    """Exact-sphere ray march from the cell centre: bilinear heights every half cell to the DEM edge."""
+    ds = 0.5 * cell
+    s = ds * np.arange(1, 4 * N)
+    col = c + s * math.sin(az) / cell; row = r - s * math.cos(az) / cell
+    ok = (col >= 0) & (col <= N - 1) & (row >= 0) & (row <= N - 1)
+    if not ok.any(): return -90.0
+    s, col, row = s[ok], col[ok], row[ok]
+    c0 = np.minimum(np.floor(col).astype(int), N - 2); r0 = np.minimum(np.floor(row).astype(int), N - 2)
+    wx, wy = col - c0, row - r0
+    z = (dem[r0, c0] * (1 - wx) + dem[r0, c0 + 1] * wx) * (1 - wy) + (dem[r0 + 1, c0] * (1 - wx) + dem[r0 + 1, c0 + 1] * wx) * wy
+    th = s / R; zi = dem[r, c]
+    e = np.degrees(np.arctan2((R + z) * np.cos(th) - (R + zi), (R + z) * np.sin(th)))
+    return float(e.max())
+
+rng = np.random.default_rng(7)
+ks = sorted(grass)
+dF, dG, dGE = [], [], []
+for _ in range(SAMPLES):
+    k = ks[rng.integers(len(ks))]; r, c = int(rng.integers(N)), int(rng.integers(N))
+    az = math.radians(k * 360 / A)
+    moon = brute(r, c, az, 1_737_400.0); earth = brute(r, c, az, 6_371_000.0)
+    f, g = float(fz[k, r, c]), float(grass[k][r, c])
+    if moon <= -89 or not (math.isfinite(f) and math.isfinite(g)) or g <= -89: continue
+    dF.append(f - moon); dG.append(g - moon); dGE.append(g - earth)
+def stats(d):
+    d = np.abs(np.array(d)); return f"RMS {math.sqrt((d**2).mean()):.3f} deg, p99 {np.percentile(d, 99):.3f} deg, max {d.max():.3f} deg"
+print(f"accuracy against the exact brute force with the Moon's radius, {len(dF)} random (cell, azimuth) samples:")
+print(f"  farside horizon : {stats(dF)}")
+print(f"  GRASS r.horizon : {stats(dG)}   (Earth-radius curvature)")
+print(f"  GRASS r.horizon against the same brute force with the Earth's radius: {stats(dGE)}")
 PY
 echo "work dir: $WORK"

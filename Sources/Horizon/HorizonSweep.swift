@@ -41,9 +41,11 @@ import GeoRaster
 /// across the direction of travel, with one point per crossing of the primary axis (the grid axis closer
 /// to the azimuth) beyond the near field; a point's height interpolates linearly between the two cells
 /// straddling the line. Every cell centre lies between two adjacent lines; it is queried against both
-/// hulls (observer at its own centre and height), each tangent column is re-evaluated on the exact ray
-/// through the cell centre, and the ray's last sample before the DEM edge is added (vectorised, in the
-/// final pass). The cell's horizon is the largest of these. Arithmetic is Float32 (hull, queries, stencil).
+/// hulls (observer at its own centre and height); at each tangent the exact ray through the cell centre
+/// is sampled where the reference samples it (the two half-cell samples bracketing the tangent's
+/// crossing, bilinear heights), and the ray's last sample before the DEM edge is added (vectorised, in
+/// the final pass). The cell's horizon is the largest of these: the maximum over the ray's half-cell
+/// samples, with the hulls deciding which to look at. Arithmetic is Float32 (hull, queries, stencil).
 /// Distances are metric (cells may be non-square). Cells outside the DEM contribute nothing; NaN (nodata)
 /// cells are not blockers (points that would interpolate from them are dropped) and get NaN horizons. A
 /// cell with no DEM at all in a direction gets -90 degrees.

@@ -36,14 +36,17 @@ struct LaneSweepKernel: @unchecked Sendable {
     let inv2R: Float
     /// Rows between an observer and the first hull point (nearer points are the near field's).
     let lag: Int
-    /// Metres per row step and their curvature drop per step (step / 2R).
-    let stepF: Float
-    let curvPerStep: Float
     /// Distance along the ray of row k: k * distanceScale + distanceOffset (0 at the near end).
     let distanceScale: Float
     let distanceOffset: Float
-    /// Column shift per row (t) in Float.
-    let tF: Float
+    /// The ray's sample spacing (half the smaller cell, as the near field and a ray-marching reference
+    /// take it), its column and row offsets per sample, and the curvature drop per sample.
+    let sampleStep: Float
+    let sampleColumns: Float
+    let sampleRows: Float
+    let sampleCurv: Float
+    /// Samples per row step (step / sampleStep).
+    let samplesPerRow: Float
 
     init(geometry: LineGeometry, frame: SweepFrame, lower: SharedPointer<Float>, upper: SharedPointer<Float>,
          observerHeight: Double, radius: Double, near: NearField) {
@@ -54,11 +57,13 @@ struct LaneSweepKernel: @unchecked Sendable {
         self.observerHeight = Float(observerHeight)
         inv2R = Float(1 / (2 * radius))
         lag = Int((Double(near.count) * near.step / geometry.step * (1 + 1e-12)).rounded(.down)) + 1
-        stepF = Float(geometry.step)
-        curvPerStep = Float(geometry.step / (2 * radius))
         distanceScale = Float(geometry.forward ? geometry.step : -geometry.step)
         distanceOffset = geometry.forward ? 0 : Float(Double(geometry.rows - 1) * geometry.step)
-        tF = Float(geometry.t)
+        sampleStep = Float(near.step)
+        sampleColumns = Float(near.colStep)
+        sampleRows = Float(near.rowStep)
+        sampleCurv = Float(near.step / (2 * radius))
+        samplesPerRow = Float(geometry.step / near.step)
     }
 
     /// Lane groups covering `lines`, each starting at `first + 8 k`.
@@ -308,30 +313,39 @@ struct LaneSweepKernel: @unchecked Sendable {
         return (v, kv)
     }
 
-    /// Slope of the exact ray through each lane's cell centre (`column`, `observerRow`) at row `k` (the
-    /// tangent vertex's row): the height interpolates between the two cells straddling the ray there.
+    /// Slope of the exact ray through each lane's cell centre (`column`, `observerRow`) near row `k` (the
+    /// tangent vertex's row): the larger of the two ray samples that bracket the ray's crossing of row k.
+    /// Samples are taken every half smaller cell with bilinear heights, as the near field and a
+    /// ray-marching reference take them, so the horizon is the maximum over the ray's half-cell samples
+    /// (the reference's own quantity) and the hull only decides where along the ray to look: on oblique
+    /// rays a row-crossing height would sit between samples and disagree with them on rough ground.
+    /// Samples beyond the rectangle of cell centres count as nothing.
     @inline(__always)
     func reevaluate(row k: V, column c: V, observerRow i: Float, zo: V) -> V {
+        let one = V(repeating: 1)
+        let crossing = M.abs(k - V(repeating: i)) * V(repeating: samplesPerRow)
+        let n0 = M.max(crossing.rounded(.down), one)
+        return M.max(sample(n0, column: c, row: i, zo: zo), sample(n0 + one, column: c, row: i, zo: zo))
+    }
+
+    /// Slope to ray sample n (a whole number >= 1) from the lanes' cells (column c, row i).
+    @inline(__always)
+    func sample(_ n: V, column c: V, row i: Float, zo: V) -> V {
         let zero = V(repeating: 0), one = V(repeating: 1)
-        let steps = k - V(repeating: i)
-        // Exact ray at row k: column c + t (k - i), split into cell m + fraction w in [0, 1); w within 1e-6
-        // of 0 or 1 snaps onto the cell.
-        let x = c + V(repeating: tF) * steps
-        var mF = x.rounded(.down)
-        var w = x - mF
-        let up = M.signMask(V(repeating: 1 - 1e-6) - w)
-        mF = M.select(up, mF + one, mF)
-        w = M.select(up | M.signMask(w - V(repeating: 1e-6)), zero, w)
-        let last = V(repeating: Float(g.columns - 1))
-        // Outside: m < 0, m > S - 1, or m == S - 1 with a fraction (no right neighbour).
-        let beyond = M.signMask(last - mF)
-        let atLast = ~M.signMask(mF - last) & ~beyond
-        let outside = M.signMask(mF) | beyond | (atLast & M.signMask(zero - w))
-        // Outside lanes read column 0 (any cell of row k) and are masked below.
-        let (z0, z1) = heightPairs(rows: Self.integers(k), columns: Self.integers(M.select(outside, zero, mF)))
-        let zr = z0 + w * (z1 - z0)
-        let n = M.abs(steps)
-        let slope = (zr - zo) / (n * V(repeating: stepF)) - n * V(repeating: curvPerStep)
+        let pc = c + n * V(repeating: sampleColumns), pr = V(repeating: i) + n * V(repeating: sampleRows)
+        let lastC = V(repeating: Float(g.columns - 1)), lastR = V(repeating: Float(g.rows - 1))
+        let outside = M.signMask(pc) | M.signMask(pr) | M.signMask(lastC - pc) | M.signMask(lastR - pr)
+        // Support cell (clamped so that the right/lower neighbour exists; weights may then reach 1).
+        let c0 = M.max(M.min(pc.rounded(.down), lastC - one), zero)
+        let r0 = M.max(M.min(pr.rounded(.down), lastR - one), zero)
+        let wx = M.select(outside, zero, pc - c0), wy = M.select(outside, zero, pr - r0)
+        let ci = Self.integers(M.select(outside, zero, c0)), ri = Self.integers(M.select(outside, zero, r0))
+        let below = Self.integers(M.min(M.select(outside, zero, r0) + one, lastR))
+        let (z00, z01) = heightPairs(rows: ri, columns: ci)
+        let (z10, z11) = heightPairs(rows: below, columns: ci)
+        let top = z00 + wx * (z01 - z00), bottom = z10 + wx * (z11 - z10)
+        let z = top + wy * (bottom - top)
+        let slope = (z - zo) / (n * V(repeating: sampleStep)) - n * V(repeating: sampleCurv)
         return M.select(outside, V(repeating: LaneSweepKernel.nothing), slope)
     }
 }

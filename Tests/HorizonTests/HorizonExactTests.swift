@@ -21,9 +21,14 @@ final class HorizonExactTests: XCTestCase {
         // North from (50, 40): 30 cells.
         let north = HorizonMap.horizon(g, dx: dx, dy: dx, azimuthDegrees: 0, observerHeight: 2)
         XCTAssertEqual(Double(north[50 * 64 + 40]), sphereElevation(s: 300, zj: 100, eye: 2), accuracy: 0.002)
-        // Diagonal NE from (40, 20): 20 cells each way.
+        // Diagonal NE from (40, 20): 20 cells each way. The horizon is the maximum over the ray's half-cell
+        // samples (bilinear heights); on the diagonal none falls on the spike's centre (282.8 m): the best
+        // is at 285 m, 20.15 cells each way, where the bilinear height is 100 * 0.85^2 = 72.25 m.
         let ne = HorizonMap.horizon(g, dx: dx, dy: dx, azimuthDegrees: 45)
-        XCTAssertEqual(Double(ne[40 * 64 + 20]), sphereElevation(s: 200 * 2.0.squareRoot(), zj: 100, eye: 0), accuracy: 0.002)
+        let diagonal = 57 * 5.0, share = 1 - (diagonal / 2.0.squareRoot() / 10 - 20)
+        XCTAssertEqual(Double(ne[40 * 64 + 20]), sphereElevation(s: diagonal, zj: 100 * share * share, eye: 0), accuracy: 0.002)
+        XCTAssertEqual(Double(ne[40 * 64 + 20]), bruteForceHorizon(g, dx: dx, dy: dx, row: 40, column: 20, azimuthDegrees: 45,
+                                                                    observerHeight: 0, radius: R), accuracy: 0.002)
         // The spike is not in the west: a cell east of it looking west sees it, one west of it does not.
         let west = HorizonMap.horizon(g, dx: dx, dy: dx, azimuthDegrees: 270)
         XCTAssertEqual(Double(west[20 * 64 + 60]), sphereElevation(s: 200, zj: 100, eye: 0), accuracy: 0.002)
