@@ -26,7 +26,8 @@ public struct IlluminationMaps: Sendable {
 /// azimuth a: e_t >= theta = h(a + gamma) - (dx sin a + dy cos a). The second-order error is about
 /// |d|^2 tan(h) / 2 (1e-6 rad for 64-cell tiles of 100 m cells). Sun and Earth fractions then come from
 /// per-bin tables (`ElevationBinTables`) in O(bins) per cell; the longest darkness needs
-/// the order of the steps, so it runs over them with one vector compare per 8 cells and step.
+/// the order of the steps, so it runs over them (`DarknessScan`) chunk by chunk of 32 cells, each chunk's
+/// thresholds cache-resident, most steps decided for the whole chunk by one compare.
 public struct IlluminationEngine: Sendable {
     /// Azimuth bins for the tables (0: one per horizon azimuth).
     public var azimuthBins = 0
@@ -126,6 +127,7 @@ public struct IlluminationEngine: Sendable {
         // (sampled at bin azimuths) are interpolated linearly in azimuth: error second order in the bin width.
         var eSun = [Double](repeating: 0, count: T), kLow = [Int32](repeating: 0, count: T), weight = [Float](repeating: 0, count: T)
         var eEarth = eSun, kEarth = kLow, wEarth = weight
+        var sunSteps = [SunStep](repeating: SunStep(top: 0, weight: 0, bin: 0), count: T)
         func place(_ a: Double) -> (Int32, Float) {
             let position = a / binWidth
             let low = Int(position.rounded(.down))
@@ -135,6 +137,7 @@ public struct IlluminationEngine: Sendable {
             let s = reference.elevationAzimuth(track.sun[t])
             eSun[t] = s.elevation
             (kLow[t], weight[t]) = place(s.azimuth)
+            sunSteps[t] = SunStep(top: Float(s.elevation + track.sunRadius[t]), weight: weight[t], bin: kLow[t])
             let e = reference.elevationAzimuth(track.earth[t])
             eEarth[t] = e.elevation
             (kEarth[t], wEarth[t]) = place(e.azimuth)
@@ -143,101 +146,67 @@ public struct IlluminationEngine: Sendable {
         let earthTables = ElevationBinTables(pointElevations: eEarth, bins: kEarth, weights: wEarth, binCount: K)
         let sinA = (0..<K).map { sin(Double($0) * binWidth) }, cosA = (0..<K).map { cos(Double($0) * binWidth) }
 
-        let cells = frames.count
-        var theta = [Float](repeating: .infinity, count: K * cells)
-        var valid = [Bool](repeating: false, count: cells)
         let A = horizon.azimuths
         let profiles = Self.tileProfiles(horizon, rows: rows, columns: columns, floor: Float(Self.horizonFloor(observerHeight: observerHeight)))
-        for (i, frame) in frames.enumerated() {
-            let r = rows.lowerBound + i / columns.count, c = columns.lowerBound + i % columns.count
-            let cell = r * dem.width + c
-            guard !dem.values[cell].isNaN else { continue }
-            let profile = profiles[(i * (A + 1))..<((i + 1) * (A + 1))]
-            if profile.contains(where: { $0.isNaN }) { continue }
-            let p0 = i * (A + 1)
-            valid[i] = true
-            let dx = (reference.right * frame.normal).sum(), dy = (reference.up * frame.normal).sum()
-            var p = reference.up - (reference.up * frame.normal).sum() * frame.normal
-            p /= (p * p).sum().squareRoot()
-            let gamma = atan2((p * frame.right).sum(), (p * frame.up).sum())
-            var sunSum = 0.0, earthCount = 0.0
-            // Horizon position of bin 0 and its constant increment per bin (A / K bands).
-            var position = gamma / (2 * .pi) * Double(A)
-            position -= Double(A) * (position / Double(A)).rounded(.down)
-            let increment = Double(A) / Double(K)
-            for k in 0..<K {
-                let j = min(A - 1, Int(position)), f = position - Double(j)
-                let h0 = Double(profiles[p0 + j]), h1 = Double(profiles[p0 + j + 1])
-                let hz = h0 + (h1 - h0) * f
-                let th = hz - (dx * sinA[k] + dy * cosA[k])
-                theta[k * cells + i] = Float(th)
-                sunSum += sunTables.value(bin: k, theta: th)
-                earthCount += earthTables.value(bin: k, theta: th)
-                position += increment
-                if position >= Double(A) { position -= Double(A) }
-            }
-            out.sun[cell] = Float(sunSum / Double(T))
-            out.earth[cell] = Float(earthCount / Double(T))
-        }
-
-        // Longest darkness: dark at step t when e_t + r_t <= theta(k_t).
-        var run = [Float](repeating: 0, count: cells + 8), longest = run
-        theta.withUnsafeBufferPointer { th in
-            run.withUnsafeMutableBufferPointer { rn in
-                longest.withUnsafeMutableBufferPointer { lg in
-                    typealias V = SIMD8<Float>
-                    let one = V(repeating: 1)
-                    for t in 0..<T {
-                        let top = V(repeating: Float(eSun[t] + track.sunRadius[t]))
-                        let low = Int(kLow[t])
-                        let row = th.baseAddress! + low * cells
-                        let next = th.baseAddress! + ((low + 1) % K) * cells
-                        let w = weight[t], wv = V(repeating: w)
-                        var i = 0
-                        while i + 8 <= cells {
-                            let a = UnsafeRawPointer(row + i).loadUnaligned(as: V.self)
-                            let b = UnsafeRawPointer(next + i).loadUnaligned(as: V.self)
-                            let limit = a + (b - a) * wv
-                            let current = UnsafeRawPointer(rn.baseAddress! + i).loadUnaligned(as: V.self)
-                            // top - limit <= 0: dark (a -0.0 or negative difference selects run + 1)
-                            let updated = VisibilityMath.selectNonPositive(top - limit, current + one, .zero)
-                            UnsafeMutableRawPointer(rn.baseAddress! + i).storeBytes(of: updated, as: V.self)
-                            let best = UnsafeRawPointer(lg.baseAddress! + i).loadUnaligned(as: V.self)
-                            UnsafeMutableRawPointer(lg.baseAddress! + i).storeBytes(of: VisibilityMath.max(best, updated), as: V.self)
-                            i += 8
-                        }
-                        while i < cells {
-                            rn[i] = top[0] <= row[i] + (next[i] - row[i]) * w ? rn[i] + 1 : 0
-                            lg[i] = Swift.max(lg[i], rn[i])
-                            i += 1
+        // Per chunk of cells: thresholds theta(k) (bins + 1 rows of `lanes`), their per-bin-pair bounds,
+        // the longest runs.
+        let L = DarknessScan.lanes
+        var theta = [Float](repeating: 0, count: (K + 1) * L), hi = [Float](repeating: 0, count: K), lo = hi
+        var longest = [Float](repeating: 0, count: L)
+        var chunk = ChunkThresholds()
+        try sunTables.withLookup { sunLookup in
+            try earthTables.withLookup { earthLookup in
+                try profiles.withUnsafeBufferPointer { pr in
+                    try theta.withUnsafeMutableBufferPointer { th in
+                        for chunkRow in stride(from: 0, to: rows.count, by: DarknessScan.chunkRows) {
+                            for chunkColumn in stride(from: 0, to: columns.count, by: DarknessScan.chunkColumns) {
+                                // The chunk's valid cells (tile-relative index i = ri * columns + ci), lane by lane.
+                                func cellIndex(_ lane: Int) -> Int? {
+                                    let ri = chunkRow + lane / DarknessScan.chunkColumns, ci = chunkColumn + lane % DarknessScan.chunkColumns
+                                    return ri < rows.count && ci < columns.count ? ri * columns.count + ci : nil
+                                }
+                                func gridCell(_ i: Int) -> Int { (rows.lowerBound + i / columns.count) * dem.width + columns.lowerBound + i % columns.count }
+                                chunk.removeAll()
+                                for lane in 0..<L {
+                                    guard let i = cellIndex(lane) else { continue }
+                                    let cell = gridCell(i), profile = pr.baseAddress! + i * (A + 1)
+                                    guard !dem.values[cell].isNaN, !(0..<A).contains(where: { profile[$0].isNaN }) else {
+                                        out.sun[cell] = .nan; out.dark[cell] = .nan; out.psr[cell] = .nan; out.earth[cell] = .nan
+                                        continue
+                                    }
+                                    chunk.append(lane: lane, profile: profile, tilt: CellTilt(frame: frames[i], reference: reference, azimuths: A))
+                                }
+                                guard let first = chunk.lanes.first else { continue }
+                                chunk.compute(azimuths: A, bins: K, sinA: sinA, cosA: cosA, sunTable: sunLookup, earthTable: earthLookup,
+                                              theta: th.baseAddress!, stride: L)
+                                // Lanes without a valid cell copy one that has, so the bounds stay those of real cells.
+                                for lane in 0..<L where !chunk.lanes.contains(lane) {
+                                    for k in 0..<K { th[k * L + lane] = th[k * L + first] }
+                                }
+                                for lane in 0..<L { th[K * L + lane] = th[lane] }  // wrap-around row
+                                hi.withUnsafeMutableBufferPointer { h in
+                                    lo.withUnsafeMutableBufferPointer { l in
+                                        DarknessScan.bounds(theta: th.baseAddress!, bins: K, hi: h.baseAddress!, lo: l.baseAddress!)
+                                        sunSteps.withUnsafeBufferPointer { steps in
+                                            longest.withUnsafeMutableBufferPointer { lg in
+                                                DarknessScan.longestRuns(theta: th.baseAddress!, hi: h.baseAddress!, lo: l.baseAddress!,
+                                                                         steps: steps, longest: lg.baseAddress!)
+                                            }
+                                        }
+                                    }
+                                }
+                                for (v, lane) in chunk.lanes.enumerated() {
+                                    let cell = gridCell(cellIndex(lane)!)
+                                    out.sun[cell] = Float(chunk.sun[v] / Double(T))
+                                    out.earth[cell] = Float(chunk.earth[v] / Double(T))
+                                    out.dark[cell] = Float(Double(longest[lane]) * stepHours)
+                                    out.psr[cell] = longest[lane] >= Float(T) ? 1 : 0
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        for i in 0..<cells {
-            let r = rows.lowerBound + i / columns.count, c = columns.lowerBound + i % columns.count
-            let cell = r * dem.width + c
-            guard valid[i] else {
-                out.sun[cell] = .nan; out.dark[cell] = .nan; out.psr[cell] = .nan; out.earth[cell] = .nan
-                continue
-            }
-            out.dark[cell] = Float(Double(longest[i]) * stepHours)
-            out.psr[cell] = longest[i] >= Float(T) ? 1 : 0
-        }
     }
-}
-
-/// The darkness loop's select: `a` where `x` <= 0 (+0.0 included), else `b`, on GeoRaster's `VectorMath`.
-enum VisibilityMath {
-    typealias V = SIMD8<Float>
-
-    @inline(__always)
-    static func selectNonPositive(_ x: V, _ a: V, _ b: V) -> V {
-        // x <= 0  <=>  x - tiny has its sign bit set, tiny the smallest positive float: +0.0 - tiny < 0.
-        VectorMath.selectNegative(x - V(repeating: .leastNonzeroMagnitude), a, b)
-    }
-
-    @inline(__always)
-    static func max(_ a: V, _ b: V) -> V { VectorMath.max(a, b) }
 }
