@@ -46,14 +46,20 @@ enum DarknessScan {
             let r = rowBounds(k)
             largest = VectorMath.max(largest, VectorMath.max(VectorMath.abs(r.high), VectorMath.abs(r.low)))
         }
-        let margin = largest.max() * 1e-5 + 1e-30
+        let margin = horizontal(largest, Swift.max) * 1e-5 + 1e-30
         var previous = rowBounds(0)
         for k in 0..<bins {
             let next = rowBounds(k + 1)
-            hi[k] = VectorMath.max(previous.high, next.high).max() + margin
-            lo[k] = VectorMath.min(previous.low, next.low).min() - margin
+            hi[k] = horizontal(VectorMath.max(previous.high, next.high), Swift.max) + margin
+            lo[k] = horizontal(VectorMath.min(previous.low, next.low), Swift.min) - margin
             previous = next
         }
+    }
+
+    /// The lanes of `v` reduced with `f` (SIMD's own `max()` / `min()` are not inlined).
+    @inline(__always)
+    static func horizontal(_ v: V, _ f: (Float, Float) -> Float) -> Float {
+        f(f(f(v[0], v[1]), f(v[2], v[3])), f(f(v[4], v[5]), f(v[6], v[7])))
     }
 
     /// Longest run of dark steps per lane (in steps) into `longest` (`lanes` floats).

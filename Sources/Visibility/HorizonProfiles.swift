@@ -4,23 +4,24 @@ import Horizon
 
 /// Horizon elevations (degrees) of windows of cells, one profile of `azimuthCount` values per cell
 /// (azimuth k = k * 360 / A clockwise from the raster's up direction), NaN for nodata. Illumination reads
-/// them one block of cells at a time, so a horizon file larger than memory is never loaded whole.
+/// them one block of cells at a time, so a horizon file larger than memory is never loaded whole; a block
+/// comes band after band (as stored), and the engines gather each cell's profile from it.
 public protocol HorizonProfiles {
     var width: Int { get }
     var height: Int { get }
     var azimuthCount: Int { get }
-    /// Writes the window's profiles cell after cell (row-major cells, A values each) into `out`.
-    func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws
+    /// Writes the window's elevations band after band into `out`: band k's cells (row-major) at
+    /// out[k * cells ..< (k + 1) * cells].
+    func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws
 }
 
 extension HorizonCube: HorizonProfiles {
-    public func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
-        let A = azimuthCount
-        for k in 0..<A {
-            var i = 0
+    public func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
+        var i = 0
+        for k in 0..<azimuthCount {
             for r in rows {
                 for c in columns {
-                    out[i * A + k] = elevation(band: k, cell: r * width + c)
+                    out[i] = elevation(band: k, cell: r * width + c)
                     i += 1
                 }
             }
@@ -48,15 +49,10 @@ public final class HorizonFile: HorizonProfiles {
     /// Observer height recorded by `farside horizon` (0 when absent).
     public var observerHeight: Double { dataset.metadataItem("OBSERVER_HEIGHT_M").flatMap(Double.init) ?? 0 }
 
-    public func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
-        let A = azimuthCount, n = rows.count * columns.count
-        var band = [Float](repeating: 0, count: n)
-        for k in 0..<A {
-            try band.withUnsafeMutableBufferPointer {
-                try dataset.readBand(k + 1, into: $0.baseAddress!, column: columns.lowerBound, row: rows.lowerBound,
-                                     width: columns.count, height: rows.count)
-            }
-            for i in 0..<n { out[i * A + k] = band[i] }
+    public func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
+        let n = rows.count * columns.count
+        for k in 0..<azimuthCount {
+            try dataset.readBand(k + 1, into: out + k * n, column: columns.lowerBound, row: rows.lowerBound, width: columns.count, height: rows.count)
         }
     }
 }
@@ -80,8 +76,8 @@ public struct HorizonWindow: HorizonProfiles {
         self.height = height
     }
 
-    public func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
-        try base.profiles(rows: (rows.lowerBound + rowOffset)..<(rows.upperBound + rowOffset),
+    public func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
+        try base.bands(rows: (rows.lowerBound + rowOffset)..<(rows.upperBound + rowOffset),
                           columns: (columns.lowerBound + columnOffset)..<(columns.upperBound + columnOffset), into: out)
     }
 }

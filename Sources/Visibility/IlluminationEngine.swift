@@ -72,33 +72,40 @@ public struct IlluminationEngine: Sendable {
         return IlluminationMaps(sunFraction: sun, maxDarknessHours: dark, psr: psr, earthFraction: earth)
     }
 
-    /// The profiles of one block of cells (degrees, cell-major).
+    /// The horizons of one block of cells (degrees, band-major: band k's cells row-major at
+    /// base + k * cells).
     struct BlockProfiles: @unchecked Sendable {
         let base: UnsafePointer<Float>
         let rows: Range<Int>
         let columns: Range<Int>
         let azimuths: Int
 
-        func profile(row: Int, column: Int) -> UnsafePointer<Float> {
-            base + ((row - rows.lowerBound) * columns.count + (column - columns.lowerBound)) * azimuths
-        }
+        var cells: Int { rows.count * columns.count }
+
+        /// Band k of the cell at (row, column) is at `offset(row:column:)` + k * `cells`.
+        func offset(row: Int, column: Int) -> Int { (row - rows.lowerBound) * columns.count + (column - columns.lowerBound) }
     }
 
     /// A tile's horizons, one contiguous profile per cell (radians, floored at `floor` degrees, the
-    /// geometric dip), with entry A repeating entry 0 for the wrap-around.
+    /// geometric dip), with entry A repeating entry 0 for the wrap-around; entry A is NaN where any
+    /// azimuth is nodata.
     static func tileProfiles(_ horizon: BlockProfiles, rows: Range<Int>, columns: Range<Int>, floor: Float) -> [Float] {
-        let A = horizon.azimuths
+        let A = horizon.azimuths, n = horizon.cells, toRadians = Float.pi / 180
         var profiles = [Float](repeating: 0, count: rows.count * columns.count * (A + 1))
-        let toRadians = Float.pi / 180
-        for (ri, r) in rows.enumerated() {
-            for (ci, c) in columns.enumerated() {
-                let source = horizon.profile(row: r, column: c)
-                let target = (ri * columns.count + ci) * (A + 1)
-                for j in 0..<A {
-                    let e = source[j]
-                    profiles[target + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
+        profiles.withUnsafeMutableBufferPointer { profiles in
+            for j in 0..<A {
+                let band = horizon.base + j * n
+                for (ri, r) in rows.enumerated() {
+                    let source = band + horizon.offset(row: r, column: columns.lowerBound)
+                    for ci in 0..<columns.count {
+                        let e = source[ci]
+                        profiles[(ri * columns.count + ci) * (A + 1) + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
+                    }
                 }
-                profiles[target + A] = profiles[target]
+            }
+            for i in 0..<(rows.count * columns.count) {
+                let profile = profiles.baseAddress! + i * (A + 1)
+                profile[A] = (0..<A).contains { profile[$0].isNaN } ? .nan : profile[0]
             }
         }
         return profiles
@@ -147,61 +154,63 @@ public struct IlluminationEngine: Sendable {
         let sinA = (0..<K).map { sin(Double($0) * binWidth) }, cosA = (0..<K).map { cos(Double($0) * binWidth) }
 
         let A = horizon.azimuths
-        let profiles = Self.tileProfiles(horizon, rows: rows, columns: columns, floor: Float(Self.horizonFloor(observerHeight: observerHeight)))
+        let floor = Float(Self.horizonFloor(observerHeight: observerHeight))
         // Per chunk of cells: thresholds theta(k) (bins + 1 rows of `lanes`), their per-bin-pair bounds,
         // the longest runs.
         let L = DarknessScan.lanes
         var theta = [Float](repeating: 0, count: (K + 1) * L), hi = [Float](repeating: 0, count: K), lo = hi
         var longest = [Float](repeating: 0, count: L)
-        var chunk = ChunkThresholds()
-        try sunTables.withLookup { sunLookup in
-            try earthTables.withLookup { earthLookup in
-                try profiles.withUnsafeBufferPointer { pr in
-                    try theta.withUnsafeMutableBufferPointer { th in
-                        for chunkRow in stride(from: 0, to: rows.count, by: DarknessScan.chunkRows) {
-                            for chunkColumn in stride(from: 0, to: columns.count, by: DarknessScan.chunkColumns) {
-                                // The chunk's valid cells (tile-relative index i = ri * columns + ci), lane by lane.
-                                func cellIndex(_ lane: Int) -> Int? {
-                                    let ri = chunkRow + lane / DarknessScan.chunkColumns, ci = chunkColumn + lane % DarknessScan.chunkColumns
-                                    return ri < rows.count && ci < columns.count ? ri * columns.count + ci : nil
+        var chunk = ChunkThresholds(lanes: L, azimuths: A), strip = ChunkStrip(azimuths: A)
+        let slab = strip.slabSize
+        sunTables.withLookup { sunLookup in
+            earthTables.withLookup { earthLookup in
+                theta.withUnsafeMutableBufferPointer { th in
+                    for chunkRow in stride(from: 0, to: rows.count, by: DarknessScan.chunkRows) {
+                        let stripRows = (rows.lowerBound + chunkRow)..<min(rows.upperBound, rows.lowerBound + chunkRow + DarknessScan.chunkRows)
+                        strip.gather(horizon, rows: stripRows, columns: columns, floor: floor)
+                        for (chunkIndex, chunkColumn) in stride(from: 0, to: columns.count, by: DarknessScan.chunkColumns).enumerated() {
+                            // The grid row and column of a lane (nil: outside the tile).
+                            func position(_ lane: Int) -> (row: Int, column: Int)? {
+                                let ri = chunkRow + lane / DarknessScan.chunkColumns, ci = chunkColumn + lane % DarknessScan.chunkColumns
+                                return ri < rows.count && ci < columns.count ? (rows.lowerBound + ri, columns.lowerBound + ci) : nil
+                            }
+                            chunk.reset()
+                            for lane in 0..<L {
+                                guard let (r, c) = position(lane) else { continue }
+                                let cell = r * dem.width + c
+                                guard !dem.values[cell].isNaN, !strip.nodata[chunkIndex * L + lane].isNaN else {
+                                    out.sun[cell] = .nan; out.dark[cell] = .nan; out.psr[cell] = .nan; out.earth[cell] = .nan
+                                    continue
                                 }
-                                func gridCell(_ i: Int) -> Int { (rows.lowerBound + i / columns.count) * dem.width + columns.lowerBound + i % columns.count }
-                                chunk.removeAll()
-                                for lane in 0..<L {
-                                    guard let i = cellIndex(lane) else { continue }
-                                    let cell = gridCell(i), profile = pr.baseAddress! + i * (A + 1)
-                                    guard !dem.values[cell].isNaN, !(0..<A).contains(where: { profile[$0].isNaN }) else {
-                                        out.sun[cell] = .nan; out.dark[cell] = .nan; out.psr[cell] = .nan; out.earth[cell] = .nan
-                                        continue
-                                    }
-                                    chunk.append(lane: lane, profile: profile, tilt: CellTilt(frame: frames[i], reference: reference, azimuths: A))
-                                }
-                                guard let first = chunk.lanes.first else { continue }
-                                chunk.compute(azimuths: A, bins: K, sinA: sinA, cosA: cosA, sunTable: sunLookup, earthTable: earthLookup,
-                                              theta: th.baseAddress!, stride: L)
-                                // Lanes without a valid cell copy one that has, so the bounds stay those of real cells.
-                                for lane in 0..<L where !chunk.lanes.contains(lane) {
-                                    for k in 0..<K { th[k * L + lane] = th[k * L + first] }
-                                }
-                                for lane in 0..<L { th[K * L + lane] = th[lane] }  // wrap-around row
-                                hi.withUnsafeMutableBufferPointer { h in
-                                    lo.withUnsafeMutableBufferPointer { l in
-                                        DarknessScan.bounds(theta: th.baseAddress!, bins: K, hi: h.baseAddress!, lo: l.baseAddress!)
-                                        sunSteps.withUnsafeBufferPointer { steps in
-                                            longest.withUnsafeMutableBufferPointer { lg in
-                                                DarknessScan.longestRuns(theta: th.baseAddress!, hi: h.baseAddress!, lo: l.baseAddress!,
-                                                                         steps: steps, longest: lg.baseAddress!)
-                                            }
+                                let frame = frames[(r - rows.lowerBound) * columns.count + c - columns.lowerBound]
+                                chunk.set(lane: lane, tilt: CellTilt(frame: frame, reference: reference, azimuths: A))
+                            }
+                            let done = strip.values.withUnsafeMutableBufferPointer { values in
+                                let profiles = values.baseAddress! + chunkIndex * slab
+                                guard chunk.pad(profiles: profiles) else { return true }
+                                chunk.compute(profiles: profiles, bins: K, sinA: sinA, cosA: cosA, sunTable: sunLookup, earthTable: earthLookup,
+                                              theta: th.baseAddress!)
+                                return false
+                            }
+                            if done { continue }
+                            for lane in 0..<L { th[K * L + lane] = th[lane] }  // wrap-around row
+                            hi.withUnsafeMutableBufferPointer { h in
+                                lo.withUnsafeMutableBufferPointer { l in
+                                    DarknessScan.bounds(theta: th.baseAddress!, bins: K, hi: h.baseAddress!, lo: l.baseAddress!)
+                                    sunSteps.withUnsafeBufferPointer { steps in
+                                        longest.withUnsafeMutableBufferPointer { lg in
+                                            DarknessScan.longestRuns(theta: th.baseAddress!, hi: h.baseAddress!, lo: l.baseAddress!,
+                                                                     steps: steps, longest: lg.baseAddress!)
                                         }
                                     }
                                 }
-                                for (v, lane) in chunk.lanes.enumerated() {
-                                    let cell = gridCell(cellIndex(lane)!)
-                                    out.sun[cell] = Float(chunk.sun[v] / Double(T))
-                                    out.earth[cell] = Float(chunk.earth[v] / Double(T))
-                                    out.dark[cell] = Float(Double(longest[lane]) * stepHours)
-                                    out.psr[cell] = longest[lane] >= Float(T) ? 1 : 0
-                                }
+                            }
+                            for lane in 0..<L where chunk.valid[lane] {
+                                let (r, c) = position(lane)!, cell = r * dem.width + c
+                                out.sun[cell] = Float(chunk.sun[lane] / Double(T))
+                                out.earth[cell] = Float(chunk.earth[lane] / Double(T))
+                                out.dark[cell] = Float(Double(longest[lane]) * stepHours)
+                                out.psr[cell] = longest[lane] >= Float(T) ? 1 : 0
                             }
                         }
                     }
