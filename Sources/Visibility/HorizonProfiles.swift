@@ -36,7 +36,12 @@ public final class HorizonFile: HorizonProfiles {
     public var height: Int { dataset.height }
     public let azimuthCount: Int
 
-    /// Opens `path` and checks that it lies on the grid of `dem`.
+    /// The file's storage block (tile) in cells.
+    let block: (width: Int, height: Int)
+
+    /// Opens `path` and checks that it lies on the grid of `dem`. Raises GDAL's block cache (up to 512 MB)
+    /// to hold two of the file's tiles in every band, what one column of tiles under a block needs (see
+    /// `bands`).
     public init(path: String, matching dem: RasterDataset) throws {
         dataset = try RasterDataset.open(path, options: OpenOptions(assumeCRS: dem.options.assumeCRS))
         guard dataset.width == dem.width, dataset.height == dem.height, dataset.geoTransform == dem.geoTransform else {
@@ -44,15 +49,31 @@ public final class HorizonFile: HorizonProfiles {
         }
         azimuthCount = dataset.bandCount
         guard azimuthCount >= 4 else { throw FarSideError.badInput("\(path): \(azimuthCount) band(s); a horizon file has one band per azimuth") }
+        let b = dataset.block(band: 1)
+        block = (b.width, b.height)
+        let needed = 2 * azimuthCount * b.width * b.height * b.sampleBytes * 11 / 10
+        if needed > 256 << 20 { GDALEnvironment.setBlockCache(bytes: min(needed, 512 << 20)) }
     }
 
     /// Observer height recorded by `farside horizon` (0 when absent).
     public var observerHeight: Double { dataset.metadataItem("OBSERVER_HEIGHT_M").flatMap(Double.init) ?? 0 }
 
+    /// Reads the window one file tile at a time (every band of a tile before the next tile), tiles
+    /// column by column, left to right: the last column read is the first one the block to the right
+    /// needs, so (with the block cache holding a column of tiles in every band) its tiles are decoded
+    /// once, not once per block, which matters for compressed files.
     public func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
         let n = rows.count * columns.count
-        for k in 0..<azimuthCount {
-            try dataset.readBand(k + 1, into: out + k * n, column: columns.lowerBound, row: rows.lowerBound, width: columns.count, height: rows.count)
+        for c0 in stride(from: columns.lowerBound / block.width * block.width, to: columns.upperBound, by: block.width) {
+            let tileColumns = max(c0, columns.lowerBound)..<min(c0 + block.width, columns.upperBound)
+            for r0 in stride(from: rows.lowerBound / block.height * block.height, to: rows.upperBound, by: block.height) {
+                let tileRows = max(r0, rows.lowerBound)..<min(r0 + block.height, rows.upperBound)
+                let corner = (tileRows.lowerBound - rows.lowerBound) * columns.count + tileColumns.lowerBound - columns.lowerBound
+                for k in 0..<azimuthCount {
+                    try dataset.readBand(k + 1, into: out + k * n + corner, column: tileColumns.lowerBound, row: tileRows.lowerBound,
+                                         width: tileColumns.count, height: tileRows.count, lineStride: columns.count)
+                }
+            }
         }
     }
 }
