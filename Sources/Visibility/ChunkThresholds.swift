@@ -54,8 +54,9 @@ struct ChunkStrip {
         values.withUnsafeMutableBufferPointer { values in
             nodata.withUnsafeMutableBufferPointer { nodata in
                 for i in 0..<(chunks * L) { nodata[i] = 0 }
-                for (ri, r) in rows.enumerated() {
-                    for j in 0..<A {
+                // Bands outer, the strip's rows inner: one band's rows lie close together in the block.
+                for j in 0..<A {
+                    for (ri, r) in rows.enumerated() {
                         let source = block.base + j * n + block.offset(row: r, column: columns.lowerBound)
                         for ci in 0..<columns.count {
                             let e = source[ci], lane = ri * width + ci % width, chunk = ci / width
@@ -63,6 +64,8 @@ struct ChunkStrip {
                             values[chunk * slab + j * L + lane] = Swift.max(e, floor) * toRadians
                         }
                     }
+                }
+                for ri in 0..<rows.count {
                     for ci in 0..<columns.count {
                         let lane = ri * width + ci % width, chunk = ci / width
                         values[chunk * slab + A * L + lane] = values[chunk * slab + lane]

@@ -39,9 +39,9 @@ public final class HorizonFile: HorizonProfiles {
     /// The file's storage block (tile) in cells.
     let block: (width: Int, height: Int)
 
-    /// Opens `path` and checks that it lies on the grid of `dem`. Raises GDAL's block cache (up to 512 MB)
-    /// to hold two of the file's tiles in every band, what one column of tiles under a block needs (see
-    /// `bands`).
+    /// Opens `path` and checks that it lies on the grid of `dem`. For a compressed file, raises GDAL's
+    /// block cache (up to 512 MB) to hold two of the file's tiles in every band, what one column of tiles
+    /// under a block needs (see `bands`); an uncompressed file's tiles cost only a copy to read again.
     public init(path: String, matching dem: RasterDataset) throws {
         dataset = try RasterDataset.open(path, options: OpenOptions(assumeCRS: dem.options.assumeCRS))
         guard dataset.width == dem.width, dataset.height == dem.height, dataset.geoTransform == dem.geoTransform else {
@@ -52,7 +52,8 @@ public final class HorizonFile: HorizonProfiles {
         let b = dataset.block(band: 1)
         block = (b.width, b.height)
         let needed = 2 * azimuthCount * b.width * b.height * b.sampleBytes * 11 / 10
-        if needed > 256 << 20 { GDALEnvironment.setBlockCache(bytes: min(needed, 512 << 20)) }
+        let compressed = (dataset.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE") ?? "NONE") != "NONE"
+        if compressed && needed > 256 << 20 { GDALEnvironment.setBlockCache(bytes: min(needed, 512 << 20)) }
     }
 
     /// Observer height recorded by `farside horizon` (0 when absent).
