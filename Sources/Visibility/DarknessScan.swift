@@ -30,29 +30,26 @@ enum DarknessScan {
     /// Fills hi[k] / lo[k], k < bins, from `theta` ((bins + 1) x lanes).
     static func bounds(theta: UnsafePointer<Float>, bins: Int, hi: UnsafeMutablePointer<Float>, lo: UnsafeMutablePointer<Float>) {
         func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        func rowBounds(_ k: Int) -> (high: V, low: V) {
+        // Per row: largest and smallest threshold (rows k and k + 1 give bin k's bounds).
+        var rowMax = [Float](repeating: 0, count: bins + 1), rowMin = rowMax
+        var largest = V.zero
+        for k in 0...bins {
             var high = load(theta + k * lanes), low = high
             for g in 1..<(lanes / 8) {
                 let v = load(theta + k * lanes + 8 * g)
                 high = VectorMath.max(high, v)
                 low = VectorMath.min(low, v)
             }
-            return (high, low)
+            largest = VectorMath.max(largest, VectorMath.max(VectorMath.abs(high), VectorMath.abs(low)))
+            rowMax[k] = horizontal(high, Swift.max)
+            rowMin[k] = horizontal(low, Swift.min)
         }
         // The interpolation a + (b - a) w rounds to within ~5 ulp(max(|a|, |b|)) of [min(a, b), max(a, b)];
         // the margin is far wider.
-        var largest = V.zero
-        for k in 0...bins {
-            let r = rowBounds(k)
-            largest = VectorMath.max(largest, VectorMath.max(VectorMath.abs(r.high), VectorMath.abs(r.low)))
-        }
         let margin = horizontal(largest, Swift.max) * 1e-5 + 1e-30
-        var previous = rowBounds(0)
         for k in 0..<bins {
-            let next = rowBounds(k + 1)
-            hi[k] = horizontal(VectorMath.max(previous.high, next.high), Swift.max) + margin
-            lo[k] = horizontal(VectorMath.min(previous.low, next.low), Swift.min) - margin
-            previous = next
+            hi[k] = Swift.max(rowMax[k], rowMax[k + 1]) + margin
+            lo[k] = Swift.min(rowMin[k], rowMin[k + 1]) - margin
         }
     }
 
