@@ -8,15 +8,23 @@ import Foundation
 /// (for a point body such as the Earth's centre, f is the unit step: the count of steps above theta),
 /// f being `SolarDisc.visibleFraction`, tabulated on a theta grid of r/16 spacing over the bin's
 /// elevation range and linearly interpolated; a cell then costs O(bins), not O(steps).
+///
+/// Building costs O(steps x 33) for the Sun (each step touches the ~2 x 16 grid points its disc spans,
+/// evaluated with `SolarDisc.visibleFractionFast`) and O(steps) for a point body (a step adds its weight
+/// to a range of grid points, kept as a difference array).
 public struct ElevationBinTables: Sendable {
-    // Flat storage, bin k's table at values[offset[k] ..< offset[k + 1]].
-    var low: [Double]      // theta below which every step of the bin is fully visible
-    var spacing: [Double]
-    var inverseSpacing: [Double] = []
-    var top: [Double]      // max(e + r): theta at or above it sees nothing
-    var count: [Double]
-    var offset: [Int]
-    var values: [Float]    // G at low + j * spacing
+    /// One bin's table: G at low + j * spacing for j in 0 ..< last - base + 1, stored at values[base ... last].
+    struct Bin: Sendable {
+        var low = 0.0            // theta below which every step of the bin is fully visible
+        var inverseSpacing = 1.0
+        var top = -Double.infinity  // max(e + r): theta at or above it sees nothing
+        var count = 0.0          // sum of the bin's step weights
+        var base = 0
+        var last = -1
+    }
+
+    var bins: [Bin]
+    var values: [Float]
 
     /// Tables for a point body (the Earth's centre): G_k(theta) = number of steps with e_t > theta,
     /// tabulated every `spacing` radians (default 0.0002 rad = 0.011 deg).
@@ -33,64 +41,141 @@ public struct ElevationBinTables: Sendable {
     }
 
     init(elevations: [Double], radii: [Double], bins k: [Int32], weights: [Float]?, binCount: Int, point: Bool) {
-        var members = [[(Int, Double)]](repeating: [], count: binCount)
-        for t in elevations.indices {
-            let w = Double(weights?[t] ?? 0)
-            if w < 1 { members[Int(k[t])].append((t, 1 - w)) }
-            if w > 0 { members[(Int(k[t]) + 1) % binCount].append((t, w)) }
-        }
-        low = [Double](repeating: 0, count: binCount)
-        spacing = [Double](repeating: 1, count: binCount)
-        top = [Double](repeating: -.infinity, count: binCount)
-        count = [Double](repeating: 0, count: binCount)
-        offset = [0]
+        let members = BinMembers(bins: k, weights: weights, binCount: binCount)
+        bins = [Bin](repeating: Bin(), count: binCount)
         values = []
-        for (bin, steps) in members.enumerated() {
-            guard !steps.isEmpty else { offset.append(values.count); continue }
-            count[bin] = steps.reduce(0) { $0 + $1.1 }
-            let step = steps.map { radii[$0.0] }.min()! / 16
-            spacing[bin] = step
-            low[bin] = steps.map { elevations[$0.0] - radii[$0.0] }.min()! - step
-            top[bin] = steps.map { elevations[$0.0] + radii[$0.0] }.max()!
-            let m = Int(((top[bin] - low[bin]) / step).rounded(.up)) + 2
-            var full = [Double](repeating: 0, count: m + 1)
-            var partial = [Double](repeating: 0, count: m)
-            for (t, weight) in steps {
-                let e = elevations[t], r = radii[t]
-                // grid points theta_j < e - r see the whole disc
-                let jFull = max(0, min(m, Int(((e - r - low[bin]) / step).rounded(.up))))
-                full[0] += weight
-                full[jFull] -= weight
-                var j = jFull
-                while j < m {
-                    let theta = low[bin] + Double(j) * step
-                    if theta >= e + r { break }
-                    partial[j] += weight * (point ? (e > theta ? 1 : 0) : SolarDisc.visibleFraction((e - theta) / r))
-                    j += 1
+        values.reserveCapacity(members.step.count * 20)
+        var full: [Double] = [], partial: [Double] = []
+        for bin in 0..<binCount {
+            let range = members.range(bin)
+            guard !range.isEmpty else { bins[bin].base = values.count; continue }
+            var count = 0.0, minRadius = Double.infinity, low = Double.infinity, top = -Double.infinity
+            for i in range {
+                let t = Int(members.step[i]), e = elevations[t], r = radii[t]
+                count += members.weight[i]
+                minRadius = min(minRadius, r)
+                low = min(low, e - r)
+                top = max(top, e + r)
+            }
+            let step = minRadius / 16
+            low -= step
+            let m = Int(((top - low) / step).rounded(.up)) + 2
+            full.removeAll(keepingCapacity: true)
+            full.append(contentsOf: repeatElement(0, count: m + 1))
+            partial.removeAll(keepingCapacity: true)
+            partial.append(contentsOf: repeatElement(0, count: m + 1))
+            full.withUnsafeMutableBufferPointer { full in
+                partial.withUnsafeMutableBufferPointer { partial in
+                    for i in range {
+                        let t = Int(members.step[i]), weight = members.weight[i]
+                        let e = elevations[t], r = radii[t]
+                        // grid points theta_j < e - r see the whole disc
+                        let jFull = max(0, min(m, Int(((e - r - low) / step).rounded(.up))))
+                        full[0] += weight
+                        full[jFull] -= weight
+                        if point {
+                            // e > theta_j for jFull <= j < jAbove: a range, added to the difference array.
+                            var jAbove = max(jFull, min(m, Int(((e - low) / step).rounded(.up))))
+                            while jAbove > jFull && !(e > low + Double(jAbove - 1) * step) { jAbove -= 1 }
+                            while jAbove < m && e > low + Double(jAbove) * step { jAbove += 1 }
+                            partial[jFull] += weight
+                            partial[jAbove] -= weight
+                        } else {
+                            var j = jFull
+                            while j < m {
+                                let theta = low + Double(j) * step
+                                if theta >= e + r { break }
+                                partial[j] += weight * SolarDisc.visibleFractionFast((e - theta) / r)
+                                j += 1
+                            }
+                        }
+                    }
                 }
             }
-            var running = 0.0
+            bins[bin] = Bin(low: low, inverseSpacing: 1 / step, top: top, count: count, base: values.count, last: values.count + m - 1)
+            var running = 0.0, above = 0.0
             for j in 0..<m {
                 running += full[j]
-                values.append(Float(running + partial[j]))
+                if point {
+                    above += partial[j]
+                    values.append(Float(running + above))
+                } else {
+                    values.append(Float(running + partial[j]))
+                }
             }
-            offset.append(values.count)
         }
-        inverseSpacing = spacing.map { 1 / $0 }
     }
 
     /// Sum over the bin's steps of the visible disc fraction for threshold `theta` (radians).
     @inline(__always)
     public func value(bin k: Int, theta: Double) -> Double {
-        if theta >= top[k] { return 0 }
-        let x = (theta - low[k]) * inverseSpacing[k]
-        if x <= 0 { return count[k] }  // every step of the bin fully visible
-        let j = Int(x), base = offset[k], last = offset[k + 1] - 1
-        if base + j + 1 > last { return Double(values[last]) }
+        bins.withUnsafeBufferPointer { b in
+            values.withUnsafeBufferPointer { v in Self.value(b[k], theta: theta, values: v.baseAddress!) }
+        }
+    }
+
+    @inline(__always)
+    static func value(_ b: Bin, theta: Double, values: UnsafePointer<Float>) -> Double {
+        if theta >= b.top { return 0 }
+        let x = (theta - b.low) * b.inverseSpacing
+        if x <= 0 { return b.count }  // every step of the bin fully visible
+        let j = Int(x)
+        if b.base + j + 1 > b.last { return Double(values[b.last]) }
         let w = x - Double(j)
-        return Double(values[base + j]) * (1 - w) + Double(values[base + j + 1]) * w
+        return Double(values[b.base + j]) * (1 - w) + Double(values[b.base + j + 1]) * w
+    }
+
+    /// Calls `body` with a lookup of G for (bin, theta) that skips the arrays' bounds checks (for the
+    /// O(cells x bins) loops).
+    @inline(__always)
+    func withLookup<R>(_ body: (Lookup) throws -> R) rethrows -> R {
+        try bins.withUnsafeBufferPointer { b in
+            try values.withUnsafeBufferPointer { v in try body(Lookup(bins: b.baseAddress!, values: v.baseAddress!)) }
+        }
+    }
+
+    struct Lookup {
+        let bins: UnsafePointer<Bin>
+        let values: UnsafePointer<Float>
+
+        @inline(__always)
+        func value(bin k: Int, theta: Double) -> Double { ElevationBinTables.value(bins[k], theta: theta, values: values) }
     }
 
     /// Largest e + r of the bin: a threshold at or above it never sees any of the Sun.
-    public func top(bin k: Int) -> Double { top[k] }
+    public func top(bin k: Int) -> Double { bins[k].top }
+}
+
+/// The steps of each bin, in step order, with their weights: a step in bin k with weight w (the share of
+/// bin k + 1) counts 1 - w in bin k and w in bin k + 1 (counting sort, no per-bin arrays).
+struct BinMembers {
+    var start: [Int]     // bin k's members at start[k] ..< start[k + 1]
+    var step: [Int32]
+    var weight: [Double]
+
+    init(bins k: [Int32], weights: [Float]?, binCount: Int) {
+        func visit(_ body: (Int, Int, Double) -> Void) {
+            for t in k.indices {
+                let w = Double(weights?[t] ?? 0)
+                if w < 1 { body(Int(k[t]), t, 1 - w) }
+                if w > 0 { body((Int(k[t]) + 1) % binCount, t, w) }
+            }
+        }
+        var start = [Int](repeating: 0, count: binCount + 1)
+        visit { bin, _, _ in start[bin + 1] += 1 }
+        for b in 0..<binCount { start[b + 1] += start[b] }
+        var next = start
+        var step = [Int32](repeating: 0, count: start[binCount])
+        var weight = [Double](repeating: 0, count: start[binCount])
+        visit { bin, t, w in
+            step[next[bin]] = Int32(t)
+            weight[next[bin]] = w
+            next[bin] += 1
+        }
+        self.start = start
+        self.step = step
+        self.weight = weight
+    }
+
+    func range(_ bin: Int) -> Range<Int> { start[bin]..<start[bin + 1] }
 }

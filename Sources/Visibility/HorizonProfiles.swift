@@ -4,23 +4,24 @@ import Horizon
 
 /// Horizon elevations (degrees) of windows of cells, one profile of `azimuthCount` values per cell
 /// (azimuth k = k * 360 / A clockwise from the raster's up direction), NaN for nodata. Illumination reads
-/// them one block of cells at a time, so a horizon file larger than memory is never loaded whole.
+/// them one block of cells at a time, so a horizon file larger than memory is never loaded whole; a block
+/// comes band after band (as stored), and the engines gather each cell's profile from it.
 public protocol HorizonProfiles {
     var width: Int { get }
     var height: Int { get }
     var azimuthCount: Int { get }
-    /// Writes the window's profiles cell after cell (row-major cells, A values each) into `out`.
-    func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws
+    /// Writes the window's elevations band after band into `out`: band k's cells (row-major) at
+    /// out[k * cells ..< (k + 1) * cells].
+    func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws
 }
 
 extension HorizonCube: HorizonProfiles {
-    public func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
-        let A = azimuthCount
-        for k in 0..<A {
-            var i = 0
+    public func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
+        var i = 0
+        for k in 0..<azimuthCount {
             for r in rows {
                 for c in columns {
-                    out[i * A + k] = elevation(band: k, cell: r * width + c)
+                    out[i] = elevation(band: k, cell: r * width + c)
                     i += 1
                 }
             }
@@ -35,7 +36,12 @@ public final class HorizonFile: HorizonProfiles {
     public var height: Int { dataset.height }
     public let azimuthCount: Int
 
-    /// Opens `path` and checks that it lies on the grid of `dem`.
+    /// The file's storage block (tile) in cells.
+    let block: (width: Int, height: Int)
+
+    /// Opens `path` and checks that it lies on the grid of `dem`. For a compressed file, raises GDAL's
+    /// block cache (up to 512 MB) to hold two of the file's tiles in every band, what one column of tiles
+    /// under a block needs (see `bands`); an uncompressed file's tiles cost only a copy to read again.
     public init(path: String, matching dem: RasterDataset) throws {
         dataset = try RasterDataset.open(path, options: OpenOptions(assumeCRS: dem.options.assumeCRS))
         guard dataset.width == dem.width, dataset.height == dem.height, dataset.geoTransform == dem.geoTransform else {
@@ -43,20 +49,32 @@ public final class HorizonFile: HorizonProfiles {
         }
         azimuthCount = dataset.bandCount
         guard azimuthCount >= 4 else { throw FarSideError.badInput("\(path): \(azimuthCount) band(s); a horizon file has one band per azimuth") }
+        let b = dataset.block(band: 1)
+        block = (b.width, b.height)
+        let needed = 2 * azimuthCount * b.width * b.height * b.sampleBytes * 11 / 10
+        let compressed = (dataset.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE") ?? "NONE") != "NONE"
+        if compressed && needed > 256 << 20 { GDALEnvironment.setBlockCache(bytes: min(needed, 512 << 20)) }
     }
 
     /// Observer height recorded by `farside horizon` (0 when absent).
     public var observerHeight: Double { dataset.metadataItem("OBSERVER_HEIGHT_M").flatMap(Double.init) ?? 0 }
 
-    public func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
-        let A = azimuthCount, n = rows.count * columns.count
-        var band = [Float](repeating: 0, count: n)
-        for k in 0..<A {
-            try band.withUnsafeMutableBufferPointer {
-                try dataset.readBand(k + 1, into: $0.baseAddress!, column: columns.lowerBound, row: rows.lowerBound,
-                                     width: columns.count, height: rows.count)
+    /// Reads the window one file tile at a time (every band of a tile before the next tile), tiles
+    /// column by column, left to right: the last column read is the first one the block to the right
+    /// needs, so (with the block cache holding a column of tiles in every band) its tiles are decoded
+    /// once, not once per block, which matters for compressed files.
+    public func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
+        let n = rows.count * columns.count
+        for c0 in stride(from: columns.lowerBound / block.width * block.width, to: columns.upperBound, by: block.width) {
+            let tileColumns = max(c0, columns.lowerBound)..<min(c0 + block.width, columns.upperBound)
+            for r0 in stride(from: rows.lowerBound / block.height * block.height, to: rows.upperBound, by: block.height) {
+                let tileRows = max(r0, rows.lowerBound)..<min(r0 + block.height, rows.upperBound)
+                let corner = (tileRows.lowerBound - rows.lowerBound) * columns.count + tileColumns.lowerBound - columns.lowerBound
+                for k in 0..<azimuthCount {
+                    try dataset.readBand(k + 1, into: out + k * n + corner, column: tileColumns.lowerBound, row: tileRows.lowerBound,
+                                         width: tileColumns.count, height: tileRows.count, lineStride: columns.count)
+                }
             }
-            for i in 0..<n { out[i * A + k] = band[i] }
         }
     }
 }
@@ -80,8 +98,8 @@ public struct HorizonWindow: HorizonProfiles {
         self.height = height
     }
 
-    public func profiles(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
-        try base.profiles(rows: (rows.lowerBound + rowOffset)..<(rows.upperBound + rowOffset),
+    public func bands(rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) throws {
+        try base.bands(rows: (rows.lowerBound + rowOffset)..<(rows.upperBound + rowOffset),
                           columns: (columns.lowerBound + columnOffset)..<(columns.upperBound + columnOffset), into: out)
     }
 }

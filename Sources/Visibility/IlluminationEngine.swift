@@ -26,7 +26,12 @@ public struct IlluminationMaps: Sendable {
 /// azimuth a: e_t >= theta = h(a + gamma) - (dx sin a + dy cos a). The second-order error is about
 /// |d|^2 tan(h) / 2 (1e-6 rad for 64-cell tiles of 100 m cells). Sun and Earth fractions then come from
 /// per-bin tables (`ElevationBinTables`) in O(bins) per cell; the longest darkness needs
-/// the order of the steps, so it runs over them with one vector compare per 8 cells and step.
+/// the order of the steps, so it runs over them (`DarknessScan`) chunk by chunk of 32 cells, each chunk's
+/// thresholds cache-resident, most steps decided for the whole chunk by one compare.
+///
+/// Cost per tile: O(steps) to place the bodies and build the tables (once per tile, so a tile of ~10 km
+/// amortises it over ~10^4 cells), O(cells x bins) for thresholds and fractions (`ChunkThresholds`), and
+/// O(cells / 32 x steps) scalar compares plus O(cells x mixed steps) vector work for the darkness.
 public struct IlluminationEngine: Sendable {
     /// Azimuth bins for the tables (0: one per horizon azimuth).
     public var azimuthBins = 0
@@ -71,33 +76,40 @@ public struct IlluminationEngine: Sendable {
         return IlluminationMaps(sunFraction: sun, maxDarknessHours: dark, psr: psr, earthFraction: earth)
     }
 
-    /// The profiles of one block of cells (degrees, cell-major).
+    /// The horizons of one block of cells (degrees, band-major: band k's cells row-major at
+    /// base + k * cells).
     struct BlockProfiles: @unchecked Sendable {
         let base: UnsafePointer<Float>
         let rows: Range<Int>
         let columns: Range<Int>
         let azimuths: Int
 
-        func profile(row: Int, column: Int) -> UnsafePointer<Float> {
-            base + ((row - rows.lowerBound) * columns.count + (column - columns.lowerBound)) * azimuths
-        }
+        var cells: Int { rows.count * columns.count }
+
+        /// Band k of the cell at (row, column) is at `offset(row:column:)` + k * `cells`.
+        func offset(row: Int, column: Int) -> Int { (row - rows.lowerBound) * columns.count + (column - columns.lowerBound) }
     }
 
     /// A tile's horizons, one contiguous profile per cell (radians, floored at `floor` degrees, the
-    /// geometric dip), with entry A repeating entry 0 for the wrap-around.
+    /// geometric dip), with entry A repeating entry 0 for the wrap-around; entry A is NaN where any
+    /// azimuth is nodata.
     static func tileProfiles(_ horizon: BlockProfiles, rows: Range<Int>, columns: Range<Int>, floor: Float) -> [Float] {
-        let A = horizon.azimuths
+        let A = horizon.azimuths, n = horizon.cells, toRadians = Float.pi / 180
         var profiles = [Float](repeating: 0, count: rows.count * columns.count * (A + 1))
-        let toRadians = Float.pi / 180
-        for (ri, r) in rows.enumerated() {
-            for (ci, c) in columns.enumerated() {
-                let source = horizon.profile(row: r, column: c)
-                let target = (ri * columns.count + ci) * (A + 1)
-                for j in 0..<A {
-                    let e = source[j]
-                    profiles[target + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
+        profiles.withUnsafeMutableBufferPointer { profiles in
+            for j in 0..<A {
+                let band = horizon.base + j * n
+                for (ri, r) in rows.enumerated() {
+                    let source = band + horizon.offset(row: r, column: columns.lowerBound)
+                    for ci in 0..<columns.count {
+                        let e = source[ci]
+                        profiles[(ri * columns.count + ci) * (A + 1) + j] = (e.isNaN ? e : Swift.max(e, floor)) * toRadians
+                    }
                 }
-                profiles[target + A] = profiles[target]
+            }
+            for i in 0..<(rows.count * columns.count) {
+                let profile = profiles.baseAddress! + i * (A + 1)
+                profile[A] = (0..<A).contains { profile[$0].isNaN } ? .nan : profile[0]
             }
         }
         return profiles
@@ -126,6 +138,7 @@ public struct IlluminationEngine: Sendable {
         // (sampled at bin azimuths) are interpolated linearly in azimuth: error second order in the bin width.
         var eSun = [Double](repeating: 0, count: T), kLow = [Int32](repeating: 0, count: T), weight = [Float](repeating: 0, count: T)
         var eEarth = eSun, kEarth = kLow, wEarth = weight
+        var sunSteps = [SunStep](repeating: SunStep(top: 0, weight: 0, bin: 0), count: T)
         func place(_ a: Double) -> (Int32, Float) {
             let position = a / binWidth
             let low = Int(position.rounded(.down))
@@ -135,6 +148,7 @@ public struct IlluminationEngine: Sendable {
             let s = reference.elevationAzimuth(track.sun[t])
             eSun[t] = s.elevation
             (kLow[t], weight[t]) = place(s.azimuth)
+            sunSteps[t] = SunStep(top: Float(s.elevation + track.sunRadius[t]), weight: weight[t], bin: kLow[t])
             let e = reference.elevationAzimuth(track.earth[t])
             eEarth[t] = e.elevation
             (kEarth[t], wEarth[t]) = place(e.azimuth)
@@ -143,101 +157,69 @@ public struct IlluminationEngine: Sendable {
         let earthTables = ElevationBinTables(pointElevations: eEarth, bins: kEarth, weights: wEarth, binCount: K)
         let sinA = (0..<K).map { sin(Double($0) * binWidth) }, cosA = (0..<K).map { cos(Double($0) * binWidth) }
 
-        let cells = frames.count
-        var theta = [Float](repeating: .infinity, count: K * cells)
-        var valid = [Bool](repeating: false, count: cells)
         let A = horizon.azimuths
-        let profiles = Self.tileProfiles(horizon, rows: rows, columns: columns, floor: Float(Self.horizonFloor(observerHeight: observerHeight)))
-        for (i, frame) in frames.enumerated() {
-            let r = rows.lowerBound + i / columns.count, c = columns.lowerBound + i % columns.count
-            let cell = r * dem.width + c
-            guard !dem.values[cell].isNaN else { continue }
-            let profile = profiles[(i * (A + 1))..<((i + 1) * (A + 1))]
-            if profile.contains(where: { $0.isNaN }) { continue }
-            let p0 = i * (A + 1)
-            valid[i] = true
-            let dx = (reference.right * frame.normal).sum(), dy = (reference.up * frame.normal).sum()
-            var p = reference.up - (reference.up * frame.normal).sum() * frame.normal
-            p /= (p * p).sum().squareRoot()
-            let gamma = atan2((p * frame.right).sum(), (p * frame.up).sum())
-            var sunSum = 0.0, earthCount = 0.0
-            // Horizon position of bin 0 and its constant increment per bin (A / K bands).
-            var position = gamma / (2 * .pi) * Double(A)
-            position -= Double(A) * (position / Double(A)).rounded(.down)
-            let increment = Double(A) / Double(K)
-            for k in 0..<K {
-                let j = min(A - 1, Int(position)), f = position - Double(j)
-                let h0 = Double(profiles[p0 + j]), h1 = Double(profiles[p0 + j + 1])
-                let hz = h0 + (h1 - h0) * f
-                let th = hz - (dx * sinA[k] + dy * cosA[k])
-                theta[k * cells + i] = Float(th)
-                sunSum += sunTables.value(bin: k, theta: th)
-                earthCount += earthTables.value(bin: k, theta: th)
-                position += increment
-                if position >= Double(A) { position -= Double(A) }
-            }
-            out.sun[cell] = Float(sunSum / Double(T))
-            out.earth[cell] = Float(earthCount / Double(T))
-        }
-
-        // Longest darkness: dark at step t when e_t + r_t <= theta(k_t).
-        var run = [Float](repeating: 0, count: cells + 8), longest = run
-        theta.withUnsafeBufferPointer { th in
-            run.withUnsafeMutableBufferPointer { rn in
-                longest.withUnsafeMutableBufferPointer { lg in
-                    typealias V = SIMD8<Float>
-                    let one = V(repeating: 1)
-                    for t in 0..<T {
-                        let top = V(repeating: Float(eSun[t] + track.sunRadius[t]))
-                        let low = Int(kLow[t])
-                        let row = th.baseAddress! + low * cells
-                        let next = th.baseAddress! + ((low + 1) % K) * cells
-                        let w = weight[t], wv = V(repeating: w)
-                        var i = 0
-                        while i + 8 <= cells {
-                            let a = UnsafeRawPointer(row + i).loadUnaligned(as: V.self)
-                            let b = UnsafeRawPointer(next + i).loadUnaligned(as: V.self)
-                            let limit = a + (b - a) * wv
-                            let current = UnsafeRawPointer(rn.baseAddress! + i).loadUnaligned(as: V.self)
-                            // top - limit <= 0: dark (a -0.0 or negative difference selects run + 1)
-                            let updated = VisibilityMath.selectNonPositive(top - limit, current + one, .zero)
-                            UnsafeMutableRawPointer(rn.baseAddress! + i).storeBytes(of: updated, as: V.self)
-                            let best = UnsafeRawPointer(lg.baseAddress! + i).loadUnaligned(as: V.self)
-                            UnsafeMutableRawPointer(lg.baseAddress! + i).storeBytes(of: VisibilityMath.max(best, updated), as: V.self)
-                            i += 8
-                        }
-                        while i < cells {
-                            rn[i] = top[0] <= row[i] + (next[i] - row[i]) * w ? rn[i] + 1 : 0
-                            lg[i] = Swift.max(lg[i], rn[i])
-                            i += 1
+        let floor = Float(Self.horizonFloor(observerHeight: observerHeight))
+        // Per chunk of cells: thresholds theta(k) (bins + 1 rows of `lanes`), their per-bin-pair bounds,
+        // the longest runs.
+        let L = DarknessScan.lanes
+        var theta = [Float](repeating: 0, count: (K + 1) * L), hi = [Float](repeating: 0, count: K), lo = hi
+        var longest = [Float](repeating: 0, count: L)
+        var chunk = ChunkThresholds(lanes: L, azimuths: A), strip = ChunkStrip(azimuths: A)
+        let slab = strip.slabSize
+        sunTables.withLookup { sunLookup in
+            earthTables.withLookup { earthLookup in
+                theta.withUnsafeMutableBufferPointer { th in
+                    for chunkRow in stride(from: 0, to: rows.count, by: DarknessScan.chunkRows) {
+                        let stripRows = (rows.lowerBound + chunkRow)..<min(rows.upperBound, rows.lowerBound + chunkRow + DarknessScan.chunkRows)
+                        strip.gather(horizon, rows: stripRows, columns: columns, floor: floor)
+                        for (chunkIndex, chunkColumn) in stride(from: 0, to: columns.count, by: DarknessScan.chunkColumns).enumerated() {
+                            // The grid row and column of a lane (nil: outside the tile).
+                            func position(_ lane: Int) -> (row: Int, column: Int)? {
+                                let ri = chunkRow + lane / DarknessScan.chunkColumns, ci = chunkColumn + lane % DarknessScan.chunkColumns
+                                return ri < rows.count && ci < columns.count ? (rows.lowerBound + ri, columns.lowerBound + ci) : nil
+                            }
+                            chunk.reset()
+                            for lane in 0..<L {
+                                guard let (r, c) = position(lane) else { continue }
+                                let cell = r * dem.width + c
+                                guard !dem.values[cell].isNaN, !strip.nodata[chunkIndex * L + lane].isNaN else {
+                                    out.sun[cell] = .nan; out.dark[cell] = .nan; out.psr[cell] = .nan; out.earth[cell] = .nan
+                                    continue
+                                }
+                                let frame = frames[(r - rows.lowerBound) * columns.count + c - columns.lowerBound]
+                                chunk.set(lane: lane, tilt: CellTilt(frame: frame, reference: reference, azimuths: A))
+                            }
+                            let done = strip.values.withUnsafeMutableBufferPointer { values in
+                                let profiles = values.baseAddress! + chunkIndex * slab
+                                guard chunk.pad(profiles: profiles) else { return true }
+                                chunk.compute(profiles: profiles, bins: K, sinA: sinA, cosA: cosA, sunTable: sunLookup, earthTable: earthLookup,
+                                              theta: th.baseAddress!)
+                                return false
+                            }
+                            if done { continue }
+                            for lane in 0..<L { th[K * L + lane] = th[lane] }  // wrap-around row
+                            hi.withUnsafeMutableBufferPointer { h in
+                                lo.withUnsafeMutableBufferPointer { l in
+                                    DarknessScan.bounds(theta: th.baseAddress!, bins: K, hi: h.baseAddress!, lo: l.baseAddress!)
+                                    sunSteps.withUnsafeBufferPointer { steps in
+                                        longest.withUnsafeMutableBufferPointer { lg in
+                                            DarknessScan.longestRuns(theta: th.baseAddress!, hi: h.baseAddress!, lo: l.baseAddress!,
+                                                                     steps: steps, longest: lg.baseAddress!)
+                                        }
+                                    }
+                                }
+                            }
+                            for lane in 0..<L where chunk.valid[lane] {
+                                let (r, c) = position(lane)!, cell = r * dem.width + c
+                                out.sun[cell] = Float(chunk.sun[lane] / Double(T))
+                                out.earth[cell] = Float(chunk.earth[lane] / Double(T))
+                                out.dark[cell] = Float(Double(longest[lane]) * stepHours)
+                                out.psr[cell] = longest[lane] >= Float(T) ? 1 : 0
+                            }
                         }
                     }
                 }
             }
         }
-        for i in 0..<cells {
-            let r = rows.lowerBound + i / columns.count, c = columns.lowerBound + i % columns.count
-            let cell = r * dem.width + c
-            guard valid[i] else {
-                out.sun[cell] = .nan; out.dark[cell] = .nan; out.psr[cell] = .nan; out.earth[cell] = .nan
-                continue
-            }
-            out.dark[cell] = Float(Double(longest[i]) * stepHours)
-            out.psr[cell] = longest[i] >= Float(T) ? 1 : 0
-        }
     }
-}
-
-/// The darkness loop's select: `a` where `x` <= 0 (+0.0 included), else `b`, on GeoRaster's `VectorMath`.
-enum VisibilityMath {
-    typealias V = SIMD8<Float>
-
-    @inline(__always)
-    static func selectNonPositive(_ x: V, _ a: V, _ b: V) -> V {
-        // x <= 0  <=>  x - tiny has its sign bit set, tiny the smallest positive float: +0.0 - tiny < 0.
-        VectorMath.selectNegative(x - V(repeating: .leastNonzeroMagnitude), a, b)
-    }
-
-    @inline(__always)
-    static func max(_ a: V, _ b: V) -> V { VectorMath.max(a, b) }
 }
