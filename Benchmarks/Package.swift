@@ -34,5 +34,16 @@ let package = Package(
             path: "Benchmarks/TerrainBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "HorizonBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Horizon", package: farSide),
+                .product(name: "Terrain", package: farSide),
+                .product(name: "GeoRaster", package: farSide),
+            ],
+            path: "Benchmarks/HorizonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )
