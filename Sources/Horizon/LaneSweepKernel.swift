@@ -216,7 +216,7 @@ struct LaneSweepKernel: @unchecked Sendable {
                             t1d = M.select(pop, t2d, t1d)
                             t1H = M.select(pop, t2H, t1H)
                             let below = Self.vertices(hull, M.select(M.lessMask(n, twoI), zeroI, n &- twoI))
-                            t2d = M.select(pop, below.k * V(repeating: distanceScale) + V(repeating: distanceOffset), t2d)
+                            t2d = M.select(pop, distance(below.k), t2d)
                             t2H = M.select(pop, below.H, t2H)
                             pop = pop & ~M.lessMask(n, twoI) & ~M.signMask((t2H - H) * (t1d - dV) - (t1H - H) * (t2d - dV))
                         }
@@ -267,50 +267,50 @@ struct LaneSweepKernel: @unchecked Sendable {
     @inline(__always)
     func tangent(from v0: I, Ho: V, d: V, n: I, active: I, hull: UnsafePointer<SIMD2<Float>>) -> (v: I, k: V) {
         let oneI = I(repeating: 1), zeroI = I(repeating: 0)
-        let scale = V(repeating: distanceScale), offset = V(repeating: distanceOffset)
         var v = v0
         var (Hv, kv) = Self.vertices(hull, v)
-        var dv = kv * scale + offset
-        // u steeper than v: (H_u - Ho)(d_v - d) > (H_v - Ho)(d_u - d), i.e. rhs - lhs < 0.
+        var dv = distance(kv)
         let up = v &+ oneI
         let upOK = active & M.lessMask(up, n)
-        var goUp = zeroI
-        var Hu = Hv, ku = kv, du = dv
-        if M.any(upOK) {
-            (Hu, ku) = Self.vertices(hull, M.select(upOK, up, v))
-            du = ku * scale + offset
-            goUp = upOK & M.signMask((Hv - Ho) * (du - d) - (Hu - Ho) * (dv - d))
-        }
+        var u = (steeper: zeroI, H: Hv, k: kv, d: dv)
+        if M.any(upOK) { u = probe(up, where: upOK, from: v, Hv: Hv, dv: dv, Ho: Ho, d: d, hull: hull) }
         let down = v &- oneI
-        let downOK = active & ~goUp & M.lessMask(zeroI, v)
-        var goDown = zeroI
-        var Hd = Hv, kd = kv, dd = dv
-        if M.any(downOK) {
-            (Hd, kd) = Self.vertices(hull, M.select(downOK, down, v))
-            dd = kd * scale + offset
-            goDown = downOK & M.signMask((Hv - Ho) * (dd - d) - (Hd - Ho) * (dv - d))
-        }
-        var moving = goUp | goDown
+        let downOK = active & ~u.steeper & M.lessMask(zeroI, v)
+        var w = (steeper: zeroI, H: Hv, k: kv, d: dv)
+        if M.any(downOK) { w = probe(down, where: downOK, from: v, Hv: Hv, dv: dv, Ho: Ho, d: d, hull: hull) }
+        var moving = u.steeper | w.steeper
         if !M.any(moving) { return (v, kv) }
-        // Direction +1 (goUp lanes, mask -1) or -1 (goDown lanes), 0 elsewhere.
-        let dir = (zeroI &- goUp) &+ goDown
+        // Direction +1 (up lanes, mask -1) or -1 (down lanes), 0 elsewhere.
+        let dir = (zeroI &- u.steeper) &+ w.steeper
         v = v &+ dir
-        Hv = M.select(goUp, Hu, M.select(goDown, Hd, Hv))
-        kv = M.select(goUp, ku, M.select(goDown, kd, kv))
-        dv = M.select(goUp, du, M.select(goDown, dd, dv))
+        Hv = M.select(u.steeper, u.H, M.select(w.steeper, w.H, Hv))
+        kv = M.select(u.steeper, u.k, M.select(w.steeper, w.k, kv))
+        dv = M.select(u.steeper, u.d, M.select(w.steeper, w.d, dv))
         while M.any(moving) {
             let next = v &+ dir
             let ok = moving & ~(next &>> 31) & M.lessMask(next, n)
-            let (Hn, kn) = Self.vertices(hull, M.select(ok, next, v))
-            let dn = kn * scale + offset
-            let steeper = ok & M.signMask((Hv - Ho) * (dn - d) - (Hn - Ho) * (dv - d))
-            v = M.select(steeper, next, v)
-            Hv = M.select(steeper, Hn, Hv)
-            kv = M.select(steeper, kn, kv)
-            dv = M.select(steeper, dn, dv)
-            moving = steeper
+            let x = probe(next, where: ok, from: v, Hv: Hv, dv: dv, Ho: Ho, d: d, hull: hull)
+            v = M.select(x.steeper, next, v)
+            Hv = M.select(x.steeper, x.H, Hv)
+            kv = M.select(x.steeper, x.k, kv)
+            dv = M.select(x.steeper, x.d, dv)
+            moving = x.steeper
         }
         return (v, kv)
+    }
+
+    /// Distance along the ray of rows `k`.
+    @inline(__always)
+    func distance(_ k: V) -> V { k * V(repeating: distanceScale) + V(repeating: distanceOffset) }
+
+    /// The vertices at `slot` in lanes `ok` (at `v` elsewhere) and whether each is steeper than the
+    /// vertex (Hv, dv) from the observer (Ho, d): (H_u - Ho)(d_v - d) > (H_v - Ho)(d_u - d), i.e. rhs - lhs < 0.
+    @inline(__always)
+    func probe(_ slot: I, where ok: I, from v: I, Hv: V, dv: V, Ho: V, d: V,
+               hull: UnsafePointer<SIMD2<Float>>) -> (steeper: I, H: V, k: V, d: V) {
+        let (H, k) = Self.vertices(hull, M.select(ok, slot, v))
+        let du = distance(k)
+        return (ok & M.signMask((Hv - Ho) * (du - d) - (H - Ho) * (dv - d)), H, k, du)
     }
 
     /// Slope of the exact ray through each lane's cell centre (`column`, `observerRow`) near row `k` (the
