@@ -3,7 +3,7 @@ import GeoRaster
 /// Final pass over rows: slope = max(lower line, upper line, near-field samples, exit sample), NaN for
 /// nodata observers, then degrees. Reads the padded buffers of a `SweepFrame`; writes unpadded rows.
 struct FinalPass: @unchecked Sendable {
-    typealias V = HorizonVector.V
+    typealias V = VectorMath.V
     let near: NearField
     let width: Int, height: Int
     /// Padded: cell (r, c) at r * pitch + pad + c.

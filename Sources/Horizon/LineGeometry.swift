@@ -45,8 +45,6 @@ struct LineGeometry {
     /// floor(t * i) and t * i - floor(t * i) per row (snapped onto the cell within 1e-9).
     let floorShift: [Int32]
     let fracShift: [Float]
-    /// Distance along the ray (0 at the near end of the look direction, increasing toward it).
-    let distance: [Float]
 
     init(width: Int, height: Int, dx: Double, dy: Double, direction: LookDirection) {
         let c = direction.cellsPerMetre(dx: dx, dy: dy)
@@ -59,7 +57,6 @@ struct LineGeometry {
         step = (dy * dy + tt * dx * tt * dx).squareRoot()
         var fl = [Int32](repeating: 0, count: height)
         var fr = [Float](repeating: 0, count: height)
-        var d = [Float](repeating: 0, count: height)
         for i in 0..<height {
             let q = tt * Double(i)
             var f = q.rounded(.down)
@@ -68,11 +65,9 @@ struct LineGeometry {
             if r > 1 - 1e-9 { f += 1; r = 0 } else if r < 1e-9 { r = 0 }
             fl[i] = Int32(f)
             fr[i] = Float(r)
-            d[i] = Float(Double(forward ? i : height - 1 - i) * step)
         }
         floorShift = fl
         fracShift = fr
-        distance = d
     }
 
     /// Lines that touch the grid: line L has cells L + ceil(t i) - 1 ... L + ceil(t i) at row i.
