@@ -1,9 +1,9 @@
 /// Vector arctangents and selects for FarSide's kernels (terrain, horizons, visibility, scoring), on
 /// `SIMD8<Float>`; `@inlinable`, so each kernel module compiles them with its own vector flags.
 ///
-/// Swift's SIMD mask operations (`.<`, `replace(with:where:)`, `pointwiseMax`) lower to scalar loops
-/// today, so everything here selects on sign bits with integer bit operations instead, which compile to
-/// plain AVX (vpsrad/vpand/vpor). Arctangent: atan(x) = x P(x^2) on [0, 1] with a degree-7 polynomial
+/// Selects work on sign bits with integer bit operations (vpsrad/vpand/vpor), which combine with the
+/// integer lane state some kernels keep; minimum and maximum use the comparison-select form that
+/// compiles to vminps/vmaxps (`pointwiseMin`/`pointwiseMax` stay scalar because of their NaN rules). Arctangent: atan(x) = x P(x^2) on [0, 1] with a degree-7 polynomial
 /// in x^2 fitted for minimax error (Lawson's iteratively reweighted least squares over Chebyshev nodes),
 /// max error 1.1e-7 rad in Float32; arguments above 1 use atan(x) = pi/2 - atan(1/x).
 public enum VectorMath {
@@ -50,11 +50,13 @@ public enum VectorMath {
     @inlinable @inline(__always)
     public static func abs(_ v: V) -> V { float(bits(v) & SIMD8<Int32>(repeating: 0x7FFF_FFFF)) }
 
-    /// Lane minimum and maximum for NaN-free inputs.
+    /// Lane minimum and maximum for NaN-free inputs (a NaN in either gives `b`): the comparison-select
+    /// form, which compiles to one vminps/vmaxps (SSE or AVX), unlike `pointwiseMin`/`pointwiseMax`,
+    /// whose IEEE NaN rules keep them scalar.
     @inlinable @inline(__always)
-    public static func min(_ a: V, _ b: V) -> V { selectNegative(a - b, a, b) }
+    public static func min(_ a: V, _ b: V) -> V { b.replacing(with: a, where: a .< b) }
     @inlinable @inline(__always)
-    public static func max(_ a: V, _ b: V) -> V { selectNegative(a - b, b, a) }
+    public static func max(_ a: V, _ b: V) -> V { b.replacing(with: a, where: a .> b) }
 
     /// atan(x) for x in [0, 1].
     @inlinable @inline(__always)

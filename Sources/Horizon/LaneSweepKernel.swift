@@ -1,37 +1,44 @@
 import GeoRaster
 
-/// The upper-convex-hull sweep of `HorizonSweeper`, eight neighbouring lines at a time in the lanes of
-/// SIMD8 vectors (row-primary frame: every line advances one row per step, so at a given row the eight
-/// lines' points and query cells are eight contiguous cells of that row and load as whole vectors).
+/// The upper-convex-hull sweep of `HorizonSweeper`, sixteen neighbouring lines at a time in the lanes of
+/// SIMD16 vectors (row-primary frame: every line advances one row per step, so at a given row the
+/// lines' points and query cells are sixteen contiguous cells of that row and load as whole vectors).
 ///
 /// Each lane keeps its own hull stack and does the scalar algorithm's operations in the same order
 /// (Timonen & Westerholm 2010, upper hulls along parallel lines): pop the vertices on or below the
 /// segment to the new point, push it, walk from the previous tangent to the new one, re-evaluate the
-/// tangent row on the exact ray through the cell centre. The data-dependent loops (pops, tangent walks)
+/// tangent row on the exact ray through the cell centre. Each cell is queried once, against the line
+/// that passes nearest to its centre (at most half a cell away): at a row the lanes' cells are sixteen
+/// contiguous cells, the nearest ones to the sixteen lines. The data-dependent loops (pops, tangent walks)
 /// run while any lane still moves, so branches follow the slowest lane instead of mispredicting per line.
+/// Those loops are chains of dependent loads and compares; sixteen lanes (two AVX registers) give the
+/// core two independent chains to overlap (`LaneMath`).
 ///
 /// A hull vertex is one 8-byte record (reduced height H, row k as a Float); its distance along the ray
 /// is a linear function of k, so one 64-bit load per lane fetches a vertex, and the two heights the
 /// re-evaluation interpolates between are one 64-bit load too. Stacks are interleaved (slot v of lane j
-/// at record v * 8 + j). Lane masks are integer vectors selected on with bit operations (`VectorMath`).
+/// at record v * 16 + j). Lane masks are integer vectors selected on with bit operations (`VectorMath`).
 ///
 /// Lines are swept in batches of `groupsPerBatch` lane groups, block by block of `blockRows` rows, so
 /// the rows a block touches are reused from cache by the batch's groups.
 struct LaneSweepKernel: @unchecked Sendable {
-    typealias V = SIMD8<Float>
-    typealias I = SIMD8<Int32>
-    typealias M = VectorMath
+    typealias V = LaneMath.V
+    typealias I = LaneMath.I
+    typealias M = LaneMath
 
-    static let lanes = 8
-    static let groupsPerBatch = 4
+    static let lanes = 16
+    static let groupsPerBatch = 2
+    /// Lane numbers as floats and as integers.
+    static let laneFloats = V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    static let laneIntegers = I(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
     static let blockRows = 64
     /// Sentinel slope for "nothing in this direction" (atan gives -90 degrees).
     static let nothing: Float = -1e30
 
     let g: LineGeometry
     let frame: SweepFrame
-    let lower: SharedPointer<Float>
-    let upper: SharedPointer<Float>
+    /// Per-cell best slope (padded like the frame).
+    let slopes: SharedPointer<Float>
     let observerHeight: Float
     let inv2R: Float
     /// Rows between an observer and the first hull point (nearer points are the near field's).
@@ -47,13 +54,20 @@ struct LaneSweepKernel: @unchecked Sendable {
     let sampleCurv: Float
     /// Samples per row step (step / sampleStep).
     let samplesPerRow: Float
+    /// Ray samples from cell (row i, column c) to the last one inside the rectangle of cell centres:
+    /// min((columnEdge - c) * inverseColumnStep + columnInfinity, (rowEdge - i) * inverseRowStep).
+    let columnEdge: Float, inverseColumnStep: Float, columnInfinity: Float
+    let rowEdge: Float, inverseRowStep: Float
+    /// Largest column and row of a bilinear support cell (one before the last, or 0), and the offset of
+    /// the support's lower row (one row, or 0 in a one-row frame).
+    let lastSupportColumn: Float, lastSupportRow: Float
+    let rowStride: Int
 
-    init(geometry: LineGeometry, frame: SweepFrame, lower: SharedPointer<Float>, upper: SharedPointer<Float>,
+    init(geometry: LineGeometry, frame: SweepFrame, slopes: SharedPointer<Float>,
          observerHeight: Double, radius: Double, near: NearField) {
         g = geometry
         self.frame = frame
-        self.lower = lower
-        self.upper = upper
+        self.slopes = slopes
         self.observerHeight = Float(observerHeight)
         inv2R = Float(1 / (2 * radius))
         lag = Int((Double(near.count) * near.step / geometry.step * (1 + 1e-12)).rounded(.down)) + 1
@@ -64,9 +78,18 @@ struct LaneSweepKernel: @unchecked Sendable {
         sampleRows = Float(near.rowStep)
         sampleCurv = Float(near.step / (2 * radius))
         samplesPerRow = Float(geometry.step / near.step)
+        let cs = near.colStep, rs = near.rowStep
+        columnEdge = cs > 0 ? Float(geometry.columns - 1) : 0
+        inverseColumnStep = cs == 0 ? 0 : Float(1 / cs)
+        columnInfinity = cs == 0 ? .infinity : 0
+        rowEdge = rs > 0 ? Float(geometry.rows - 1) : 0
+        inverseRowStep = Float(1 / rs)          // rs != 0: the direction is row-primary
+        lastSupportColumn = Float(max(0, geometry.columns - 2))
+        lastSupportRow = Float(max(0, geometry.rows - 2))
+        rowStride = geometry.rows > 1 ? frame.pitch : 0
     }
 
-    /// Lane groups covering `lines`, each starting at `first + 8 k`.
+    /// Lane groups covering `lines`, each starting at `first + 16 k`.
     static func groupCount(_ lines: Range<Int>) -> Int { (lines.count + lanes - 1) / lanes }
 
     /// One lane group's sweep state between blocks.
@@ -77,11 +100,12 @@ struct LaneSweepKernel: @unchecked Sendable {
         var t1d: V, t1H: V, t2d: V, t2H: V
     }
 
-    /// Sweeps the lane groups `groups` (group k starts at line `firstLine + 8 k`).
+    /// Sweeps the lane groups `groups` (group k starts at line `firstLine + 16 k`).
     func run(groups: Range<Int>, firstLine: Int) {
         let P = g.rows
         let G = LaneSweepKernel.groupsPerBatch, B = LaneSweepKernel.blockRows
-        let stride = (P + 1) * 8
+        let W = LaneSweepKernel.lanes
+        let stride = (P + 1) * W
         let hulls = UnsafeMutablePointer<SIMD2<Float>>.allocate(capacity: G * stride)
         let states = UnsafeMutablePointer<GroupState>.allocate(capacity: G)
         defer { hulls.deallocate(); states.deallocate() }
@@ -93,9 +117,9 @@ struct LaneSweepKernel: @unchecked Sendable {
                     let count = min(G, groups.upperBound - first)
                     var anyActive = false
                     for q in 0..<count {
-                        let L0 = firstLine + (first + q) * 8
+                        let L0 = firstLine + (first + q) * W
                         var lo = P, hi = 0
-                        for j in 0..<8 {
+                        for j in 0..<W {
                             let r = g.activeRange(line: L0 + j)
                             if !r.isEmpty { lo = min(lo, r.lowerBound); hi = max(hi, r.upperBound) }
                         }
@@ -129,43 +153,35 @@ struct LaneSweepKernel: @unchecked Sendable {
     @inline(__always)
     static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
-    /// The two floats of the 8-byte records at byte offsets o0 ... o7 from `base`, as (first, second)
-    /// vectors: eight 64-bit loads and a de-interleave.
+    /// The two floats of the 8-byte records at `base + index[j] * scale` bytes, j = 0 ..< 16, as (first,
+    /// second) vectors: sixteen 64-bit loads and a de-interleave.
     @inline(__always)
-    static func pairs(_ base: UnsafeRawPointer, _ o0: Int, _ o1: Int, _ o2: Int, _ o3: Int,
-                      _ o4: Int, _ o5: Int, _ o6: Int, _ o7: Int) -> (V, V) {
+    static func pairs(_ base: UnsafeRawPointer, _ index: I, scale: Int) -> (V, V) {
         typealias P2 = SIMD2<Float>
-        let a = V(lowHalf: SIMD4(lowHalf: base.loadUnaligned(fromByteOffset: o0, as: P2.self),
-                                 highHalf: base.loadUnaligned(fromByteOffset: o1, as: P2.self)),
-                  highHalf: SIMD4(lowHalf: base.loadUnaligned(fromByteOffset: o2, as: P2.self),
-                                  highHalf: base.loadUnaligned(fromByteOffset: o3, as: P2.self)))
-        let b = V(lowHalf: SIMD4(lowHalf: base.loadUnaligned(fromByteOffset: o4, as: P2.self),
-                                 highHalf: base.loadUnaligned(fromByteOffset: o5, as: P2.self)),
-                  highHalf: SIMD4(lowHalf: base.loadUnaligned(fromByteOffset: o6, as: P2.self),
-                                  highHalf: base.loadUnaligned(fromByteOffset: o7, as: P2.self)))
-        return (V(lowHalf: a.evenHalf, highHalf: b.evenHalf), V(lowHalf: a.oddHalf, highHalf: b.oddHalf))
+        @inline(__always) func at(_ j: Int) -> P2 { base.loadUnaligned(fromByteOffset: Int(index[j]) &* scale, as: P2.self) }
+        @inline(__always) func four(_ j: Int) -> SIMD8<Float> {
+            SIMD8(lowHalf: SIMD4(lowHalf: at(j), highHalf: at(j &+ 1)), highHalf: SIMD4(lowHalf: at(j &+ 2), highHalf: at(j &+ 3)))
+        }
+        let a = four(0), b = four(4), c = four(8), d = four(12)
+        return (V(lowHalf: SIMD8(lowHalf: a.evenHalf, highHalf: b.evenHalf), highHalf: SIMD8(lowHalf: c.evenHalf, highHalf: d.evenHalf)),
+                V(lowHalf: SIMD8(lowHalf: a.oddHalf, highHalf: b.oddHalf), highHalf: SIMD8(lowHalf: c.oddHalf, highHalf: d.oddHalf)))
     }
 
-    /// Hull vertices at `slot` of lanes 0 ..< 8 (record slot * 8 + lane): (reduced height, row as Float).
+    /// Hull vertices at `slot` of lanes 0 ..< 16 (record slot * 16 + lane): (reduced height, row as Float).
     @inline(__always)
     static func vertices(_ hull: UnsafePointer<SIMD2<Float>>, _ slot: I) -> (H: V, k: V) {
-        let o = slot &* 64 &+ I(0, 8, 16, 24, 32, 40, 48, 56)
-        return pairs(UnsafeRawPointer(hull), Int(o[0]), Int(o[1]), Int(o[2]), Int(o[3]), Int(o[4]), Int(o[5]), Int(o[6]), Int(o[7]))
+        pairs(UnsafeRawPointer(hull), slot &* 16 &+ laneIntegers, scale: 8)
     }
 
-    /// Heights of cells (row[j], column[j]) and their right neighbours in the padded targets.
+    /// Heights of cells (row[j], column[j]) and their right neighbours, and of the cells one row below
+    /// (the same row in a one-row frame) and their right neighbours, in the padded targets.
     @inline(__always)
-    func heightPairs(rows r: I, columns c: I) -> (V, V) {
-        let pitch = frame.pitch, pad = SweepFrame.pad
-        @inline(__always) func o(_ j: Int) -> Int { (Int(r[j]) &* pitch &+ pad &+ Int(c[j])) &* 4 }
-        return Self.pairs(UnsafeRawPointer(frame.targets.base), o(0), o(1), o(2), o(3), o(4), o(5), o(6), o(7))
-    }
-
-    /// Whole numbers in [0, 2^23) as integers (the 2^23 trick).
-    @inline(__always)
-    static func integers(_ x: V) -> I {
-        let magic = V(repeating: 8_388_608)
-        return M.bits(x + magic) &- M.bits(magic)
+    func heightQuads(rows r: I, columns c: I) -> (V, V, V, V) {
+        let index = r &* I(repeating: Int32(frame.pitch)) &+ I(repeating: Int32(SweepFrame.pad)) &+ c
+        let base = UnsafeRawPointer(frame.targets.base)
+        let (z00, z01) = Self.pairs(base, index, scale: 4)
+        let (z10, z11) = Self.pairs(base + rowStride * 4, index, scale: 4)
+        return (z00, z01, z10, z11)
     }
 
     /// Advances one lane group through rows blockLo ..< blockHi (or to its end).
@@ -179,7 +195,7 @@ struct LaneSweepKernel: @unchecked Sendable {
         let lagStep = di &* lag
         let L0 = st.L0
         let deepLimit = V(repeating: SweepFrame.deepLimit), deep = V(repeating: SweepFrame.deep)
-        let laneF = V(0, 1, 2, 3, 4, 5, 6, 7)
+        let laneF = LaneSweepKernel.laneFloats
         let oneI = I(repeating: 1), twoI = I(repeating: 2), zeroI = I(repeating: 0)
         let nothingV = V(repeating: LaneSweepKernel.nothing)
         let hV = V(repeating: observerHeight)
@@ -193,7 +209,7 @@ struct LaneSweepKernel: @unchecked Sendable {
             let p = i &- lagStep
             if p >= 0 && p < P {
                 let col0 = L0 &+ Int(fl[p])
-                if col0 >= -pad && col0 &+ 9 <= S &+ pad {
+                if col0 >= -pad && col0 &+ LaneSweepKernel.lanes &+ 1 <= S &+ pad {
                     let row = zb + frame.offset(row: p, column: col0)
                     var z = Self.load(row)
                     let r = fr[p]
@@ -221,7 +237,7 @@ struct LaneSweepKernel: @unchecked Sendable {
                             pop = pop & ~M.lessMask(n, twoI) & ~M.signMask((t2H - H) * (t1d - dV) - (t1H - H) * (t2d - dV))
                         }
                         // Push (lanes without a point write into their free slot, which stays free).
-                        for j in 0..<8 { hull[Int(n[j]) &* 8 &+ j] = SIMD2(H[j], kF) }
+                        for j in 0..<LaneSweepKernel.lanes { hull[Int(n[j]) &* LaneSweepKernel.lanes &+ j] = SIMD2(H[j], kF) }
                         t2d = M.select(valid, t1d, t2d)
                         t2H = M.select(valid, t1H, t2H)
                         t1d = M.select(valid, dV, t1d)
@@ -230,31 +246,32 @@ struct LaneSweepKernel: @unchecked Sendable {
                     }
                 }
             }
-            // Query the cells whose lower line (a = L + ceil(t i)) and upper line (a - 1) are the lanes' lines.
-            let a0 = L0 &+ Int(fl[i]) &+ (fr[i] > 0 ? 1 : 0)
-            if a0 &- 1 >= -pad && a0 &+ 8 <= S &+ pad {
+            // Query the cells nearest to the lanes' lines: column L + round(t i) for line L.
+            let a0 = L0 &+ Int(fl[i]) &+ (fr[i] >= 0.5 ? 1 : 0)
+            if a0 >= -pad && a0 &+ LaneSweepKernel.lanes <= S &+ pad {
                 let cell = frame.offset(row: i, column: a0)
+                let iF = Float(i)
+                let column = V(repeating: Float(a0)) + laneF
+                let zoA = Self.load(zo + cell) + hV
+                // The ray's last sample inside the DEM (a ray-marching reference's last sample): on ground
+                // rising toward the edge it is the horizon, and the line, up to half a cell from the ray,
+                // leaves the grid at a slightly different place (or has no points at all).
+                let last = lastSample(column: column, row: iF)
+                var best = M.select(M.signMask(last - V(repeating: 1)), nothingV,
+                                    sample(M.max(last, V(repeating: 1)), column: column, row: iF, zo: zoA))
                 let has = M.lessMask(zeroI, n)
                 if M.any(has) {
-                    let iF = Float(i)
                     let d = iF * distanceScale + distanceOffset
                     let curv = V(repeating: d * d * inv2R)
                     let top = n &- oneI
                     hint = M.select(M.lessMask(top, hint), top, hint)
                     hint = M.select(M.lessMask(hint, zeroI), zeroI, hint)
-                    let zoA = Self.load(zo + cell) + hV
                     let ta = tangent(from: hint, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
-                    let sa = reevaluate(row: ta.k, column: V(repeating: Float(a0)) + laneF, observerRow: iF, zo: zoA)
-                    Self.store(M.select(has, sa, nothingV), lower.base + cell)
-                    let zoB = Self.load(zo + cell - 1) + hV
-                    let tb = tangent(from: ta.v, Ho: zoB - curv, d: V(repeating: d), n: n, active: has, hull: hull)
-                    let sb = reevaluate(row: tb.k, column: V(repeating: Float(a0 &- 1)) + laneF, observerRow: iF, zo: zoB)
-                    Self.store(M.select(has, sb, nothingV), upper.base + cell - 1)
-                    hint = tb.v
-                } else {
-                    Self.store(nothingV, lower.base + cell)
-                    Self.store(nothingV, upper.base + cell - 1)
+                    let sa = reevaluate(row: ta.k, column: column, observerRow: iF, last: last, zo: zoA)
+                    best = M.max(best, M.select(has, sa, nothingV))
+                    hint = ta.v
                 }
+                Self.store(best, slopes.base + cell)
             }
             i &+= di
         }
@@ -319,30 +336,41 @@ struct LaneSweepKernel: @unchecked Sendable {
     /// ray-marching reference take them, so the horizon is the maximum over the ray's half-cell samples
     /// (the reference's own quantity) and the hull only decides where along the ray to look: on oblique
     /// rays a row-crossing height would sit between samples and disagree with them on rough ground.
-    /// Samples beyond the rectangle of cell centres count as nothing.
+    /// The pair ends at the ray's last sample inside the rectangle of cell centres (`last`) at the
+    /// latest; samples beyond the rectangle count as nothing.
     @inline(__always)
-    func reevaluate(row k: V, column c: V, observerRow i: Float, zo: V) -> V {
+    func reevaluate(row k: V, column c: V, observerRow i: Float, last: V, zo: V) -> V {
         let one = V(repeating: 1)
         let crossing = M.abs(k - V(repeating: i)) * V(repeating: samplesPerRow)
-        let n0 = M.max(crossing.rounded(.down), one)
+        let n0 = M.max(M.min(crossing.rounded(.down), last - one), one)
         return M.max(sample(n0, column: c, row: i, zo: zo), sample(n0 + one, column: c, row: i, zo: zo))
     }
 
-    /// Slope to ray sample n (a whole number >= 1) from the lanes' cells (column c, row i).
+    /// Number of the ray's last sample inside the rectangle of cell centres from the lanes' cells
+    /// (column c, row i): floor(min(steps to the column edge, steps to the row edge)), with 1e-3 of
+    /// slack for rounding (`sample` moves such a sample onto the edge). Below 1: no sample.
+    @inline(__always)
+    func lastSample(column c: V, row i: Float) -> V {
+        let toColumnEdge = (V(repeating: columnEdge) - c) * V(repeating: inverseColumnStep) + V(repeating: columnInfinity)
+        return (M.min(toColumnEdge, V(repeating: (rowEdge - i) * inverseRowStep)) + V(repeating: 1e-3)).rounded(.down)
+    }
+
+    /// Slope to ray sample n (a whole number >= 1) from the lanes' cells (column c, row i). A sample
+    /// within 1e-3 cell outside the rectangle of cell centres (rounding of n * step) is moved onto its edge.
     @inline(__always)
     func sample(_ n: V, column c: V, row i: Float, zo: V) -> V {
-        let zero = V(repeating: 0), one = V(repeating: 1)
-        let pc = c + n * V(repeating: sampleColumns), pr = V(repeating: i) + n * V(repeating: sampleRows)
+        let zero = V(repeating: 0), tol = V(repeating: 1e-3)
         let lastC = V(repeating: Float(g.columns - 1)), lastR = V(repeating: Float(g.rows - 1))
-        let outside = M.signMask(pc) | M.signMask(pr) | M.signMask(lastC - pc) | M.signMask(lastR - pr)
-        // Support cell (clamped so that the right/lower neighbour exists; weights may then reach 1).
-        let c0 = M.max(M.min(pc.rounded(.down), lastC - one), zero)
-        let r0 = M.max(M.min(pr.rounded(.down), lastR - one), zero)
-        let wx = M.select(outside, zero, pc - c0), wy = M.select(outside, zero, pr - r0)
-        let ci = Self.integers(M.select(outside, zero, c0)), ri = Self.integers(M.select(outside, zero, r0))
-        let below = Self.integers(M.min(M.select(outside, zero, r0) + one, lastR))
-        let (z00, z01) = heightPairs(rows: ri, columns: ci)
-        let (z10, z11) = heightPairs(rows: below, columns: ci)
+        let pc = c + n * V(repeating: sampleColumns), pr = V(repeating: i) + n * V(repeating: sampleRows)
+        let outside = M.signMask(pc + tol) | M.signMask(pr + tol) | M.signMask(lastC + tol - pc) | M.signMask(lastR + tol - pr)
+        // Onto the rectangle; lanes outside read cell (0, 0) and are masked at the end.
+        let qc = M.select(outside, zero, M.max(M.min(pc, lastC), zero))
+        let qr = M.select(outside, zero, M.max(M.min(pr, lastR), zero))
+        // Support cell, clamped so that the right/lower neighbour exists (weights may then reach 1).
+        let c0 = M.min(qc.rounded(.down), V(repeating: lastSupportColumn))
+        let r0 = M.min(qr.rounded(.down), V(repeating: lastSupportRow))
+        let wx = qc - c0, wy = qr - r0
+        let (z00, z01, z10, z11) = heightQuads(rows: M.integers(r0), columns: M.integers(c0))
         let top = z00 + wx * (z01 - z00), bottom = z10 + wx * (z11 - z10)
         let z = top + wy * (bottom - top)
         let slope = (z - zo) / (n * V(repeating: sampleStep)) - n * V(repeating: sampleCurv)

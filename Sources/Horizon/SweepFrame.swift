@@ -42,7 +42,7 @@ final class HugeBuffer: @unchecked Sendable {
 /// directions, which become row-primary there (`LookDirection.transposed`).
 final class SweepFrame: @unchecked Sendable {
     /// Columns of padding on each side of a row (more than a lane group and its interpolation neighbour).
-    static let pad = 16
+    static let pad = 32
 
     let width: Int, height: Int
     let dx: Double, dy: Double
@@ -64,6 +64,8 @@ final class SweepFrame: @unchecked Sendable {
         self.dy = transposed ? dx : dy
         pitch = width + 2 * SweepFrame.pad
         let n = pitch * height
+        // The sweep's gathers index the frame with 32-bit lane integers.
+        precondition(n < Int(Int32.max), "horizon sweep: DEM too large for one frame (\(width) x \(height))")
         targets = SweepFrame.padded(blockers ?? dem, transposed: transposed, width: width, height: height, pitch: pitch, count: n)
         observers = blockers == nil ? targets
             : SweepFrame.padded(dem, transposed: transposed, width: width, height: height, pitch: pitch, count: n)
