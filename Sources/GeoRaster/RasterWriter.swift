@@ -58,9 +58,9 @@ public enum RasterCompression: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// GTiff/COG creation options: the floating-point predictor (3) for Float32, horizontal
-    /// differencing (2) for integers, wherever there is compression.
-    func creationOptions(cog: Bool, integer: Bool = false) -> [(String, String)] {
-        let predictor = cog ? "YES" : (integer ? "2" : "3")
+    /// differencing (2) for integers, wherever there is compression (none with `predictor` false).
+    func creationOptions(cog: Bool, integer: Bool = false, predictor usePredictor: Bool = true) -> [(String, String)] {
+        let predictor = !usePredictor ? (cog ? "NO" : "1") : (cog ? "YES" : (integer ? "2" : "3"))
         switch self {
         case .none: return [("COMPRESS", "NONE")]
         case .lzw: return [("COMPRESS", "LZW"), ("PREDICTOR", predictor)]
@@ -88,6 +88,10 @@ public struct RasterWriteOptions: Sendable {
     /// Dataset metadata items (e.g. FARSIDE_COMMAND, FARSIDE_VERSION).
     public var metadata: [String: String] = [:]
     public var sampleType: RasterSampleType = .float32
+    /// Use the predictor with compression (default). Off for data whose low bits are noise, such as
+    /// horizon bands: there GDAL's floating-point predictor makes ZSTD level 1 2.7 times as slow for
+    /// files 10 % smaller (1024^2 x 36 Float32 horizon bands, measured).
+    public var predictor: Bool = true
 
     public init(cog: Bool = false, compression: RasterCompression = .default, threads: Int = 1, metadata: [String: String] = [:],
                 sampleType: RasterSampleType = .float32) {
@@ -123,6 +127,8 @@ public final class RasterWriter: @unchecked Sendable {
     private let temporaryPath: String
     private var dataset: GDALDatasetH?
     private var finished = false
+    /// Scratch for `write(_:band:row:)` (NaN replaced by nodata in place), reused across calls.
+    private var scratch: [Float] = []
 
     public static let tileSize = 512
 
@@ -139,7 +145,8 @@ public final class RasterWriter: @unchecked Sendable {
         guard let driver = GDALGetDriverByName("GTiff") else { throw FarSideError.failure("GDAL has no GTiff driver") }
         // With COG output the intermediate file is only a staging copy: keep it uncompressed.
         let integer = options.sampleType != .float32
-        let compression = options.cog ? [("COMPRESS", "NONE")] : options.compression.creationOptions(cog: false, integer: integer)
+        let compression = options.cog ? [("COMPRESS", "NONE")]
+            : options.compression.creationOptions(cog: false, integer: integer, predictor: options.predictor)
         let co = CStringList(pairs: [
             ("TILED", "YES"), ("BLOCKXSIZE", "\(Self.tileSize)"), ("BLOCKYSIZE", "\(Self.tileSize)"), ("BIGTIFF", "IF_SAFER"),
         ] + compression + (options.threads > 1 ? [("NUM_THREADS", "\(options.threads)")] : [])
@@ -172,11 +179,20 @@ public final class RasterWriter: @unchecked Sendable {
 
     deinit { if !finished { abort() } }
 
-    /// Writes `grid` (full width) into band `band` (1-based) starting at `row`; NaN becomes nodata.
+    /// Writes `grid` (full width) into band `band` (1-based) starting at `row`; NaN becomes nodata. The
+    /// values go through a scratch buffer the writer keeps (the grid is not copied per call).
     public func write(_ grid: Grid, band: Int = 1, row: Int) throws {
         precondition(grid.width == geometry.width)
-        var values = grid.values
-        try values.withUnsafeMutableBufferPointer { try write(consuming: $0, band: band, row: row, rows: grid.height) }
+        let count = grid.values.count
+        if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
+        scratch.withUnsafeMutableBufferPointer { s in
+            grid.values.withUnsafeBufferPointer { v in
+                for i in 0..<count { s[i] = v[i] }
+            }
+        }
+        try scratch.withUnsafeMutableBufferPointer {
+            try write(consuming: UnsafeMutableBufferPointer(rebasing: $0[0..<count]), band: band, row: row, rows: grid.height)
+        }
     }
 
     /// Writes `rows` full-width rows from `buffer` into band `band` starting at `row`. The buffer is
@@ -263,7 +279,7 @@ public final class RasterWriter: @unchecked Sendable {
         guard let driver = GDALGetDriverByName("COG") else { throw FarSideError.failure("GDAL has no COG driver") }
         guard let src = GDALOpen(source, GA_ReadOnly) else { throw FarSideError.outputFailed("\(source): cannot reopen for COG") }
         defer { GDALClose(src) }
-        let co = CStringList(pairs: options.compression.creationOptions(cog: true) + [
+        let co = CStringList(pairs: options.compression.creationOptions(cog: true, predictor: options.predictor) + [
             ("BLOCKSIZE", "\(tileSize)"), ("OVERVIEWS", "AUTO"), ("RESAMPLING", "AVERAGE"), ("BIGTIFF", "IF_SAFER"),
         ] + (options.threads > 1 ? [("NUM_THREADS", "\(options.threads)")] : []))
         GDALEnvironment.resetError()

@@ -104,16 +104,18 @@ public enum HorizonMap {
 
     /// Streams the horizon bands: calls `body(k, azimuthDegrees, elevationsDegrees)` for k = 0 ..< A in
     /// order, each band holding one Float per cell (row-major, NaN for nodata). Only one band is alive
-    /// at a time. With `farField`, each band is combined with the far-field horizon (`FarField`).
+    /// at a time: its storage is reused for the next band unless `body` keeps the array (copy on write).
+    /// With `farField`, each band is combined with the far-field horizon (`FarField`).
     public static func forEachAzimuth(_ dem: Grid, dx: Double, dy: Double, options: HorizonOptions = HorizonOptions(),
                                       farField: FarField? = nil,
                                       _ body: (Int, Double, [Float]) throws -> Void) rethrows {
         var sweeper = HorizonSweeper(dem: dem, dx: dx, dy: dy, observerHeight: options.observerHeight,
                                      radius: options.radius, threads: options.threads)
         let farSampler = farField.map { FarFieldSampler($0, options: options, nearWidth: dem.width, nearHeight: dem.height) }
+        var band = [Float](repeating: .nan, count: dem.values.count)
         for k in 0..<options.azimuthCount {
             let az = azimuth(band: k, count: options.azimuthCount)
-            var band = sweeper.horizon(azimuthDegrees: az)
+            sweeper.horizon(azimuthDegrees: az, into: &band)
             if let farSampler { farSampler.combine(into: &band, azimuthDegrees: az) }
             try body(k, az, band)
         }
