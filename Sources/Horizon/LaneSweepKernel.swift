@@ -253,13 +253,14 @@ struct LaneSweepKernel: @unchecked Sendable {
                 let iF = Float(i)
                 let column = V(repeating: Float(a0)) + laneF
                 let zoA = Self.load(zo + cell) + hV
-                // The ray's last sample inside the DEM (a ray-marching reference's last sample): on ground
-                // rising toward the edge it is the horizon, and the line, up to half a cell from the ray,
-                // leaves the grid at a slightly different place (or has no points at all).
+                // The ray's last sample inside the DEM (a ray-marching reference's last sample), for lanes
+                // whose tangent is their line's far end or which have no hull: on ground rising toward the
+                // edge it is the horizon, and the line, up to half a cell from the ray, leaves the grid at
+                // a slightly different place (or has no points at all).
                 let last = lastSample(column: column, row: iF)
-                var best = M.select(M.signMask(last - V(repeating: 1)), nothingV,
-                                    sample(M.max(last, V(repeating: 1)), column: column, row: iF, zo: zoA))
+                var best = nothingV
                 let has = M.lessMask(zeroI, n)
+                var atEdge = ~has
                 if M.any(has) {
                     let d = iF * distanceScale + distanceOffset
                     let curv = V(repeating: d * d * inv2R)
@@ -267,9 +268,13 @@ struct LaneSweepKernel: @unchecked Sendable {
                     hint = M.select(M.lessMask(top, hint), top, hint)
                     hint = M.select(M.lessMask(hint, zeroI), zeroI, hint)
                     let ta = tangent(from: hint, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
-                    let sa = reevaluate(row: ta.k, column: column, observerRow: iF, last: last, zo: zoA)
-                    best = M.max(best, M.select(has, sa, nothingV))
+                    best = M.select(has, reevaluate(row: ta.k, column: column, observerRow: iF, last: last, zo: zoA), nothingV)
+                    atEdge = atEdge | M.lessMask(ta.v, oneI)
                     hint = ta.v
+                }
+                if M.any(atEdge) {
+                    let exit = sample(M.max(last, V(repeating: 1)), column: column, row: iF, zo: zoA)
+                    best = M.max(best, M.select(M.signMask(last - V(repeating: 1)), nothingV, exit))
                 }
                 Self.store(best, slopes.base + cell)
             }
