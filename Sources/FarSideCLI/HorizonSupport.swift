@@ -46,8 +46,7 @@ struct HorizonInputs {
     }
 
     /// Sweeps every azimuth and writes one band per azimuth to `path` (temporary name, renamed when
-    /// complete); a band is written on a background thread while the next is swept, and at most a few
-    /// bands are in memory at a time.
+    /// complete), so only one band is in memory at a time.
     func writeHorizonFile(to path: String, like dataset: RasterDataset, azimuths: Int, observerHeight: Double,
                           threads: Int, options: RasterWriteOptions, progress: TerminalProgress, share: Double = 1) throws {
         var options = options
@@ -62,18 +61,14 @@ struct HorizonInputs {
             return BandSpec(description: "horizon elevation toward grid azimuth \(az) deg", unit: "deg", metadata: ["AZIMUTH_DEG": "\(az)"])
         }
         let writer = try RasterWriter(path: path, geometry: RasterGeometry(of: dataset), bands: bands, nodata: -9999, options: options)
-        let background = BackgroundBandWriter(writer)
         do {
             let hOptions = HorizonOptions(azimuthCount: azimuths, observerHeight: observerHeight, radius: dataset.radius, threads: threads)
             try HorizonMap.forEachAzimuth(dem, dx: dx, dy: dy, options: hOptions, farField: farField) { k, _, band in
-                try background.write(Grid(width: dem.width, height: dem.height, values: band), band: k + 1) {
-                    progress.report(share * Double(k + 1) / Double(azimuths))
-                }
+                try writer.write(Grid(width: dem.width, height: dem.height, values: band), band: k + 1, row: 0)
+                progress.report(share * Double(k + 1) / Double(azimuths))
             }
-            try background.finish()
             try writer.commit()
         } catch {
-            try? background.finish()
             writer.abort()
             throw error
         }

@@ -127,8 +127,6 @@ public final class RasterWriter: @unchecked Sendable {
     private let temporaryPath: String
     private var dataset: GDALDatasetH?
     private var finished = false
-    /// Scratch for `write(_:band:row:)` (NaN replaced by nodata in place), reused across calls.
-    private var scratch: [Float] = []
 
     public static let tileSize = 512
 
@@ -179,20 +177,11 @@ public final class RasterWriter: @unchecked Sendable {
 
     deinit { if !finished { abort() } }
 
-    /// Writes `grid` (full width) into band `band` (1-based) starting at `row`; NaN becomes nodata. The
-    /// values go through a scratch buffer the writer keeps (the grid is not copied per call).
+    /// Writes `grid` (full width) into band `band` (1-based) starting at `row`; NaN becomes nodata.
     public func write(_ grid: Grid, band: Int = 1, row: Int) throws {
         precondition(grid.width == geometry.width)
-        let count = grid.values.count
-        if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
-        scratch.withUnsafeMutableBufferPointer { s in
-            grid.values.withUnsafeBufferPointer { v in
-                for i in 0..<count { s[i] = v[i] }
-            }
-        }
-        try scratch.withUnsafeMutableBufferPointer {
-            try write(consuming: UnsafeMutableBufferPointer(rebasing: $0[0..<count]), band: band, row: row, rows: grid.height)
-        }
+        var values = grid.values
+        try values.withUnsafeMutableBufferPointer { try write(consuming: $0, band: band, row: row, rows: grid.height) }
     }
 
     /// Writes `rows` full-width rows from `buffer` into band `band` starting at `row`. The buffer is

@@ -53,12 +53,13 @@ import GeoRaster
 /// cell with no DEM at all in a direction gets -90 degrees.
 ///
 /// ## Performance
-/// Eight neighbouring lines run in the lanes of SIMD8 vectors (`LaneSweepKernel`): in a row-primary
-/// direction their points and query cells at a row are eight contiguous cells, loaded as one vector;
+/// Sixteen neighbouring lines run in the lanes of SIMD16 vectors (`LaneSweepKernel`, `LaneMath`): in a
+/// row-primary direction their points and query cells at a row are sixteen contiguous cells, loaded as
+/// one vector;
 /// column-primary directions are swept on the transposed grid (`SweepFrame`) and the band transposed
 /// back. Rows are padded with `deep` columns so edge lanes need no bounds checks. Each tangent query
 /// starts from the previous query's vertex on the same hull (about 0.3 steps of walk per query against a
-/// hull ~20-50 deep). Lane groups are swept four at a time, block by block of 64 rows, so the rows a block
+/// hull ~20-50 deep). Lane groups are swept two at a time, block by block of 64 rows, so the rows a block
 /// touches are reused from cache; large buffers are 2 MiB-aligned and advised for transparent huge pages.
 ///
 /// ## Azimuths
