@@ -14,6 +14,9 @@ struct HorizonInputs {
     /// extending `marginKm` beyond each edge, with cells `farCell` metres (default: its own resolution,
     /// at least 4 site cells).
     static func load(_ dataset: RasterDataset, input: InputOptions, farFieldPath: String?, marginKm: Double) throws -> HorizonInputs {
+        guard HorizonSweeper.supports(width: dataset.width, height: dataset.height) else {
+            throw FarSideError.badInput("\(dataset.path): \(dataset.width) x \(dataset.height) cells is too large for one horizon sweep (about 2.1e9 cells at most); split it into tiles")
+        }
         let dem = try dataset.readAll()
         let metrics = dataset.cellMetrics
         let mid = dataset.height / 2

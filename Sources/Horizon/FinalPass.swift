@@ -1,7 +1,8 @@
 import GeoRaster
 
 /// Final pass over rows: slope = max(the hull query's slope, near-field samples), NaN for nodata
-/// observers, then degrees. Reads the padded buffers of a `SweepFrame`; writes unpadded rows.
+/// observers, then degrees. Reads the padded buffers of a `SweepFrame`, takes the maxima in the padded
+/// slopes buffer itself (each row belongs to one worker), writes unpadded rows.
 ///
 /// The near field is a stencil (`NearField`: every sample sits at the same offset from every cell, so
 /// its bilinear weights are shared), streamed sample by sample along the row in whole vectors.
@@ -12,12 +13,12 @@ struct FinalPass: @unchecked Sendable {
     /// Padded: cell (r, c) at r * pitch + pad + c.
     let pitch: Int, pad: Int
     let zo: UnsafePointer<Float>, zb: UnsafePointer<Float>
-    let slopes: UnsafePointer<Float>
+    let slopes: SharedPointer<Float>
     /// Unpadded output, row-major.
     let out: SharedPointer<Float>
     let h: Float
 
-    init(near: NearField, frame: SweepFrame, slopes: UnsafePointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
+    init(near: NearField, frame: SweepFrame, slopes: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
         self.near = near
         width = frame.width; height = frame.height
         pitch = frame.pitch; pad = SweepFrame.pad
@@ -48,18 +49,13 @@ struct FinalPass: @unchecked Sendable {
 
     func run(rows: Range<Int>) {
         let W = width, H = height
-        let acc = UnsafeMutablePointer<Float>.allocate(capacity: W + 8)
-        defer { acc.deallocate() }
         near.samples.withUnsafeBufferPointer { smp in
             for r in rows {
                 let row = r * pitch + pad
                 let o = zo + row
-                // The hull query's slopes; whole vectors (the row padding covers the columns past W).
+                // The hull query's slopes, raised to the near-field samples' in place.
+                let acc = slopes.base + row
                 var c = 0
-                while c < W {
-                    UnsafeMutableRawPointer(acc + c).storeBytes(of: FinalPass.load(slopes + row + c), as: V.self)
-                    c += 8
-                }
                 for sp in smp {
                     let ra = r &+ sp.dr0, rb = r &+ sp.dr1
                     if ra < 0 || rb < 0 || ra >= H || rb >= H { continue }

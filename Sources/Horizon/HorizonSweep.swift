@@ -191,6 +191,9 @@ public struct HorizonSweeper {
         slopes = HugeBuffer(count: scratch, repeating: LaneSweepKernel.nothing)
     }
 
+    /// True when a DEM of this size can be swept whole (its padded frames stay within 2^31 cells).
+    public static func supports(width: Int, height: Int) -> Bool { SweepFrame.fits(width: width, height: height) }
+
     /// Padded cells of the larger orientation.
     static func scratchCount(_ dem: Grid) -> Int {
         max((dem.width + 2 * SweepFrame.pad) * dem.height, (dem.height + 2 * SweepFrame.pad) * dem.width)
@@ -253,7 +256,7 @@ public struct HorizonSweeper {
             }
             // Final pass per row: max of the line's slope and the near-field samples, then degrees.
             let H = frame.height
-            let pass = FinalPass(near: near, frame: frame, slopes: UnsafePointer(best.base),
+            let pass = FinalPass(near: near, frame: frame, slopes: best,
                                  out: SharedPointer(out), observerHeight: Float(observerHeight))
             let rowWorkers = min(threads, max(1, frame.width * H / 65_536), H)
             if rowWorkers <= 1 {

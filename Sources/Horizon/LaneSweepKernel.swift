@@ -17,7 +17,7 @@ import GeoRaster
 /// A hull vertex is one 8-byte record (reduced height H, row k as a Float); its distance along the ray
 /// is a linear function of k, so one 64-bit load per lane fetches a vertex, and the two heights the
 /// re-evaluation interpolates between are one 64-bit load too. Stacks are interleaved (slot v of lane j
-/// at record v * 16 + j). Lane masks are integer vectors selected on with bit operations (`VectorMath`).
+/// at record v * 16 + j). Lane masks are integer vectors selected on with bit operations (`LaneMath`).
 ///
 /// Lines are swept in batches of `groupsPerBatch` lane groups, block by block of `blockRows` rows, so
 /// the rows a block touches are reused from cache by the batch's groups.
@@ -221,7 +221,7 @@ struct LaneSweepKernel: @unchecked Sendable {
                     let valid = M.signMask(deepLimit - z)
                     if M.any(valid) {
                         let kF = Float(p)
-                        let d = kF * distanceScale + distanceOffset
+                        let d = distance(row: kF)
                         let dV = V(repeating: d)
                         let H = z - V(repeating: d * d * inv2R)
                         // Pop vertices on or below the segment from the new point to the vertex beyond them:
@@ -262,7 +262,7 @@ struct LaneSweepKernel: @unchecked Sendable {
                 let has = M.lessMask(zeroI, n)
                 var atEdge = ~has
                 if M.any(has) {
-                    let d = iF * distanceScale + distanceOffset
+                    let d = distance(row: iF)
                     let curv = V(repeating: d * d * inv2R)
                     let top = n &- oneI
                     hint = M.select(M.lessMask(top, hint), top, hint)
@@ -324,6 +324,8 @@ struct LaneSweepKernel: @unchecked Sendable {
     /// Distance along the ray of rows `k`.
     @inline(__always)
     func distance(_ k: V) -> V { k * V(repeating: distanceScale) + V(repeating: distanceOffset) }
+    @inline(__always)
+    func distance(row k: Float) -> Float { k * distanceScale + distanceOffset }
 
     /// The vertices at `slot` in lanes `ok` (at `v` elsewhere) and whether each is steeper than the
     /// vertex (Hv, dv) from the observer (Ho, d): (H_u - Ho)(d_v - d) > (H_v - Ho)(d_u - d), i.e. rhs - lhs < 0.

@@ -14,8 +14,6 @@ struct NearField: @unchecked Sendable {
     let step: Double
     /// Column and row offsets of one sample step (sample n sits at n times these from the cell centre).
     let colStep: Double, rowStep: Double
-    /// 1/(2R): the curvature drop of a sample at s metres is s/(2R).
-    let inv2R: Double
 
     init(width W: Int, height H: Int, dx: Double, dy: Double, direction: LookDirection, radiusCells: Int, radius R: Double) {
         let ux = direction.right, uy = direction.up
@@ -23,7 +21,6 @@ struct NearField: @unchecked Sendable {
         step = ds
         colStep = ds * ux / dx
         rowStep = -ds * uy / dy
-        inv2R = 1 / (2 * R)
         var out: [Sample] = []
         let nMax = max(0, 2 * radiusCells)
         for n in stride(from: 1, through: nMax, by: 1) {

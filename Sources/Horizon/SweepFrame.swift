@@ -34,7 +34,7 @@ final class HugeBuffer: @unchecked Sendable {
 }
 
 /// One orientation of the grid as the sweep reads it: heights in rows padded with `pad` columns of
-/// `deep` on both sides, so that the eight neighbouring lines of a lane group load their points and
+/// `deep` on both sides, so that the sixteen neighbouring lines of a lane group load their points and
 /// observers as whole vectors even where some lanes have left the grid (those lanes read `deep`, which
 /// is never a blocker, and write their results into the padding, which nobody reads).
 ///
@@ -64,11 +64,16 @@ final class SweepFrame: @unchecked Sendable {
         self.dy = transposed ? dx : dy
         pitch = width + 2 * SweepFrame.pad
         let n = pitch * height
-        // The sweep's gathers index the frame with 32-bit lane integers.
-        precondition(n < Int(Int32.max), "horizon sweep: DEM too large for one frame (\(width) x \(height))")
+        precondition(SweepFrame.fits(width: width, height: height), "horizon sweep: DEM too large for one frame (\(width) x \(height))")
         targets = SweepFrame.padded(blockers ?? dem, transposed: transposed, width: width, height: height, pitch: pitch, count: n)
         observers = blockers == nil ? targets
             : SweepFrame.padded(dem, transposed: transposed, width: width, height: height, pitch: pitch, count: n)
+    }
+
+    /// True when a padded frame of either orientation stays within the 32-bit lane integers the sweep's
+    /// gathers index it with.
+    static func fits(width: Int, height: Int) -> Bool {
+        (width + 2 * pad) * height < Int(Int32.max) && (height + 2 * pad) * width < Int(Int32.max)
     }
 
     /// Offset of cell (row, column) in the padded buffers.

@@ -124,6 +124,13 @@ final class HorizonExactTests: XCTestCase {
         XCTAssertEqual(all[cell], cube.elevation(cell: cell, azimuthDegrees: 100), accuracy: 1e-4)
     }
 
+    /// The sweep indexes its padded frames with 32-bit lane integers; larger DEMs are refused up front.
+    func testSupportedSizes() {
+        XCTAssertTrue(HorizonSweeper.supports(width: 40_000, height: 40_000))
+        XCTAssertFalse(HorizonSweeper.supports(width: 50_000, height: 50_000))
+        XCTAssertFalse(HorizonSweeper.supports(width: 33_000_000, height: 64))   // fits; its transpose does not
+    }
+
     func testThreadCountInvarianceAndReuse() {
         let dem = syntheticLunarDEM(width: 97, height: 61, dx: 20, dy: 27, seed: 9)
         for az in [0.0, 17.3, 45, 133.7, 200, 271.1, 333.3] {
