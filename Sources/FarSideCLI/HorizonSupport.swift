@@ -49,7 +49,7 @@ struct HorizonInputs {
     }
 
     /// Sweeps every azimuth and writes one band per azimuth to `path` (temporary name, renamed when
-    /// complete), so only one band is in memory at a time.
+    /// complete), so only two bands are in memory at a time.
     func writeHorizonFile(to path: String, like dataset: RasterDataset, azimuths: Int, observerHeight: Double,
                           threads: Int, options: RasterWriteOptions, progress: TerminalProgress, share: Double = 1) throws {
         var options = options
@@ -66,8 +66,12 @@ struct HorizonInputs {
         let writer = try RasterWriter(path: path, geometry: RasterGeometry(of: dataset), bands: bands, nodata: -9999, options: options)
         do {
             let hOptions = HorizonOptions(azimuthCount: azimuths, observerHeight: observerHeight, radius: dataset.radius, threads: threads)
-            try HorizonMap.forEachAzimuth(dem, dx: dx, dy: dy, options: hOptions, farField: farField) { k, _, band in
-                try writer.write(Grid(width: dem.width, height: dem.height, values: band), band: k + 1, row: 0)
+            // Band k is converted, compressed and written (GDAL's cache flushed, so memory stays at
+            // one band) on a background thread while band k + 1 is swept.
+            let rows = dem.height
+            try HorizonMap.streamAzimuths(dem, dx: dx, dy: dy, options: hOptions, farField: farField) { k, _, band in
+                try band.withUnsafeMutableBufferPointer { try writer.write(consuming: $0, band: k + 1, row: 0, rows: rows) }
+                try writer.flush()
                 progress.report(share * Double(k + 1) / Double(azimuths))
             }
             try writer.commit()

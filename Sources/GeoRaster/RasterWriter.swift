@@ -193,23 +193,57 @@ public final class RasterWriter: @unchecked Sendable {
         GDALEnvironment.resetError()
         let err: CPLErr
         if case .int16(let scale) = options.sampleType {
-            var ints = [Int16](repeating: -32768, count: count)
-            let inverse = 1 / scale
-            for i in 0..<count where !buffer[i].isNaN {
-                ints[i] = Int16(max(-32767, min(32767, (Double(buffer[i]) * inverse).rounded())))
-            }
-            err = ints.withUnsafeMutableBytes {
-                GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
-                             $0.baseAddress, Int32(geometry.width), Int32(rows), GDT_Int16, 0, 0)
-            }
+            // Int16 values are packed into the front of the buffer itself (two per Float slot).
+            let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+            Self.packInt16(raw, count: count, inverseScale: Float(1 / scale))
+            err = GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
+                               raw, Int32(geometry.width), Int32(rows), GDT_Int16, 0, 0)
         } else {
-            let nd = nodata
-            for i in 0..<count where buffer[i].isNaN { buffer[i] = nd }
+            Self.replaceNaN(buffer.baseAddress!, count: count, with: nodata)
             err = GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
                                buffer.baseAddress, Int32(geometry.width), Int32(rows), GDT_Float32, 0, 0)
         }
         guard err == CE_None else {
             throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "disk full?")))")
+        }
+    }
+
+    /// NaN -> `value` in place, eight lanes at a time.
+    static func replaceNaN(_ p: UnsafeMutablePointer<Float>, count: Int, with value: Float) {
+        typealias V = SIMD8<Float>
+        let fill = V(repeating: value)
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(p + i).storeBytes(of: v.replacing(with: fill, where: v .!= v), as: V.self)
+            i += 8
+        }
+        while i < count { if p[i].isNaN { p[i] = value }; i += 1 }
+    }
+
+    /// Replaces the `count` Float32 values at `p` by their Int16 codes round(v * inverseScale), clamped to
+    /// +-32767 (NaN -> -32768, the nodata code), packed front to back: code i (bytes 2i ..< 2i + 2) is
+    /// written after value i (bytes 4i ..< 4i + 4) has been read. Raw loads and stores only.
+    static func packInt16(_ p: UnsafeMutableRawPointer, count: Int, inverseScale: Float) {
+        typealias V = SIMD8<Float>
+        let lo = V(repeating: -32767), hi = V(repeating: 32767), inv = V(repeating: inverseScale)
+        // Adding 1.5 * 2^23 rounds a float of magnitude < 2^22 to an integer (to nearest, ties to even)
+        // held in the low mantissa bits: bits(x + magic) - bits(magic) is that integer.
+        let magic = V(repeating: 12_582_912), magicBits = SIMD8<Int32>(truncatingIfNeeded: SIMD8<UInt32>(repeating: Float(12_582_912).bitPattern))
+        var i = 0
+        while i + 8 <= count {
+            let v = p.loadUnaligned(fromByteOffset: 4 * i, as: V.self)
+            // NaN lanes (v != v) become -32768 after the clamp (which may or may not pass NaN through).
+            let q = (v * inv).clamped(lowerBound: lo, upperBound: hi).replacing(with: -32768, where: v .!= v) + magic
+            let ints = unsafeBitCast(q, to: SIMD8<Int32>.self) &- magicBits
+            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: ints), toByteOffset: 2 * i, as: SIMD8<Int16>.self)
+            i += 8
+        }
+        while i < count {
+            let v = p.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
+            let code: Int16 = v.isNaN ? -32768 : Int16(max(-32767, min(32767, (v * inverseScale).rounded(.toNearestOrEven))))
+            p.storeBytes(of: code, toByteOffset: 2 * i, as: Int16.self)
+            i += 1
         }
     }
 

@@ -122,6 +122,53 @@ public enum HorizonMap {
         }
     }
 
+    /// As `forEachAzimuth`, with `consume` running on a background thread so that band k is consumed
+    /// (converted, compressed, written) while band k + 1 is swept. Two band buffers alternate; `consume`
+    /// may use its band as scratch (it is overwritten by a later azimuth). Calls come in band order, one
+    /// at a time. The first error `consume` throws stops the stream and is rethrown here once the
+    /// consumer has finished; no band is consumed after it.
+    public static func streamAzimuths(_ dem: Grid, dx: Double, dy: Double, options: HorizonOptions = HorizonOptions(),
+                                      farField: FarField? = nil,
+                                      consume: @escaping @Sendable (Int, Double, inout [Float]) throws -> Void) throws {
+        var sweeper = HorizonSweeper(dem: dem, dx: dx, dy: dy, observerHeight: options.observerHeight,
+                                     radius: options.radius, threads: options.threads)
+        let farSampler = farField.map { FarFieldSampler($0, options: options, nearWidth: dem.width, nearHeight: dem.height) }
+        let slots = (0..<2).map { _ in BandSlot(count: dem.values.count) }
+        let failure = FirstError()
+        let consumer = DispatchQueue(label: "farside.horizon.consumer")
+        for k in 0..<options.azimuthCount {
+            let slot = slots[k % 2]
+            slot.free.wait()                        // the consumer is done with this buffer
+            if failure.error != nil { slot.free.signal(); break }
+            let az = azimuth(band: k, count: options.azimuthCount)
+            sweeper.horizon(azimuthDegrees: az, into: &slot.band)
+            if let farSampler { farSampler.combine(into: &slot.band, azimuthDegrees: az) }
+            consumer.async {
+                defer { slot.free.signal() }
+                guard failure.error == nil else { return }
+                do { try consume(k, az, &slot.band) } catch { failure.record(error) }
+            }
+        }
+        consumer.sync {}                            // drain
+        if let error = failure.error { throw error }
+    }
+
+    /// A band buffer handed between the sweeping thread and the consumer; `free` is signalled when the
+    /// consumer no longer uses it.
+    private final class BandSlot: @unchecked Sendable {
+        var band: [Float]
+        let free = DispatchSemaphore(value: 1)
+        init(count: Int) { band = [Float](repeating: .nan, count: count) }
+    }
+
+    /// The first error of a stream (set on the consumer's thread, read on the sweeping thread).
+    private final class FirstError: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Error?
+        var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+        func record(_ e: Error) { lock.lock(); if stored == nil { stored = e }; lock.unlock() }
+    }
+
     /// Convenience: `forEachAzimuth` with the metric cell size of uniform `CellMetrics` (projected grids).
     public static func forEachAzimuth(_ dem: Grid, metrics: CellMetrics, options: HorizonOptions = HorizonOptions(),
                                       farField: FarField? = nil,

@@ -96,6 +96,8 @@ struct LaneSweepKernel: @unchecked Sendable {
     struct GroupState {
         var L0: Int, i: Int, end: Int
         var n: I, hint: I
+        /// The hint vertex's reduced height and row (kept in step with the stack: see `sweep`).
+        var hintH: V, hintK: V
         /// Top two hull vertices per lane (distance, reduced height), valid where n >= 1 and n >= 2.
         var t1d: V, t1H: V, t2d: V, t2H: V
     }
@@ -128,7 +130,7 @@ struct LaneSweepKernel: @unchecked Sendable {
                         let i0 = g.forward ? hi - 1 : lo, end = g.forward ? lo - 1 : hi
                         let zero = V(repeating: 0)
                         states[q] = GroupState(L0: L0, i: empty ? end : i0, end: end, n: I(repeating: 0), hint: I(repeating: 0),
-                                               t1d: zero, t1H: zero, t2d: zero, t2H: zero)
+                                               hintH: zero, hintK: zero, t1d: zero, t1H: zero, t2d: zero, t2H: zero)
                         anyActive = anyActive || !empty
                     }
                     if anyActive {
@@ -199,11 +201,11 @@ struct LaneSweepKernel: @unchecked Sendable {
         let oneI = I(repeating: 1), twoI = I(repeating: 2), zeroI = I(repeating: 0)
         let nothingV = V(repeating: LaneSweepKernel.nothing)
         let hV = V(repeating: observerHeight)
-        var n = st.n, hint = st.hint
+        var n = st.n, hint = st.hint, hintH = st.hintH, hintK = st.hintK
         var t1d = st.t1d, t1H = st.t1H, t2d = st.t2d, t2H = st.t2H
         var i = st.i
         let end = st.end
-        defer { st.n = n; st.hint = hint; st.i = i; st.t1d = t1d; st.t1H = t1H; st.t2d = t2d; st.t2H = t2H }
+        defer { st.n = n; st.hint = hint; st.hintH = hintH; st.hintK = hintK; st.i = i; st.t1d = t1d; st.t1H = t1H; st.t2d = t2d; st.t2H = t2H }
         while i != end && i >= blockLo && i < blockHi {
             // Insert the line points `lag` rows beyond the observers at i (nearer points are the near field's).
             let p = i &- lagStep
@@ -236,6 +238,12 @@ struct LaneSweepKernel: @unchecked Sendable {
                             t2H = M.select(pop, below.H, t2H)
                             pop = pop & ~M.lessMask(n, twoI) & ~M.signMask((t2H - H) * (t1d - dV) - (t1H - H) * (t2d - dV))
                         }
+                        // The hint vertex stays valid unless the pops reached it: then the hint moves to
+                        // the new top, the new point (so no query ever reloads the hint vertex).
+                        let over = valid & ~M.lessMask(hint, n)
+                        hint = M.select(over, n, hint)
+                        hintH = M.select(over, H, hintH)
+                        hintK = M.select(over, V(repeating: kF), hintK)
                         // Push (lanes without a point write into their free slot, which stays free).
                         for j in 0..<LaneSweepKernel.lanes { hull[Int(n[j]) &* LaneSweepKernel.lanes &+ j] = SIMD2(H[j], kF) }
                         t2d = M.select(valid, t1d, t2d)
@@ -264,13 +272,12 @@ struct LaneSweepKernel: @unchecked Sendable {
                 if M.any(has) {
                     let d = distance(row: iF)
                     let curv = V(repeating: d * d * inv2R)
-                    let top = n &- oneI
-                    hint = M.select(M.lessMask(top, hint), top, hint)
-                    hint = M.select(M.lessMask(hint, zeroI), zeroI, hint)
-                    let ta = tangent(from: hint, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
+                    let ta = tangent(from: hint, H: hintH, k: hintK, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
                     best = M.select(has, reevaluate(row: ta.k, column: column, observerRow: iF, last: last, zo: zoA), nothingV)
                     atEdge = atEdge | M.lessMask(ta.v, oneI)
-                    hint = ta.v
+                    hint = M.select(has, ta.v, hint)
+                    hintH = M.select(has, ta.H, hintH)
+                    hintK = M.select(has, ta.k, hintK)
                 }
                 if M.any(atEdge) {
                     let exit = sample(M.max(last, V(repeating: 1)), column: column, row: iF, zo: zoA)
@@ -283,14 +290,14 @@ struct LaneSweepKernel: @unchecked Sendable {
     }
 
     /// The hull vertex tangent from each lane's observer (reduced height Ho at distance d), found by
-    /// walking from slot `v0` (slopes along the hull are unimodal from an observer in front of it): up
+    /// walking from slot `v0`, whose vertex is (`H0`, `k0`) (slopes along the hull are unimodal from an observer in front of it): up
     /// while the newer vertex is steeper, else down while the older one is steeper. Lanes not `active`
-    /// (mask) stay where they are. Returns the slot and its row.
+    /// (mask) stay where they are. Returns the slot, its reduced height and its row.
     @inline(__always)
-    func tangent(from v0: I, Ho: V, d: V, n: I, active: I, hull: UnsafePointer<SIMD2<Float>>) -> (v: I, k: V) {
+    func tangent(from v0: I, H H0: V, k k0: V, Ho: V, d: V, n: I, active: I, hull: UnsafePointer<SIMD2<Float>>) -> (v: I, H: V, k: V) {
         let oneI = I(repeating: 1), zeroI = I(repeating: 0)
         var v = v0
-        var (Hv, kv) = Self.vertices(hull, v)
+        var Hv = H0, kv = k0
         var dv = distance(kv)
         let up = v &+ oneI
         let upOK = active & M.lessMask(up, n)
@@ -301,7 +308,7 @@ struct LaneSweepKernel: @unchecked Sendable {
         var w = (steeper: zeroI, H: Hv, k: kv, d: dv)
         if M.any(downOK) { w = probe(down, where: downOK, from: v, Hv: Hv, dv: dv, Ho: Ho, d: d, hull: hull) }
         var moving = u.steeper | w.steeper
-        if !M.any(moving) { return (v, kv) }
+        if !M.any(moving) { return (v, Hv, kv) }
         // Direction +1 (up lanes, mask -1) or -1 (down lanes), 0 elsewhere.
         let dir = (zeroI &- u.steeper) &+ w.steeper
         v = v &+ dir
@@ -318,7 +325,7 @@ struct LaneSweepKernel: @unchecked Sendable {
             dv = M.select(x.steeper, x.d, dv)
             moving = x.steeper
         }
-        return (v, kv)
+        return (v, Hv, kv)
     }
 
     /// Distance along the ray of rows `k`.

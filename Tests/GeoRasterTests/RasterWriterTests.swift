@@ -40,6 +40,35 @@ final class RasterWriterTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["out.tif"], "no temporary left")
     }
 
+    /// Int16 storage (GDAL scale 0.01): codes round(v / 0.01), clamped to +-32767, NaN ->
+    /// nodata -32768, converted in place in the caller's buffer, eight lanes at a time plus a scalar tail
+    /// (width 13: rows are not multiples of eight).
+    func testInt16CodesRoundClampAndMarkNodata() throws {
+        let path = folder.appendingPathComponent("i16.tif").path
+        var options = RasterWriteOptions()
+        options.sampleType = .int16(scale: 0.01)
+        let values: [Float] = [0, 0.004, 0.006, -0.006, 12.345, -45.678, 90, -90, 400, -400, .nan, 1.5, -0.015,
+                               3.14159, .nan, 89.999, -89.999, 0.125, 327.67, -327.67, 1000, .nan, 7, -7, 0.02, 2.5]
+        var buffer = values
+        let writer = try RasterWriter(path: path, geometry: try geometry(13, 2), bands: [BandSpec(description: "x")], options: options)
+        try buffer.withUnsafeMutableBufferPointer { try writer.write(consuming: $0, band: 1, row: 0, rows: 2) }
+        try writer.commit()
+        let ds = try RasterDataset.open(path)
+        XCTAssertEqual(ds.nodata, -32768)
+        let back = try ds.readRows(0..<2)
+        for (i, v) in values.enumerated() {
+            let got = back[i / 13, i % 13]
+            if v.isNaN { XCTAssertTrue(got.isNaN, "cell \(i)"); continue }
+            // Within half a code of the value (or of the clamp bound), on the 0.01 lattice.
+            let target = max(-327.67, min(327.67, Double(v)))
+            XCTAssertEqual(Double(got), target, accuracy: 0.005 + 1e-5, "cell \(i): \(v)")
+            XCTAssertEqual(Double(got) * 100, (Double(got) * 100).rounded(), accuracy: 0.01, "cell \(i): \(v)")
+        }
+        XCTAssertEqual(back[0, 8], 327.67, accuracy: 1e-4)      // 400 clamped
+        XCTAssertEqual(back[0, 9], -327.67, accuracy: 1e-4)
+        XCTAssertEqual(back[1, 12], 2.5, accuracy: 1e-4)        // last cell, scalar tail
+    }
+
     func testAbortLeavesNothing() throws {
         let path = folder.appendingPathComponent("never.tif").path
         let writer = try RasterWriter(path: path, geometry: try geometry(10, 10), bands: [BandSpec(description: "x")])

@@ -84,6 +84,31 @@ final class HorizonExactTests: XCTestCase {
         XCTAssertEqual(hz2.filter { $0.isNaN }.count, 32)
     }
 
+    /// The overlapped stream hands the consumer exactly forEachAzimuth's bands, in order, on another
+    /// thread; a consumer error stops the stream (no later band is consumed) and is rethrown.
+    func testStreamAzimuthsMatchesForEachAndStopsOnError() throws {
+        let dem = syntheticLunarDEM(width: 45, height: 38, dx: 30, dy: 30, seed: 5)
+        let options = HorizonOptions(azimuthCount: 9, observerHeight: 2, threads: 2)
+        var expected: [[Float]] = []
+        HorizonMap.forEachAzimuth(dem, dx: 30, dy: 30, options: options) { _, _, band in expected.append(band) }
+        final class Sink: @unchecked Sendable { var bands: [[Float]] = []; var order: [Int] = [] }
+        let sink = Sink()
+        try HorizonMap.streamAzimuths(dem, dx: 30, dy: 30, options: options) { k, az, band in
+            XCTAssertEqual(az, HorizonMap.azimuth(band: k, count: 9))
+            sink.order.append(k); sink.bands.append(band)
+            band = [Float](repeating: 0, count: band.count)        // scratch: must not leak into later bands
+        }
+        XCTAssertEqual(sink.order, Array(0..<9))
+        for k in 0..<9 { XCTAssertEqual(sink.bands[k].map { $0.isNaN ? 999 : $0 }, expected[k].map { $0.isNaN ? 999 : $0 }, "band \(k)") }
+        struct Stop: Error {}
+        let seen = Sink()
+        XCTAssertThrowsError(try HorizonMap.streamAzimuths(dem, dx: 30, dy: 30, options: options) { k, _, _ in
+            seen.order.append(k)
+            if k == 3 { throw Stop() }
+        }) { XCTAssertTrue($0 is Stop) }
+        XCTAssertEqual(seen.order, [0, 1, 2, 3])
+    }
+
     func testAzimuthCountNotDividing360AndCube() {
         let dem = syntheticLunarDEM(width: 50, height: 40, dx: 30, dy: 30, seed: 3)
         let options = HorizonOptions(azimuthCount: 7, observerHeight: 1, threads: 2)
