@@ -30,55 +30,108 @@ struct FinalPass: @unchecked Sendable {
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
-    /// One sample's slopes at the 8 columns from `c`: bilinear height at the shared offset, minus the
-    /// observer's height `zz`, over the distance, minus `cv` (the curvature drop and the observer height
-    /// over the distance).
-    @inline(__always)
-    static func slope(_ sp: NearField.Sample, cv: Float, rowA pa: UnsafePointer<Float>, rowB pb: UnsafePointer<Float>,
-                      at c: Int, zz: V) -> V {
-        let a0 = load(pa + (c &+ sp.dc0)), a1 = load(pa + (c &+ sp.dc1))
-        let ta = a0.addingProduct(V(repeating: sp.wx), a1 - a0)
-        var zs = ta
-        if sp.wy != 0 {
-            let b0 = load(pb + (c &+ sp.dc0)), b1 = load(pb + (c &+ sp.dc1))
-            let tb = b0.addingProduct(V(repeating: sp.wx), b1 - b0)
-            zs = ta.addingProduct(V(repeating: sp.wy), tb - ta)
-        }
-        return (zs - zz) * V(repeating: sp.invS) - V(repeating: cv)
+    /// A sample's terms for one row: the two support rows and the slope offset (curvature drop plus
+    /// the observer height over the distance).
+    struct RowSample {
+        var pa: UnsafePointer<Float>, pb: UnsafePointer<Float>
+        var dc0: Int, dc1: Int
+        var wx: Float, wy: Float, invS: Float, cv: Float
     }
+
+    /// Bilinear height of sample `sp` at the 8 columns from `x`.
+    @inline(__always)
+    static func height(_ sp: RowSample, at x: Int) -> V {
+        let a0 = load(sp.pa + (x &+ sp.dc0)), a1 = load(sp.pa + (x &+ sp.dc1))
+        let ta = a0.addingProduct(V(repeating: sp.wx), a1 - a0)
+        if sp.wy == 0 { return ta }
+        let b0 = load(sp.pb + (x &+ sp.dc0)), b1 = load(sp.pb + (x &+ sp.dc1))
+        let tb = b0.addingProduct(V(repeating: sp.wx), b1 - b0)
+        return ta.addingProduct(V(repeating: sp.wy), tb - ta)
+    }
+
+    /// Raises the slopes of the 32 columns from `c` to every sample's, with the accumulators and observer
+    /// heights held in registers across the samples (one load and store of each per row, not per sample).
+    @inline(__always)
+    static func interior4(_ list: UnsafeBufferPointer<RowSample>, at c: Int, acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
+        var a0 = load(acc + c), a1 = load(acc + (c + 8)), a2 = load(acc + (c + 16)), a3 = load(acc + (c + 24))
+        let z0 = load(zo + c), z1 = load(zo + (c + 8)), z2 = load(zo + (c + 16)), z3 = load(zo + (c + 24))
+        for sp in list {
+            let invS = V(repeating: sp.invS), cv = V(repeating: sp.cv)
+            a0 = VectorMath.max(a0, (height(sp, at: c) - z0) * invS - cv)
+            a1 = VectorMath.max(a1, (height(sp, at: c + 8) - z1) * invS - cv)
+            a2 = VectorMath.max(a2, (height(sp, at: c + 16) - z2) * invS - cv)
+            a3 = VectorMath.max(a3, (height(sp, at: c + 24) - z3) * invS - cv)
+        }
+        store(a0, acc + c); store(a1, acc + (c + 8)); store(a2, acc + (c + 16)); store(a3, acc + (c + 24))
+    }
+
+    /// As `interior4` for the 8 columns from `c`.
+    @inline(__always)
+    static func interior1(_ list: UnsafeBufferPointer<RowSample>, at c: Int, acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
+        var a0 = load(acc + c)
+        let z0 = load(zo + c)
+        for sp in list { a0 = VectorMath.max(a0, (height(sp, at: c) - z0) * V(repeating: sp.invS) - V(repeating: sp.cv)) }
+        store(a0, acc + c)
+    }
+
+    /// One column near the grid's edge: the samples whose 2 x 2 support lies inside the grid.
+    @inline(__always)
+    static func edge(_ list: UnsafeBufferPointer<RowSample>, column c: Int, width W: Int, acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
+        var best = acc[c]
+        for sp in list where c &+ sp.dc0 >= 0 && c &+ sp.dc1 <= W - 1 {
+            // The vector path's arithmetic (fused multiply-adds), so results do not depend on the path.
+            let a0 = sp.pa[c + sp.dc0], b0 = sp.pb[c + sp.dc0]
+            let ta = a0.addingProduct(sp.wx, sp.pa[c + sp.dc1] - a0)
+            let zs = sp.wy == 0 ? ta : ta.addingProduct(sp.wy, b0.addingProduct(sp.wx, sp.pb[c + sp.dc1] - b0) - ta)
+            let s = (zs - zo[c]) * sp.invS - sp.cv
+            if s > best { best = s }
+        }
+        acc[c] = best
+    }
+
+    @inline(__always)
+    static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
     func run(rows: Range<Int>) {
         let W = width, H = height
+        let prepared = UnsafeMutablePointer<RowSample>.allocate(capacity: max(1, near.samples.count))
+        defer { prepared.deallocate() }
         near.samples.withUnsafeBufferPointer { smp in
             for r in rows {
                 let row = r * pitch + pad
                 let o = zo + row
                 // The hull query's slopes, raised to the near-field samples' in place.
                 let acc = slopes.base + row
-                var c = 0
+                // Samples whose support rows lie in the grid, and the columns where every one of them has
+                // its whole 2 x 2 support inside the grid (the vectorised interior).
+                var m = 0
+                var cA = 0, cB = W - 1
                 for sp in smp {
                     let ra = r &+ sp.dr0, rb = r &+ sp.dr1
                     if ra < 0 || rb < 0 || ra >= H || rb >= H { continue }
-                    // Cells whose 2 x 2 support lies inside the grid.
-                    let cLo = Swift.max(0, -sp.dc0), cHi = Swift.min(W - 1 - sp.dc1, W - 1)
-                    if cLo > cHi { continue }
-                    let pa = zb + ra * pitch + pad, pb = zb + rb * pitch + pad
-                    let cv = sp.curv + h * sp.invS
-                    c = cLo
-                    while c + 8 <= cHi + 1 {
-                        let s = FinalPass.slope(sp, cv: cv, rowA: pa, rowB: pb, at: c, zz: FinalPass.load(o + c))
-                        UnsafeMutableRawPointer(acc + c).storeBytes(of: VectorMath.max(FinalPass.load(acc + c), s), as: V.self)
+                    prepared[m] = RowSample(pa: zb + ra * pitch + pad, pb: zb + rb * pitch + pad, dc0: sp.dc0, dc1: sp.dc1,
+                                            wx: sp.wx, wy: sp.wy, invS: sp.invS, cv: sp.curv + h * sp.invS)
+                    cA = Swift.max(cA, -sp.dc0)
+                    cB = Swift.min(cB, W - 1 - sp.dc1)
+                    m += 1
+                }
+                let list = UnsafeBufferPointer(start: prepared, count: m)
+                var c = cA
+                if cA <= cB {
+                    while c + 32 <= cB + 1 {
+                        FinalPass.interior4(list, at: c, acc: acc, zo: o)
+                        c += 32
+                    }
+                    while c + 8 <= cB + 1 {
+                        FinalPass.interior1(list, at: c, acc: acc, zo: o)
                         c += 8
                     }
-                    while c <= cHi {
-                        let ta = pa[c + sp.dc0] + sp.wx * (pa[c + sp.dc1] - pa[c + sp.dc0])
-                        let tb = pb[c + sp.dc0] + sp.wx * (pb[c + sp.dc1] - pb[c + sp.dc0])
-                        let zs = ta + sp.wy * (tb - ta)
-                        let s = (zs - o[c]) * sp.invS - cv
-                        if s > acc[c] { acc[c] = s }
-                        c += 1
-                    }
+                } else {
+                    c = 0; cA = 0                            // no interior: every column is an edge column
                 }
+                // Edge columns (some support outside the grid) and the interior's last few: one by one.
+                for cc in 0..<Swift.min(cA, W) { FinalPass.edge(list, column: cc, width: W, acc: acc, zo: o) }
+                for cc in c..<W { FinalPass.edge(list, column: cc, width: W, acc: acc, zo: o) }
                 // Degrees; nodata observers (stored as `deep`) become NaN.
                 let op = out.base + r * W
                 let deg = V(repeating: 180 / .pi), nan = V(repeating: .nan), limit = V(repeating: SweepFrame.deepLimit)

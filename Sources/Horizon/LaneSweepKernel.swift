@@ -92,12 +92,19 @@ struct LaneSweepKernel: @unchecked Sendable {
     /// Lane groups covering `lines`, each starting at `first + 16 k`.
     static func groupCount(_ lines: Range<Int>) -> Int { (lines.count + lanes - 1) / lanes }
 
+    /// Hull vertices of the sixteen lanes: reduced height and row.
+    struct Vertex {
+        var H: V, k: V
+        @inline(__always) static func select(_ m: I, _ a: Vertex, _ b: Vertex) -> Vertex { Vertex(H: M.select(m, a.H, b.H), k: M.select(m, a.k, b.k)) }
+    }
+
     /// One lane group's sweep state between blocks.
     struct GroupState {
         var L0: Int, i: Int, end: Int
         var n: I, hint: I
-        /// The hint vertex's reduced height and row (kept in step with the stack: see `sweep`).
-        var hintH: V, hintK: V
+        /// The hint vertex and its neighbours one slot up and down (kept in step with the stack, see
+        /// `sweep`; a neighbour beyond the stack's ends holds garbage and is never read).
+        var at: Vertex, up: Vertex, down: Vertex
         /// Top two hull vertices per lane (distance, reduced height), valid where n >= 1 and n >= 2.
         var t1d: V, t1H: V, t2d: V, t2H: V
     }
@@ -130,7 +137,7 @@ struct LaneSweepKernel: @unchecked Sendable {
                         let i0 = g.forward ? hi - 1 : lo, end = g.forward ? lo - 1 : hi
                         let zero = V(repeating: 0)
                         states[q] = GroupState(L0: L0, i: empty ? end : i0, end: end, n: I(repeating: 0), hint: I(repeating: 0),
-                                               hintH: zero, hintK: zero, t1d: zero, t1H: zero, t2d: zero, t2H: zero)
+                                               at: Vertex(H: zero, k: zero), up: Vertex(H: zero, k: zero), down: Vertex(H: zero, k: zero), t1d: zero, t1H: zero, t2d: zero, t2H: zero)
                         anyActive = anyActive || !empty
                     }
                     if anyActive {
@@ -201,11 +208,11 @@ struct LaneSweepKernel: @unchecked Sendable {
         let oneI = I(repeating: 1), twoI = I(repeating: 2), zeroI = I(repeating: 0)
         let nothingV = V(repeating: LaneSweepKernel.nothing)
         let hV = V(repeating: observerHeight)
-        var n = st.n, hint = st.hint, hintH = st.hintH, hintK = st.hintK
+        var n = st.n, hint = st.hint, at = st.at, up = st.up, down = st.down
         var t1d = st.t1d, t1H = st.t1H, t2d = st.t2d, t2H = st.t2H
         var i = st.i
         let end = st.end
-        defer { st.n = n; st.hint = hint; st.hintH = hintH; st.hintK = hintK; st.i = i; st.t1d = t1d; st.t1H = t1H; st.t2d = t2d; st.t2H = t2H }
+        defer { st.n = n; st.hint = hint; st.at = at; st.up = up; st.down = down; st.i = i; st.t1d = t1d; st.t1H = t1H; st.t2d = t2d; st.t2H = t2H }
         while i != end && i >= blockLo && i < blockHi {
             // Insert the line points `lag` rows beyond the observers at i (nearer points are the near field's).
             let p = i &- lagStep
@@ -238,12 +245,17 @@ struct LaneSweepKernel: @unchecked Sendable {
                             t2H = M.select(pop, below.H, t2H)
                             pop = pop & ~M.lessMask(n, twoI) & ~M.signMask((t2H - H) * (t1d - dV) - (t1H - H) * (t2d - dV))
                         }
-                        // The hint vertex stays valid unless the pops reached it: then the hint moves to
-                        // the new top, the new point (so no query ever reloads the hint vertex).
+                        // The hint vertex and its neighbours stay valid unless the pops reached them. Pops
+                        // down to the hint move it to the new top (the new point, whose down neighbour is
+                        // the top left after the pops); pops down to its up neighbour put the new point
+                        // there. So no query reloads them.
+                        let point = Vertex(H: H, k: V(repeating: kF))
                         let over = valid & ~M.lessMask(hint, n)
+                        let under = valid & ~over & M.lessMask(n, hint &+ twoI)          // hint + 1 == n
                         hint = M.select(over, n, hint)
-                        hintH = M.select(over, H, hintH)
-                        hintK = M.select(over, V(repeating: kF), hintK)
+                        down = Vertex.select(over, Vertex(H: t1H, k: rowOf(t1d)), down)
+                        at = Vertex.select(over, point, at)
+                        up = Vertex.select(under, point, up)
                         // Push (lanes without a point write into their free slot, which stays free).
                         for j in 0..<LaneSweepKernel.lanes { hull[Int(n[j]) &* LaneSweepKernel.lanes &+ j] = SIMD2(H[j], kF) }
                         t2d = M.select(valid, t1d, t2d)
@@ -272,12 +284,13 @@ struct LaneSweepKernel: @unchecked Sendable {
                 if M.any(has) {
                     let d = distance(row: iF)
                     let curv = V(repeating: d * d * inv2R)
-                    let ta = tangent(from: hint, H: hintH, k: hintK, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
-                    best = M.select(has, reevaluate(row: ta.k, column: column, observerRow: iF, last: last, zo: zoA), nothingV)
+                    let ta = tangent(from: hint, at: at, up: up, down: down, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
+                    best = M.select(has, reevaluate(row: ta.at.k, column: column, observerRow: iF, last: last, zo: zoA), nothingV)
                     atEdge = atEdge | M.lessMask(ta.v, oneI)
                     hint = M.select(has, ta.v, hint)
-                    hintH = M.select(has, ta.H, hintH)
-                    hintK = M.select(has, ta.k, hintK)
+                    at = Vertex.select(has, ta.at, at)
+                    up = Vertex.select(has, ta.up, up)
+                    down = Vertex.select(has, ta.down, down)
                 }
                 if M.any(atEdge) {
                     let exit = sample(M.max(last, V(repeating: 1)), column: column, row: iF, zo: zoA)
@@ -290,43 +303,50 @@ struct LaneSweepKernel: @unchecked Sendable {
     }
 
     /// The hull vertex tangent from each lane's observer (reduced height Ho at distance d), found by
-    /// walking from slot `v0`, whose vertex is (`H0`, `k0`) (slopes along the hull are unimodal from an observer in front of it): up
-    /// while the newer vertex is steeper, else down while the older one is steeper. Lanes not `active`
-    /// (mask) stay where they are. Returns the slot, its reduced height and its row.
+    /// walking from slot `v0` (vertex `at`, neighbours `up` and `down`): slopes along the hull are unimodal
+    /// from an observer in front of it, so walk up while the newer vertex is steeper, else down while the
+    /// older one is steeper. The first comparisons use the cached neighbours; each further step loads one
+    /// vertex. Lanes not `active` (mask) stay where they are. Returns the slot, its vertex and its
+    /// neighbours (the vertex walked from and the last one probed, or the cached ones if it did not move).
     @inline(__always)
-    func tangent(from v0: I, H H0: V, k k0: V, Ho: V, d: V, n: I, active: I, hull: UnsafePointer<SIMD2<Float>>) -> (v: I, H: V, k: V) {
+    func tangent(from v0: I, at: Vertex, up: Vertex, down: Vertex, Ho: V, d: V, n: I, active: I,
+                 hull: UnsafePointer<SIMD2<Float>>) -> (v: I, at: Vertex, up: Vertex, down: Vertex) {
         let oneI = I(repeating: 1), zeroI = I(repeating: 0)
-        var v = v0
-        var Hv = H0, kv = k0
-        var dv = distance(kv)
-        let up = v &+ oneI
-        let upOK = active & M.lessMask(up, n)
-        var u = (steeper: zeroI, H: Hv, k: kv, d: dv)
-        if M.any(upOK) { u = probe(up, where: upOK, from: v, Hv: Hv, dv: dv, Ho: Ho, d: d, hull: hull) }
-        let down = v &- oneI
-        let downOK = active & ~u.steeper & M.lessMask(zeroI, v)
-        var w = (steeper: zeroI, H: Hv, k: kv, d: dv)
-        if M.any(downOK) { w = probe(down, where: downOK, from: v, Hv: Hv, dv: dv, Ho: Ho, d: d, hull: hull) }
-        var moving = u.steeper | w.steeper
-        if !M.any(moving) { return (v, Hv, kv) }
+        let dAt = distance(at.k)
+        let upSteeper = active & M.lessMask(v0 &+ oneI, n) & steeper(up, than: at.H, dAt, Ho: Ho, d: d)
+        let downSteeper = active & ~upSteeper & M.lessMask(zeroI, v0) & steeper(down, than: at.H, dAt, Ho: Ho, d: d)
+        var moving = upSteeper | downSteeper
+        if !M.any(moving) { return (v0, at, up, down) }
         // Direction +1 (up lanes, mask -1) or -1 (down lanes), 0 elsewhere.
-        let dir = (zeroI &- u.steeper) &+ w.steeper
-        v = v &+ dir
-        Hv = M.select(u.steeper, u.H, M.select(w.steeper, w.H, Hv))
-        kv = M.select(u.steeper, u.k, M.select(w.steeper, w.k, kv))
-        dv = M.select(u.steeper, u.d, M.select(w.steeper, w.d, dv))
+        let dir = (zeroI &- upSteeper) &+ downSteeper
+        var v = v0 &+ dir
+        var cur = Vertex.select(upSteeper, up, Vertex.select(downSteeper, down, at))
+        var behind = at, ahead = at
         while M.any(moving) {
             let next = v &+ dir
             let ok = moving & ~(next &>> 31) & M.lessMask(next, n)
-            let x = probe(next, where: ok, from: v, Hv: Hv, dv: dv, Ho: Ho, d: d, hull: hull)
-            v = M.select(x.steeper, next, v)
-            Hv = M.select(x.steeper, x.H, Hv)
-            kv = M.select(x.steeper, x.k, kv)
-            dv = M.select(x.steeper, x.d, dv)
-            moving = x.steeper
+            let x = probe(next, where: ok, from: v, Hv: cur.H, dv: distance(cur.k), Ho: Ho, d: d, hull: hull)
+            let step = x.steeper
+            behind = Vertex.select(step, cur, behind)
+            ahead = Vertex.select(moving & ~step, x.vertex, ahead)
+            cur = Vertex.select(step, x.vertex, cur)
+            v = M.select(step, next, v)
+            moving = step
         }
-        return (v, Hv, kv)
+        return (v, cur, Vertex.select(upSteeper, ahead, Vertex.select(downSteeper, behind, up)),
+                Vertex.select(upSteeper, behind, Vertex.select(downSteeper, ahead, down)))
     }
+
+    /// Lanes where vertex `u` is steeper than the vertex (Hv, dv) from the observer (Ho, d):
+    /// (H_u - Ho)(d_v - d) > (H_v - Ho)(d_u - d), i.e. rhs - lhs < 0.
+    @inline(__always)
+    func steeper(_ u: Vertex, than Hv: V, _ dv: V, Ho: V, d: V) -> I {
+        M.signMask((Hv - Ho) * (distance(u.k) - d) - (u.H - Ho) * (dv - d))
+    }
+
+    /// Row of a vertex from its distance along the ray (rows are whole numbers).
+    @inline(__always)
+    func rowOf(_ distance: V) -> V { ((distance - V(repeating: distanceOffset)) * V(repeating: 1 / distanceScale)).rounded(.toNearestOrEven) }
 
     /// Distance along the ray of rows `k`.
     @inline(__always)
@@ -335,13 +355,13 @@ struct LaneSweepKernel: @unchecked Sendable {
     func distance(row k: Float) -> Float { k * distanceScale + distanceOffset }
 
     /// The vertices at `slot` in lanes `ok` (at `v` elsewhere) and whether each is steeper than the
-    /// vertex (Hv, dv) from the observer (Ho, d): (H_u - Ho)(d_v - d) > (H_v - Ho)(d_u - d), i.e. rhs - lhs < 0.
+    /// vertex (Hv, dv) from the observer (Ho, d) (`steeper(_:than:_:Ho:d:)`).
     @inline(__always)
     func probe(_ slot: I, where ok: I, from v: I, Hv: V, dv: V, Ho: V, d: V,
-               hull: UnsafePointer<SIMD2<Float>>) -> (steeper: I, H: V, k: V, d: V) {
+               hull: UnsafePointer<SIMD2<Float>>) -> (steeper: I, vertex: Vertex) {
         let (H, k) = Self.vertices(hull, M.select(ok, slot, v))
-        let du = distance(k)
-        return (ok & M.signMask((Hv - Ho) * (du - d) - (H - Ho) * (dv - d)), H, k, du)
+        let u = Vertex(H: H, k: k)
+        return (ok & steeper(u, than: Hv, dv, Ho: Ho, d: d), u)
     }
 
     /// Slope of the exact ray through each lane's cell centre (`column`, `observerRow`) near row `k` (the
