@@ -5,7 +5,9 @@ import GeoRaster
 /// slopes buffer itself (each row belongs to one worker), writes unpadded rows.
 ///
 /// The near field is a stencil (`NearField`: every sample sits at the same offset from every cell, so
-/// its bilinear weights are shared), streamed sample by sample along the row in whole vectors.
+/// its bilinear weights are shared): inside the columns where every sample's support lies in the grid,
+/// 32 columns at a time take all samples with their maxima held in registers; edge columns go one by one
+/// with the same arithmetic.
 struct FinalPass: @unchecked Sendable {
     typealias V = VectorMath.V
     let near: NearField
