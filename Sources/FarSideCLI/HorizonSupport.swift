@@ -67,7 +67,7 @@ struct HorizonInputs {
         do {
             let hOptions = HorizonOptions(azimuthCount: azimuths, observerHeight: observerHeight, radius: dataset.radius, threads: threads)
             // Band k is converted, compressed and written (GDAL's cache flushed, so memory stays at
-            // one band) on a background thread while band k + 1 is swept.
+            // two bands) on a background thread while band k + 1 is swept.
             let rows = dem.height
             try HorizonMap.streamAzimuths(dem, dx: dx, dy: dy, options: hOptions, farField: farField) { k, _, band in
                 try band.withUnsafeMutableBufferPointer { try writer.write(consuming: $0, band: k + 1, row: 0, rows: rows) }

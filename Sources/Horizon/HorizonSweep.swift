@@ -111,15 +111,25 @@ public enum HorizonMap {
     public static func forEachAzimuth(_ dem: Grid, dx: Double, dy: Double, options: HorizonOptions = HorizonOptions(),
                                       farField: FarField? = nil,
                                       _ body: (Int, Double, [Float]) throws -> Void) rethrows {
-        var sweeper = HorizonSweeper(dem: dem, dx: dx, dy: dy, observerHeight: options.observerHeight,
-                                     radius: options.radius, threads: options.threads)
-        let farSampler = farField.map { FarFieldSampler($0, options: options, nearWidth: dem.width, nearHeight: dem.height) }
+        let sweep = bandSweep(dem, dx: dx, dy: dy, options: options, farField: farField)
         var band = [Float](repeating: .nan, count: dem.values.count)
         for k in 0..<options.azimuthCount {
             let az = azimuth(band: k, count: options.azimuthCount)
+            sweep(az, &band)
+            try body(k, az, band)
+        }
+    }
+
+    /// The band of one azimuth (near sweep, then the far field's when given), with the sweeper's frames
+    /// and scratch kept between calls.
+    static func bandSweep(_ dem: Grid, dx: Double, dy: Double, options: HorizonOptions,
+                          farField: FarField?) -> (Double, inout [Float]) -> Void {
+        var sweeper = HorizonSweeper(dem: dem, dx: dx, dy: dy, observerHeight: options.observerHeight,
+                                     radius: options.radius, threads: options.threads)
+        let farSampler = farField.map { FarFieldSampler($0, options: options, nearWidth: dem.width, nearHeight: dem.height) }
+        return { az, band in
             sweeper.horizon(azimuthDegrees: az, into: &band)
             if let farSampler { farSampler.combine(into: &band, azimuthDegrees: az) }
-            try body(k, az, band)
         }
     }
 
@@ -131,9 +141,7 @@ public enum HorizonMap {
     public static func streamAzimuths(_ dem: Grid, dx: Double, dy: Double, options: HorizonOptions = HorizonOptions(),
                                       farField: FarField? = nil,
                                       consume: @escaping @Sendable (Int, Double, inout [Float]) throws -> Void) throws {
-        var sweeper = HorizonSweeper(dem: dem, dx: dx, dy: dy, observerHeight: options.observerHeight,
-                                     radius: options.radius, threads: options.threads)
-        let farSampler = farField.map { FarFieldSampler($0, options: options, nearWidth: dem.width, nearHeight: dem.height) }
+        let sweep = bandSweep(dem, dx: dx, dy: dy, options: options, farField: farField)
         let slots = (0..<2).map { _ in BandSlot(count: dem.values.count) }
         let failure = FirstError()
         let consumer = DispatchQueue(label: "farside.horizon.consumer")
@@ -142,8 +150,7 @@ public enum HorizonMap {
             slot.free.wait()                        // the consumer is done with this buffer
             if failure.error != nil { slot.free.signal(); break }
             let az = azimuth(band: k, count: options.azimuthCount)
-            sweeper.horizon(azimuthDegrees: az, into: &slot.band)
-            if let farSampler { farSampler.combine(into: &slot.band, azimuthDegrees: az) }
+            sweep(az, &slot.band)
             consumer.async {
                 defer { slot.free.signal() }
                 guard failure.error == nil else { return }

@@ -178,8 +178,9 @@ struct LaneSweepKernel: @unchecked Sendable {
 
     /// Hull vertices at `slot` of lanes 0 ..< 16 (record slot * 16 + lane): (reduced height, row as Float).
     @inline(__always)
-    static func vertices(_ hull: UnsafePointer<SIMD2<Float>>, _ slot: I) -> (H: V, k: V) {
-        pairs(UnsafeRawPointer(hull), slot &* 16 &+ laneIntegers, scale: 8)
+    static func vertices(_ hull: UnsafePointer<SIMD2<Float>>, _ slot: I) -> Vertex {
+        let (H, k) = pairs(UnsafeRawPointer(hull), slot &* 16 &+ laneIntegers, scale: 8)
+        return Vertex(H: H, k: k)
     }
 
     /// Heights of cells (row[j], column[j]) and their right neighbours, and of the cells one row below
@@ -359,8 +360,7 @@ struct LaneSweepKernel: @unchecked Sendable {
     @inline(__always)
     func probe(_ slot: I, where ok: I, from v: I, Hv: V, dv: V, Ho: V, d: V,
                hull: UnsafePointer<SIMD2<Float>>) -> (steeper: I, vertex: Vertex) {
-        let (H, k) = Self.vertices(hull, M.select(ok, slot, v))
-        let u = Vertex(H: H, k: k)
+        let u = Self.vertices(hull, M.select(ok, slot, v))
         return (ok & steeper(u, than: Hv, dv, Ho: Ho, d: d), u)
     }
 

@@ -70,8 +70,8 @@ enum DarknessScan {
             let k = Int(s.bin)
             if s.top > hi[k] {  // no cell dark: every run ends
                 if running {
-                    best0 = VisibilityMath.max(best0, run0); best1 = VisibilityMath.max(best1, run1)
-                    best2 = VisibilityMath.max(best2, run2); best3 = VisibilityMath.max(best3, run3)
+                    best0 = VectorMath.max(best0, run0); best1 = VectorMath.max(best1, run1)
+                    best2 = VectorMath.max(best2, run2); best3 = VectorMath.max(best3, run3)
                     run0 = .zero; run1 = .zero; run2 = .zero; run3 = .zero
                     running = false
                 }
@@ -88,8 +88,8 @@ enum DarknessScan {
             step(row + 16, top, w, &run2, &best2)
             step(row + 24, top, w, &run3, &best3)
         }
-        for (g, v) in [VisibilityMath.max(best0, run0), VisibilityMath.max(best1, run1),
-                       VisibilityMath.max(best2, run2), VisibilityMath.max(best3, run3)].enumerated() {
+        for (g, v) in [VectorMath.max(best0, run0), VectorMath.max(best1, run1),
+                       VectorMath.max(best2, run2), VectorMath.max(best3, run3)].enumerated() {
             UnsafeMutableRawPointer(longest + 8 * g).storeBytes(of: v, as: V.self)
         }
     }
@@ -100,9 +100,16 @@ enum DarknessScan {
         let a = UnsafeRawPointer(row).loadUnaligned(as: V.self)
         let b = UnsafeRawPointer(row + lanes).loadUnaligned(as: V.self)
         let limit = a + (b - a) * w
-        best = VisibilityMath.max(best, run)
+        best = VectorMath.max(best, run)
         // top - limit <= 0: dark (a -0.0 or negative difference selects run + 1)
-        run = VisibilityMath.selectNonPositive(top - limit, run + V(repeating: 1), .zero)
+        run = selectNonPositive(top - limit, run + V(repeating: 1), .zero)
+    }
+
+    /// `a` where `x` <= 0 (+0.0 included), else `b`: x <= 0 exactly when x - tiny has its sign bit set,
+    /// tiny the smallest positive float (+0.0 - tiny < 0).
+    @inline(__always)
+    static func selectNonPositive(_ x: V, _ a: V, _ b: V) -> V {
+        VectorMath.selectNegative(x - V(repeating: .leastNonzeroMagnitude), a, b)
     }
 
     /// The plain definition, for tests: per lane and step, the same compare, run and longest run.
@@ -118,18 +125,4 @@ enum DarknessScan {
             return longest
         }
     }
-}
-
-/// The darkness scan's select: `a` where `x` <= 0 (+0.0 included), else `b`, on GeoRaster's `VectorMath`.
-enum VisibilityMath {
-    typealias V = SIMD8<Float>
-
-    @inline(__always)
-    static func selectNonPositive(_ x: V, _ a: V, _ b: V) -> V {
-        // x <= 0  <=>  x - tiny has its sign bit set, tiny the smallest positive float: +0.0 - tiny < 0.
-        VectorMath.selectNegative(x - V(repeating: .leastNonzeroMagnitude), a, b)
-    }
-
-    @inline(__always)
-    static func max(_ a: V, _ b: V) -> V { VectorMath.max(a, b) }
 }
