@@ -34,9 +34,10 @@ struct LaneSweepKernel: @unchecked Sendable {
 
     static let lanes = 16
     static let groupsPerBatch = 2
-    /// Lane numbers as floats and as integers.
-    static let laneFloats = V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-    static let laneIntegers = I(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    /// Lane numbers as floats and as integers (computed: constants in the code, where a stored static
+    /// would be a lazily initialised global checked on every use in the loops).
+    static var laneFloats: V { V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) }
+    static var laneIntegers: I { I(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) }
     static let blockRows = 64
     /// Steps between prefetching a query row and querying it (2 to 8 measure the same).
     static let prefetchSteps = 4
