@@ -94,60 +94,117 @@ struct FinalPass: @unchecked Sendable {
     @inline(__always)
     static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
+    /// Four rows at once, 8 columns from `c`: sample n of rows r ..< r + 4 reads support rows
+    /// r + dr0 ..< r + dr0 + 5, each row's horizontal interpolation serving two output rows (the lower
+    /// support row of row r is the upper one of row r + 1), so 10 loads make 4 samples instead of 16.
+    /// Arithmetic as `height` (a sample with wy == 0 adds 0 times the lower row: the same value).
+    /// `list` is prepared for row r; every sample's support rows must lie in the grid for all four rows.
+    @inline(__always)
+    static func interiorRows4(_ list: UnsafeBufferPointer<RowSample>, at c: Int, pitch: Int,
+                              acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
+        var a0 = load(acc + c), a1 = load(acc + (c + pitch)), a2 = load(acc + (c + 2 * pitch)), a3 = load(acc + (c + 3 * pitch))
+        let z0 = load(zo + c), z1 = load(zo + (c + pitch)), z2 = load(zo + (c + 2 * pitch)), z3 = load(zo + (c + 3 * pitch))
+        for sp in list {
+            let wx = V(repeating: sp.wx), wy = V(repeating: sp.wy), invS = V(repeating: sp.invS), cv = V(repeating: sp.cv)
+            @inline(__always) func across(_ k: Int) -> V {
+                let p = sp.pa + (c &+ k &* pitch)
+                let l0 = load(p + sp.dc0), l1 = load(p + sp.dc1)
+                return l0.addingProduct(wx, l1 - l0)
+            }
+            let h0 = across(0), h1 = across(1), h2 = across(2), h3 = across(3), h4 = across(4)
+            a0 = VectorMath.max(a0, (h0.addingProduct(wy, h1 - h0) - z0) * invS - cv)
+            a1 = VectorMath.max(a1, (h1.addingProduct(wy, h2 - h1) - z1) * invS - cv)
+            a2 = VectorMath.max(a2, (h2.addingProduct(wy, h3 - h2) - z2) * invS - cv)
+            a3 = VectorMath.max(a3, (h3.addingProduct(wy, h4 - h3) - z3) * invS - cv)
+        }
+        store(a0, acc + c); store(a1, acc + (c + pitch)); store(a2, acc + (c + 2 * pitch)); store(a3, acc + (c + 3 * pitch))
+    }
+
+    /// Prepares the samples whose support rows lie in the grid for row `r` into `prepared`; returns their
+    /// count and the columns cA ... cB where every one of them has its whole 2 x 2 support inside the grid.
+    func prepare(_ smp: UnsafeBufferPointer<NearField.Sample>, row r: Int, into prepared: UnsafeMutablePointer<RowSample>) -> (count: Int, cA: Int, cB: Int) {
+        let W = width, H = height
+        var m = 0
+        var cA = 0, cB = W - 1
+        for sp in smp {
+            let ra = r &+ sp.dr0, rb = r &+ sp.dr1
+            if ra < 0 || rb < 0 || ra >= H || rb >= H { continue }
+            prepared[m] = RowSample(pa: zb + ra * pitch + pad, pb: zb + rb * pitch + pad, dc0: sp.dc0, dc1: sp.dc1,
+                                    wx: sp.wx, wy: sp.wy, invS: sp.invS, cv: sp.curv + h * sp.invS)
+            cA = Swift.max(cA, -sp.dc0)
+            cB = Swift.min(cB, W - 1 - sp.dc1)
+            m += 1
+        }
+        return (m, cA, cB)
+    }
+
     func run(rows: Range<Int>) {
         let W = width, H = height
         let prepared = UnsafeMutablePointer<RowSample>.allocate(capacity: max(1, near.samples.count))
         defer { prepared.deallocate() }
+        // Rows whose samples all have both support rows r + dr0 and r + dr0 + 1 inside the grid go four
+        // at a time (`interiorRows4`); the others, and a range's last rows, one at a time.
+        let lowest = near.samples.map(\.dr0).min() ?? 0, highest = (near.samples.map(\.dr0).max() ?? 0) + 1
         near.samples.withUnsafeBufferPointer { smp in
-            for r in rows {
-                let row = r * pitch + pad
-                let o = zo + row
-                // The hull query's slopes, raised to the near-field samples' in place.
-                let acc = slopes.base + row
-                // Samples whose support rows lie in the grid, and the columns where every one of them has
-                // its whole 2 x 2 support inside the grid (the vectorised interior).
-                var m = 0
-                var cA = 0, cB = W - 1
-                for sp in smp {
-                    let ra = r &+ sp.dr0, rb = r &+ sp.dr1
-                    if ra < 0 || rb < 0 || ra >= H || rb >= H { continue }
-                    prepared[m] = RowSample(pa: zb + ra * pitch + pad, pb: zb + rb * pitch + pad, dc0: sp.dc0, dc1: sp.dc1,
-                                            wx: sp.wx, wy: sp.wy, invS: sp.invS, cv: sp.curv + h * sp.invS)
-                    cA = Swift.max(cA, -sp.dc0)
-                    cB = Swift.min(cB, W - 1 - sp.dc1)
-                    m += 1
-                }
-                let list = UnsafeBufferPointer(start: prepared, count: m)
+            var r = rows.lowerBound
+            while r < rows.upperBound {
+                let quad = r + 4 <= rows.upperBound && r + lowest >= 0 && r + 3 + highest < H && !smp.isEmpty
+                let span = quad ? 4 : 1
+                let (m, cA0, cB) = prepare(smp, row: r, into: prepared)
+                var cA = cA0
+                let acc = slopes.base + (r * pitch + pad)
+                let o = zo + (r * pitch + pad)
                 var c = cA
                 if cA <= cB {
-                    while c + 32 <= cB + 1 {
-                        FinalPass.interior4(list, at: c, acc: acc, zo: o)
-                        c += 32
-                    }
-                    while c + 8 <= cB + 1 {
-                        FinalPass.interior1(list, at: c, acc: acc, zo: o)
-                        c += 8
+                    let list = UnsafeBufferPointer(start: prepared, count: m)
+                    if quad {
+                        while c + 8 <= cB + 1 {
+                            FinalPass.interiorRows4(list, at: c, pitch: pitch, acc: acc, zo: o)
+                            c += 8
+                        }
+                    } else {
+                        while c + 32 <= cB + 1 {
+                            FinalPass.interior4(list, at: c, acc: acc, zo: o)
+                            c += 32
+                        }
+                        while c + 8 <= cB + 1 {
+                            FinalPass.interior1(list, at: c, acc: acc, zo: o)
+                            c += 8
+                        }
                     }
                 } else {
                     c = 0; cA = 0                            // no interior: every column is an edge column
                 }
-                // Edge columns (some support outside the grid) and the interior's last few: one by one.
-                for cc in 0..<Swift.min(cA, W) { FinalPass.edge(list, column: cc, width: W, acc: acc, zo: o) }
-                for cc in c..<W { FinalPass.edge(list, column: cc, width: W, acc: acc, zo: o) }
-                // Degrees; nodata observers (stored as `deep`) become NaN.
-                let op = out.base + r * W
-                let deg = V(repeating: 180 / .pi), nan = V(repeating: .nan), limit = V(repeating: SweepFrame.deepLimit)
-                c = 0
-                while c + 8 <= W {
-                    let a = FinalPass.load(acc + c), zz = FinalPass.load(o + c)
-                    UnsafeMutableRawPointer(op + c).storeBytes(of: VectorMath.selectNegative(zz - limit, nan, VectorMath.atan(a) * deg), as: V.self)
-                    c += 8
+                for k in 0..<span {
+                    let rk = r + k
+                    let m = k == 0 ? m : prepare(smp, row: rk, into: prepared).count
+                    let list = UnsafeBufferPointer(start: prepared, count: m)
+                    let acc = slopes.base + (rk * pitch + pad), o = zo + (rk * pitch + pad)
+                    // Edge columns (some support outside the grid) and the interior's last few: one by one.
+                    for cc in 0..<Swift.min(cA, W) { FinalPass.edge(list, column: cc, width: W, acc: acc, zo: o) }
+                    for cc in c..<W { FinalPass.edge(list, column: cc, width: W, acc: acc, zo: o) }
+                    finish(row: rk, acc: acc, observers: o)
                 }
-                while c < W {
-                    op[c] = o[c] < SweepFrame.deepLimit ? .nan : VectorMath.atan(V(repeating: acc[c]))[0] * deg[0]
-                    c += 1
-                }
+                r += span
             }
+        }
+    }
+
+    /// Degrees for row `r` from its slopes; nodata observers (stored as `deep`) become NaN.
+    @inline(__always)
+    func finish(row r: Int, acc: UnsafeMutablePointer<Float>, observers o: UnsafePointer<Float>) {
+        let W = width
+        let op = out.base + r * W
+        let deg = V(repeating: 180 / .pi), nan = V(repeating: .nan), limit = V(repeating: SweepFrame.deepLimit)
+        var c = 0
+        while c + 8 <= W {
+            let a = FinalPass.load(acc + c), zz = FinalPass.load(o + c)
+            UnsafeMutableRawPointer(op + c).storeBytes(of: VectorMath.selectNegative(zz - limit, nan, VectorMath.atan(a) * deg), as: V.self)
+            c += 8
+        }
+        while c < W {
+            op[c] = o[c] < SweepFrame.deepLimit ? .nan : VectorMath.atan(V(repeating: acc[c]))[0] * deg[0]
+            c += 1
         }
     }
 }
