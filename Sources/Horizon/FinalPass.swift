@@ -32,12 +32,13 @@ struct FinalPass: @unchecked Sendable {
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
-    /// A sample's terms for one row: the two support rows and the slope offset (curvature drop plus
-    /// the observer height over the distance).
+    /// A sample's terms for one row: the two support rows and the negated slope offset (curvature drop
+    /// plus the observer height over the distance), so that the slope is one fused multiply-add:
+    /// (z - zo) / s - cv.
     struct RowSample {
         var pa: UnsafePointer<Float>, pb: UnsafePointer<Float>
         var dc0: Int, dc1: Int
-        var wx: Float, wy: Float, invS: Float, cv: Float
+        var wx: Float, wy: Float, invS: Float, negCv: Float
     }
 
     /// Bilinear height of sample `sp` at the 8 columns from `x`.
@@ -58,11 +59,11 @@ struct FinalPass: @unchecked Sendable {
         var a0 = load(acc + c), a1 = load(acc + (c + 8)), a2 = load(acc + (c + 16)), a3 = load(acc + (c + 24))
         let z0 = load(zo + c), z1 = load(zo + (c + 8)), z2 = load(zo + (c + 16)), z3 = load(zo + (c + 24))
         for sp in list {
-            let invS = V(repeating: sp.invS), cv = V(repeating: sp.cv)
-            a0 = VectorMath.max(a0, (height(sp, at: c) - z0) * invS - cv)
-            a1 = VectorMath.max(a1, (height(sp, at: c + 8) - z1) * invS - cv)
-            a2 = VectorMath.max(a2, (height(sp, at: c + 16) - z2) * invS - cv)
-            a3 = VectorMath.max(a3, (height(sp, at: c + 24) - z3) * invS - cv)
+            let invS = V(repeating: sp.invS), ncv = V(repeating: sp.negCv)
+            a0 = VectorMath.max(a0, ncv.addingProduct(height(sp, at: c) - z0, invS))
+            a1 = VectorMath.max(a1, ncv.addingProduct(height(sp, at: c + 8) - z1, invS))
+            a2 = VectorMath.max(a2, ncv.addingProduct(height(sp, at: c + 16) - z2, invS))
+            a3 = VectorMath.max(a3, ncv.addingProduct(height(sp, at: c + 24) - z3, invS))
         }
         store(a0, acc + c); store(a1, acc + (c + 8)); store(a2, acc + (c + 16)); store(a3, acc + (c + 24))
     }
@@ -72,7 +73,7 @@ struct FinalPass: @unchecked Sendable {
     static func interior1(_ list: UnsafeBufferPointer<RowSample>, at c: Int, acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
         var a0 = load(acc + c)
         let z0 = load(zo + c)
-        for sp in list { a0 = VectorMath.max(a0, (height(sp, at: c) - z0) * V(repeating: sp.invS) - V(repeating: sp.cv)) }
+        for sp in list { a0 = VectorMath.max(a0, V(repeating: sp.negCv).addingProduct(height(sp, at: c) - z0, V(repeating: sp.invS))) }
         store(a0, acc + c)
     }
 
@@ -85,7 +86,7 @@ struct FinalPass: @unchecked Sendable {
             let a0 = sp.pa[c + sp.dc0], b0 = sp.pb[c + sp.dc0]
             let ta = a0.addingProduct(sp.wx, sp.pa[c + sp.dc1] - a0)
             let zs = sp.wy == 0 ? ta : ta.addingProduct(sp.wy, b0.addingProduct(sp.wx, sp.pb[c + sp.dc1] - b0) - ta)
-            let s = (zs - zo[c]) * sp.invS - sp.cv
+            let s = sp.negCv.addingProduct(zs - zo[c], sp.invS)
             if s > best { best = s }
         }
         acc[c] = best
@@ -105,17 +106,17 @@ struct FinalPass: @unchecked Sendable {
         var a0 = load(acc + c), a1 = load(acc + (c + pitch)), a2 = load(acc + (c + 2 * pitch)), a3 = load(acc + (c + 3 * pitch))
         let z0 = load(zo + c), z1 = load(zo + (c + pitch)), z2 = load(zo + (c + 2 * pitch)), z3 = load(zo + (c + 3 * pitch))
         for sp in list {
-            let wx = V(repeating: sp.wx), wy = V(repeating: sp.wy), invS = V(repeating: sp.invS), cv = V(repeating: sp.cv)
+            let wx = V(repeating: sp.wx), wy = V(repeating: sp.wy), invS = V(repeating: sp.invS), ncv = V(repeating: sp.negCv)
             @inline(__always) func across(_ k: Int) -> V {
                 let p = sp.pa + (c &+ k &* pitch)
                 let l0 = load(p + sp.dc0), l1 = load(p + sp.dc1)
                 return l0.addingProduct(wx, l1 - l0)
             }
             let h0 = across(0), h1 = across(1), h2 = across(2), h3 = across(3), h4 = across(4)
-            a0 = VectorMath.max(a0, (h0.addingProduct(wy, h1 - h0) - z0) * invS - cv)
-            a1 = VectorMath.max(a1, (h1.addingProduct(wy, h2 - h1) - z1) * invS - cv)
-            a2 = VectorMath.max(a2, (h2.addingProduct(wy, h3 - h2) - z2) * invS - cv)
-            a3 = VectorMath.max(a3, (h3.addingProduct(wy, h4 - h3) - z3) * invS - cv)
+            a0 = VectorMath.max(a0, ncv.addingProduct(h0.addingProduct(wy, h1 - h0) - z0, invS))
+            a1 = VectorMath.max(a1, ncv.addingProduct(h1.addingProduct(wy, h2 - h1) - z1, invS))
+            a2 = VectorMath.max(a2, ncv.addingProduct(h2.addingProduct(wy, h3 - h2) - z2, invS))
+            a3 = VectorMath.max(a3, ncv.addingProduct(h3.addingProduct(wy, h4 - h3) - z3, invS))
         }
         store(a0, acc + c); store(a1, acc + (c + pitch)); store(a2, acc + (c + 2 * pitch)); store(a3, acc + (c + 3 * pitch))
     }
@@ -130,7 +131,7 @@ struct FinalPass: @unchecked Sendable {
             let ra = r &+ sp.dr0, rb = r &+ sp.dr1
             if ra < 0 || rb < 0 || ra >= H || rb >= H { continue }
             prepared[m] = RowSample(pa: zb + ra * pitch + pad, pb: zb + rb * pitch + pad, dc0: sp.dc0, dc1: sp.dc1,
-                                    wx: sp.wx, wy: sp.wy, invS: sp.invS, cv: sp.curv + h * sp.invS)
+                                    wx: sp.wx, wy: sp.wy, invS: sp.invS, negCv: -(sp.curv + h * sp.invS))
             cA = Swift.max(cA, -sp.dc0)
             cB = Swift.min(cB, W - 1 - sp.dc1)
             m += 1
