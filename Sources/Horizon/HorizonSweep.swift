@@ -241,9 +241,9 @@ public struct HorizonSweeper {
         self.observerHeight = observerHeight
         self.radius = radius
         self.threads = max(1, threads)
-        frame = SweepFrame(dem: dem, dx: dx, dy: dy, blockers: blockers, transposed: false)
+        frame = SweepFrame(dem: dem, dx: dx, dy: dy, blockers: blockers, transposed: false, threads: self.threads)
         let scratch = HorizonSweeper.scratchCount(dem)
-        slopes = HugeBuffer(count: scratch, repeating: LaneSweepKernel.nothing)
+        slopes = HugeBuffer(count: scratch, repeating: LaneSweepKernel.nothing, threads: self.threads)
     }
 
     /// True when a DEM of this size can be swept whole (its padded frames stay within 2^31 cells).
@@ -268,7 +268,7 @@ public struct HorizonSweeper {
         guard n > 0 else { return }
         let direction = LookDirection(azimuthRadians: azimuthDegrees * .pi / 180)
         let scratch = HorizonSweeper.scratchCount(dem)
-        if !isKnownUniquelyReferenced(&slopes) { slopes = HugeBuffer(count: scratch, repeating: LaneSweepKernel.nothing) }
+        if !isKnownUniquelyReferenced(&slopes) { slopes = HugeBuffer(count: scratch, repeating: LaneSweepKernel.nothing, threads: threads) }
         if direction.isRowPrimary(dx: dx, dy: dy) {
             out.withUnsafeMutableBufferPointer { o in
                 sweep(frame: frame, direction: direction, into: o.baseAddress!)
@@ -277,10 +277,10 @@ public struct HorizonSweeper {
         }
         // Column-primary: sweep the transposed grid, where the direction is row-primary, and transpose back.
         if transposedFrame == nil {
-            transposedFrame = SweepFrame(dem: dem, dx: dx, dy: dy, blockers: blockers, transposed: true)
+            transposedFrame = SweepFrame(dem: dem, dx: dx, dy: dy, blockers: blockers, transposed: true, threads: threads)
         }
         if transposedBand == nil || !isKnownUniquelyReferenced(&transposedBand!) {
-            transposedBand = HugeBuffer(count: n, repeating: .nan)
+            transposedBand = HugeBuffer(count: n, repeating: .nan, threads: threads)
         }
         let tf = transposedFrame!, band = transposedBand!
         sweep(frame: tf, direction: direction.transposed, into: band.base)

@@ -10,15 +10,29 @@ struct SharedPointer<T>: @unchecked Sendable {
 }
 
 /// Page-aligned Float storage (2 MiB-aligned and advised for transparent huge pages when large): the
-/// sweeps touch one row per step, which with 4 KiB pages misses the TLB.
+/// sweeps touch one row per step, which with 4 KiB pages misses the TLB. Large buffers are first
+/// touched by `threads` workers, one huge page each at a time: a first touch faults the page in (the
+/// kernel clears 2 MiB, and a virtual machine's host may have to back it), the slowest part of setting
+/// up a sweep, and it proceeds in parallel on separate pages.
 final class HugeBuffer: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
     let count: Int
+    static let hugePage = 1 << 21
 
-    init(count: Int, repeating value: Float) {
+    /// A buffer of `count` floats, all `value`.
+    convenience init(count: Int, repeating value: Float, threads: Int = 1) {
+        self.init(uninitializedCount: count)
+        let base = SharedPointer(self.base)
+        HugeBuffer.forEachPage(count: count, threads: threads) { range in
+            (base.base + range.lowerBound).initialize(repeating: value, count: range.count)
+        }
+    }
+
+    /// A buffer of `count` floats that the caller initialises.
+    init(uninitializedCount count: Int) {
         self.count = count
         let bytes = Swift.max(1, count) * MemoryLayout<Float>.stride
-        let huge = 1 << 21
+        let huge = HugeBuffer.hugePage
         let align = bytes >= huge ? huge : 64
         let size = (bytes + align - 1) / align * align
         var raw: UnsafeMutableRawPointer? = nil
@@ -27,7 +41,15 @@ final class HugeBuffer: @unchecked Sendable {
         if align == huge { _ = madvise(raw, size, Int32(MADV_HUGEPAGE)) }
         #endif
         base = raw!.bindMemory(to: Float.self, capacity: Swift.max(1, count))
-        base.initialize(repeating: value, count: count)
+    }
+
+    /// Calls `body` with index ranges covering 0 ..< count, one huge page each (the whole range when
+    /// small or single-threaded), spread over `threads` workers.
+    static func forEachPage(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        let perPage = hugePage / MemoryLayout<Float>.stride
+        let pages = (count + perPage - 1) / perPage
+        if threads <= 1 || pages < 2 { body(0..<count); return }
+        DispatchQueue.concurrentPerform(iterations: pages) { p in body((p * perPage)..<Swift.min(count, (p + 1) * perPage)) }
     }
 
     deinit { free(base) }
@@ -57,17 +79,17 @@ final class SweepFrame: @unchecked Sendable {
     static let deepLimit: Float = -5e19
 
     /// `dem` holds the observers; `blockers` (same size, NaN = not a blocker) the targets when given.
-    init(dem: Grid, dx: Double, dy: Double, blockers: Grid?, transposed: Bool) {
+    /// `threads` workers build it.
+    init(dem: Grid, dx: Double, dy: Double, blockers: Grid?, transposed: Bool, threads: Int = 1) {
         width = transposed ? dem.height : dem.width
         height = transposed ? dem.width : dem.height
         self.dx = transposed ? dy : dx
         self.dy = transposed ? dx : dy
         pitch = width + 2 * SweepFrame.pad
-        let n = pitch * height
         precondition(SweepFrame.fits(width: width, height: height), "horizon sweep: DEM too large for one frame (\(width) x \(height))")
-        targets = SweepFrame.padded(blockers ?? dem, transposed: transposed, width: width, height: height, pitch: pitch, count: n)
+        targets = SweepFrame.padded(blockers ?? dem, transposed: transposed, width: width, height: height, pitch: pitch, threads: threads)
         observers = blockers == nil ? targets
-            : SweepFrame.padded(dem, transposed: transposed, width: width, height: height, pitch: pitch, count: n)
+            : SweepFrame.padded(dem, transposed: transposed, width: width, height: height, pitch: pitch, threads: threads)
     }
 
     /// True when a padded frame of either orientation stays within the 32-bit lane integers the sweep's
@@ -80,25 +102,49 @@ final class SweepFrame: @unchecked Sendable {
     @inline(__always)
     func offset(row: Int, column: Int) -> Int { row &* pitch &+ SweepFrame.pad &+ column }
 
-    static func padded(_ grid: Grid, transposed: Bool, width: Int, height: Int, pitch: Int, count: Int) -> HugeBuffer {
-        let buffer = HugeBuffer(count: count, repeating: deep)
+    /// The grid (or its transpose) in padded rows, NaN as `deep`. Rows are filled by `threads` workers
+    /// (a transposed grid through the blocked `transpose`), so each touches its own part first.
+    static func padded(_ grid: Grid, transposed: Bool, width: Int, height: Int, pitch: Int, threads: Int) -> HugeBuffer {
+        let buffer = HugeBuffer(uninitializedCount: pitch * height)
+        let base = SharedPointer(buffer.base)
         grid.values.withUnsafeBufferPointer { v in
-            for r in 0..<height {
-                let row = buffer.base + r * pitch + pad
-                for c in 0..<width {
-                    let z = transposed ? v[c * grid.width + r] : v[r * width + c]
-                    row[c] = z.isNaN ? deep : z
+            let source = v.baseAddress!
+            if transposed {
+                transpose(source, width: height, height: width, into: buffer.base + pad, pitch: pitch, threads: threads)
+            }
+            forEachRowChunk(rows: height, threads: threads) { rows in
+                for r in rows {
+                    let row = base.base + r * pitch
+                    row.initialize(repeating: deep, count: pad)
+                    (row + pad + width).initialize(repeating: deep, count: pitch - pad - width)
+                    let cells = row + pad
+                    if transposed {
+                        for c in 0..<width where cells[c].isNaN { cells[c] = deep }
+                    } else {
+                        let line = source + r * width
+                        for c in 0..<width { let z = line[c]; cells[c] = z.isNaN ? deep : z }
+                    }
                 }
             }
         }
         return buffer
     }
+
+    /// Calls `body` with chunks of 0 ..< rows spread over `threads` workers.
+    static func forEachRowChunk(rows: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = Swift.min(rows, threads <= 1 ? 1 : threads * 4)
+        if chunks <= 1 { body(0..<rows); return }
+        DispatchQueue.concurrentPerform(iterations: chunks) { k in body((k * rows / chunks)..<((k + 1) * rows / chunks)) }
+    }
 }
 
-/// Blocked transpose: `destination[c * height + r] = source[r * width + c]`, in 32 x 32 tiles (both
-/// sides stay in cache) of 8 x 8 blocks transposed in registers (`transpose8x8`), tile rows spread
-/// over `threads` workers. Edge rows and columns that do not fill a block are copied one by one.
-func transpose(_ source: UnsafePointer<Float>, width: Int, height: Int, into destination: UnsafeMutablePointer<Float>, threads: Int) {
+/// Blocked transpose: `destination[c * pitch + r] = source[r * width + c]` (pitch defaults to `height`),
+/// in 32 x 32 tiles (both sides stay in cache) of 8 x 8 blocks transposed in registers (`transpose8x8`),
+/// tile rows spread over `threads` workers. Edge rows and columns that do not fill a block are copied
+/// one by one.
+func transpose(_ source: UnsafePointer<Float>, width: Int, height: Int, into destination: UnsafeMutablePointer<Float>,
+               pitch: Int? = nil, threads: Int) {
+    let pitch = pitch ?? height
     typealias V = SIMD8<Float>
     let tile = 32
     let tileRows = (height + tile - 1) / tile
@@ -115,14 +161,14 @@ func transpose(_ source: UnsafePointer<Float>, width: Int, height: Int, into des
                     @inline(__always) func row(_ i: Int) -> V { UnsafeRawPointer(source + (r + i) * width + c).loadUnaligned(as: V.self) }
                     var b = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
                     transpose8x8(&b)
-                    @inline(__always) func put(_ j: Int, _ v: V) { UnsafeMutableRawPointer(out.base + (c + j) * height + r).storeBytes(of: v, as: V.self) }
+                    @inline(__always) func put(_ j: Int, _ v: V) { UnsafeMutableRawPointer(out.base + (c + j) * pitch + r).storeBytes(of: v, as: V.self) }
                     put(0, b.0); put(1, b.1); put(2, b.2); put(3, b.3); put(4, b.4); put(5, b.5); put(6, b.6); put(7, b.7)
                     c += 8
                 }
-                for cc in c..<c1 { for i in r..<(r + 8) { out.base[cc * height + i] = source[i * width + cc] } }
+                for cc in c..<c1 { for i in r..<(r + 8) { out.base[cc * pitch + i] = source[i * width + cc] } }
                 r += 8
             }
-            for c in c0..<c1 { for i in r..<r1 { out.base[c * height + i] = source[i * width + c] } }
+            for c in c0..<c1 { for i in r..<r1 { out.base[c * pitch + i] = source[i * width + c] } }
             c0 = c1
         }
     }
