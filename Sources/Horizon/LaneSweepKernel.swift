@@ -172,17 +172,22 @@ struct LaneSweepKernel: @unchecked Sendable {
     static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
     /// The two floats of the 8-byte records at `base + index[j] * scale` bytes, j = 0 ..< 16, as (first,
-    /// second) vectors: sixteen 64-bit loads and a de-interleave.
+    /// second) vectors: sixteen 64-bit loads, paired into 128-bit halves (records j, j + 1 | j + 4, j + 5
+    /// in one 256-bit register, j + 2, j + 3 | j + 6, j + 7 in another), so that one in-lane shuffle
+    /// per output register (vshufps) de-interleaves them in lane order.
     @inline(__always)
     static func pairs(_ base: UnsafeRawPointer, _ index: I, scale: Int) -> (V, V) {
-        typealias P2 = SIMD2<Float>
-        @inline(__always) func at(_ j: Int) -> P2 { base.loadUnaligned(fromByteOffset: Int(index[j]) &* scale, as: P2.self) }
-        @inline(__always) func four(_ j: Int) -> SIMD8<Float> {
-            SIMD8(lowHalf: SIMD4(lowHalf: at(j), highHalf: at(j &+ 1)), highHalf: SIMD4(lowHalf: at(j &+ 2), highHalf: at(j &+ 3)))
+        // Records are loaded as Doubles (their bits): vectors built from 64-bit scalar loads lower to
+        // vmovsd / vmovhpd / vinsertf128, where float-pair loads were split into single-float inserts.
+        @inline(__always) func at(_ j: Int) -> Double { base.loadUnaligned(fromByteOffset: Int(index[j]) &* scale, as: Double.self) }
+        @inline(__always) func eight(_ j: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+            let y0 = unsafeBitCast(SIMD4<Double>(at(j), at(j &+ 1), at(j &+ 4), at(j &+ 5)), to: SIMD8<Float>.self)
+            let y1 = unsafeBitCast(SIMD4<Double>(at(j &+ 2), at(j &+ 3), at(j &+ 6), at(j &+ 7)), to: SIMD8<Float>.self)
+            return (SIMD8(y0[0], y0[2], y1[0], y1[2], y0[4], y0[6], y1[4], y1[6]),
+                    SIMD8(y0[1], y0[3], y1[1], y1[3], y0[5], y0[7], y1[5], y1[7]))
         }
-        let a = four(0), b = four(4), c = four(8), d = four(12)
-        return (V(lowHalf: SIMD8(lowHalf: a.evenHalf, highHalf: b.evenHalf), highHalf: SIMD8(lowHalf: c.evenHalf, highHalf: d.evenHalf)),
-                V(lowHalf: SIMD8(lowHalf: a.oddHalf, highHalf: b.oddHalf), highHalf: SIMD8(lowHalf: c.oddHalf, highHalf: d.oddHalf)))
+        let (a0, b0) = eight(0), (a1, b1) = eight(8)
+        return (V(lowHalf: a0, highHalf: a1), V(lowHalf: b0, highHalf: b1))
     }
 
     /// Hull vertices at `slot` of lanes 0 ..< 16 (record slot * 16 + lane): (reduced height, row as Float).
