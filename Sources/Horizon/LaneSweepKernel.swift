@@ -190,6 +190,25 @@ struct LaneSweepKernel: @unchecked Sendable {
         return (V(lowHalf: a0, highHalf: a1), V(lowHalf: b0, highHalf: b1))
     }
 
+    /// Stores the records (H[j], row) at slot n[j] of lanes j = 0 ..< 16: the records are interleaved in
+    /// registers (vunpcklps / vunpckhps, records j, j + 1 | j + 4, j + 5 and j + 2, j + 3 | j + 6, j + 7)
+    /// and stored as 64-bit halves, instead of assembling each record from single floats.
+    @inline(__always)
+    static func push(_ H: V, row kF: Float, at n: I, hull: UnsafeMutablePointer<SIMD2<Float>>) {
+        let raw = UnsafeMutableRawPointer(hull)
+        @inline(__always) func put(_ j: Int, _ record: Double) {
+            raw.storeBytes(of: record, toByteOffset: (Int(n[j]) &* 16 &+ j) &* 8, as: Double.self)
+        }
+        @inline(__always) func eight(_ h: SIMD8<Float>, _ j: Int) {
+            let lo = unsafeBitCast(SIMD8(h[0], kF, h[1], kF, h[4], kF, h[5], kF), to: SIMD4<Double>.self)
+            let hi = unsafeBitCast(SIMD8(h[2], kF, h[3], kF, h[6], kF, h[7], kF), to: SIMD4<Double>.self)
+            put(j, lo[0]); put(j &+ 1, lo[1]); put(j &+ 4, lo[2]); put(j &+ 5, lo[3])
+            put(j &+ 2, hi[0]); put(j &+ 3, hi[1]); put(j &+ 6, hi[2]); put(j &+ 7, hi[3])
+        }
+        eight(H.lowHalf, 0)
+        eight(H.highHalf, 8)
+    }
+
     /// Hull vertices at `slot` of lanes 0 ..< 16 (record slot * 16 + lane): (reduced height, row as Float).
     @inline(__always)
     static func vertices(_ hull: UnsafePointer<SIMD2<Float>>, _ slot: I) -> Vertex {
@@ -282,7 +301,7 @@ struct LaneSweepKernel: @unchecked Sendable {
                         at = Vertex.select(over, point, at)
                         up = Vertex.select(under, point, up)
                         // Push (lanes without a point write into their free slot, which stays free).
-                        for j in 0..<LaneSweepKernel.lanes { hull[Int(n[j]) &* LaneSweepKernel.lanes &+ j] = SIMD2(H[j], kF) }
+                        Self.push(H, row: kF, at: n, hull: hull)
                         t2d = M.select(valid, t1d, t2d)
                         t2H = M.select(valid, t1H, t2H)
                         t1d = M.select(valid, dV, t1d)
