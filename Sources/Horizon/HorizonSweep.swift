@@ -283,14 +283,16 @@ public struct HorizonSweeper {
             transposedBand = HugeBuffer(count: n, repeating: .nan, threads: threads)
         }
         let tf = transposedFrame!, band = transposedBand!
-        sweep(frame: tf, direction: direction.transposed, into: band.base)
         out.withUnsafeMutableBufferPointer { o in
-            transpose(band.base, width: tf.width, height: tf.height, into: o.baseAddress!, threads: threads)
+            sweep(frame: tf, direction: direction.transposed, into: band.base, transposedInto: o.baseAddress!)
         }
     }
 
     /// Sweeps a row-primary `direction` over `frame`, writing degrees into `out` (frame layout, unpadded).
-    func sweep(frame: SweepFrame, direction: LookDirection, into out: UnsafeMutablePointer<Float>) {
+    /// With `transposedInto`, each chunk of finished rows is also transposed into it (the grid's own
+    /// layout for a transposed frame) while the chunk is still in cache.
+    func sweep(frame: SweepFrame, direction: LookDirection, into out: UnsafeMutablePointer<Float>,
+               transposedInto: UnsafeMutablePointer<Float>? = nil) {
         let geometry = LineGeometry(width: frame.width, height: frame.height, dx: frame.dx, dy: frame.dy, direction: direction)
         let near = NearField(width: frame.width, height: frame.height, dx: frame.dx, dy: frame.dy, direction: direction,
                              radiusCells: nearCells, radius: radius)
@@ -314,12 +316,21 @@ public struct HorizonSweeper {
             let pass = FinalPass(near: near, frame: frame, slopes: best,
                                  out: SharedPointer(out), observerHeight: Float(observerHeight))
             let rowWorkers = min(threads, max(1, frame.width * H / 65_536), H)
+            let W = frame.width
+            let final = transposedInto.map(SharedPointer.init)
+            let finish = { (rows: Range<Int>) in
+                pass.run(rows: rows)
+                if let final {
+                    transpose(out + rows.lowerBound * W, width: W, height: rows.count, into: final.base + rows.lowerBound,
+                              pitch: H, threads: 1)
+                }
+            }
             if rowWorkers <= 1 {
-                pass.run(rows: 0..<H)
+                finish(0..<H)
             } else {
                 let chunks = min(H, rowWorkers * 8)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    pass.run(rows: (c * H / chunks)..<((c + 1) * H / chunks))
+                    finish((c * H / chunks)..<((c + 1) * H / chunks))
                 }
             }
         }
