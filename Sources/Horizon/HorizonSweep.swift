@@ -56,8 +56,10 @@ import GeoRaster
 /// Sixteen neighbouring lines run in the lanes of SIMD16 vectors (`LaneSweepKernel`, `LaneMath`): in a
 /// row-primary direction their points and query cells at a row are sixteen contiguous cells, loaded as
 /// one vector;
-/// column-primary directions are swept on the transposed grid (`SweepFrame`) and the band transposed
-/// back. Rows are padded with `deep` columns so edge lanes need no bounds checks. Each tangent query
+/// column-primary directions are swept on the transposed grid (`SweepFrame`), and each chunk of finished
+/// rows is transposed back by its worker while it is in cache. Rows are padded with `deep` columns so
+/// edge lanes need no bounds checks; the frames are built, and large buffers first touched, by all
+/// workers. The row of the cells a step queries is prefetched a few steps ahead. Each tangent query
 /// starts from the previous query's vertex on the same hull, kept in registers with its two neighbours
 /// (about 0.8 vertex loads per query of sixteen lanes against hulls ~20-50 deep). Lane groups are swept
 /// two at a time, block by block of 64 rows, so the rows a block touches are reused from cache; large
