@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Side-by-side: `farside horizon` vs GRASS r.horizon on the same synthetic DEM, in one run, with the
 # accuracy of both against an exact brute-force ray march (Moon sphere) at random cells.
-# Usage: Scripts/compare-grass-horizon.sh [SIZE=1024] [AZIMUTHS=36] [THREADS=2] [SAMPLES=400]
-# Env: FARSIDE (binary; default .build/release/farside), WORKDIR (default: a temp dir).
+# Usage: Scripts/compare-grass-horizon.sh [SIZE=2048] [AZIMUTHS=36] [THREADS=2] [SAMPLES=400]
+# SIZE defaults to 2048, the DEM size of FarSide's horizon and illumination targets (r.horizon takes ~10-12 minutes
+# there on one core). The ratio depends on the size: r.horizon marches every ray to the map edge, so its
+# cost per cell-direction grows with the DEM, farside's does not, and farside's fixed start-up (~0.13 s:
+# process start with GDAL's shared libraries, DEM read, frames) weighs more on small DEMs. Measured on a
+# 2-core VM: ~164x at 1024^2, ~245x at 2048^2 (2 threads; README).
+# Env: FARSIDE (binary; default .build/release/farside as Scripts/setup.sh builds it), WORKDIR (default: a temp dir).
 #
 # Conventions: farside band k = grid azimuth (k-1)*360/A clockwise from grid north, degrees.
 # r.horizon writes maps hz_<angle> (radians, angle counterclockwise from east). In the DEM's own polar
@@ -21,7 +26,7 @@
 # mercy of a noisy neighbour; r.horizon runs for minutes). GRASS 8.2's r.horizon is single-threaded
 # (nprocs arrived in 8.3); the ratio is printed for farside with THREADS and with 1.
 set -euo pipefail
-N=${1:-1024}; A=${2:-36}; THREADS=${3:-2}; SAMPLES=${4:-400}
+N=${1:-2048}; A=${2:-36}; THREADS=${3:-2}; SAMPLES=${4:-400}
 FARSIDE=${FARSIDE:-.build/release/farside}
 WORK=${WORKDIR:-$(mktemp -d /tmp/hzcmp.XXXXXX)}
 mkdir -p "$WORK"

@@ -127,6 +127,9 @@ public final class RasterWriter: @unchecked Sendable {
     private let temporaryPath: String
     private var dataset: GDALDatasetH?
     private var finished = false
+    /// Uncompressed files take whole tile rows straight to GDALWriteBlock through this one-tile buffer.
+    private let directTiles: Bool
+    private var tile: UnsafeMutableRawPointer?
 
     public static let tileSize = 512
 
@@ -138,6 +141,7 @@ public final class RasterWriter: @unchecked Sendable {
         self.geometry = geometry
         self.nodata = nodata
         self.options = options
+        directTiles = options.cog || options.compression == .none
         let url = URL(fileURLWithPath: path)
         temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tif").path
         guard let driver = GDALGetDriverByName("GTiff") else { throw FarSideError.failure("GDAL has no GTiff driver") }
@@ -175,7 +179,10 @@ public final class RasterWriter: @unchecked Sendable {
         }
     }
 
-    deinit { if !finished { abort() } }
+    deinit {
+        if !finished { abort() }
+        tile?.deallocate()
+    }
 
     /// Writes `grid` (full width) into band `band` (1-based) starting at `row`; NaN becomes nodata.
     public func write(_ grid: Grid, band: Int = 1, row: Int) throws {
@@ -191,6 +198,11 @@ public final class RasterWriter: @unchecked Sendable {
         precondition(buffer.count >= rows * geometry.width && row + rows <= geometry.height)
         let count = rows * geometry.width
         GDALEnvironment.resetError()
+        let T = Self.tileSize
+        if directTiles && row % T == 0 && (rows % T == 0 || row + rows == geometry.height) {
+            try writeTileRows(buffer.baseAddress!, band: band, row: row, rows: rows)
+            return
+        }
         let err: CPLErr
         if case .int16(let scale) = options.sampleType {
             // Int16 values are packed into the front of the buffer itself (two per Float slot).
@@ -205,6 +217,47 @@ public final class RasterWriter: @unchecked Sendable {
         }
         guard err == CE_None else {
             throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "disk full?")))")
+        }
+    }
+
+    /// Whole tile rows of an uncompressed file, tile by tile: each tile is assembled in one reused buffer
+    /// (NaN -> nodata, or Int16 codes; the part beyond the raster's edge is nodata) and handed to
+    /// GDALWriteBlock, which writes it to the file directly (libtiff writes uncompressed tiles from the
+    /// caller's buffer). The RasterIO path copies every band into freshly allocated cache blocks first.
+    private func writeTileRows(_ source: UnsafeMutablePointer<Float>, band: Int, row: Int, rows: Int) throws {
+        let T = Self.tileSize, W = geometry.width
+        let buffer = tile ?? UnsafeMutableRawPointer.allocate(byteCount: T * T * 4, alignment: 64)
+        tile = buffer
+        let handle = GDALGetRasterBand(dataset, Int32(band))
+        var int16Scale: Double?
+        if case .int16(let scale) = options.sampleType { int16Scale = scale }
+        let floats = buffer.bindMemory(to: Float.self, capacity: T * T)
+        var top = 0
+        while top < rows {
+            let h = min(T, rows - top)
+            for tx in 0..<((W + T - 1) / T) {
+                let c0 = tx * T, w = min(T, W - c0)
+                for r in 0..<T {
+                    let line = floats + r * T
+                    if r < h {
+                        line.update(from: source + (top + r) * W + c0, count: w)
+                        (line + w).update(repeating: .nan, count: T - w)
+                    } else {
+                        line.update(repeating: .nan, count: T)
+                    }
+                    if let scale = int16Scale {
+                        // Codes for this line, packed into the tile's Int16 layout (line r at bytes 2 r T).
+                        Self.packInt16(UnsafeMutableRawPointer(line), count: T, inverseScale: Float(1 / scale))
+                        (buffer + 2 * r * T).copyMemory(from: UnsafeRawPointer(line), byteCount: 2 * T)
+                    } else {
+                        Self.replaceNaN(line, count: T, with: nodata)
+                    }
+                }
+                guard GDALWriteBlock(handle, Int32(tx), Int32((row + top) / T), buffer) == CE_None else {
+                    throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "disk full?")))")
+                }
+            }
+            top += h
         }
     }
 
