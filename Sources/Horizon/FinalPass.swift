@@ -19,9 +19,13 @@ struct FinalPass: @unchecked Sendable {
     /// Unpadded output, row-major.
     let out: SharedPointer<Float>
     let h: Float
+    /// The samples' support rows span r + lowestRow ... r + highestRow (dr0 and the row below it).
+    let lowestRow: Int, highestRow: Int
 
     init(near: NearField, frame: SweepFrame, slopes: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
         self.near = near
+        lowestRow = near.samples.map(\.dr0).min() ?? 0
+        highestRow = (near.samples.map(\.dr0).max() ?? 0) + 1
         width = frame.width; height = frame.height
         pitch = frame.pitch; pad = SweepFrame.pad
         zo = UnsafePointer(frame.observers.base); zb = UnsafePointer(frame.targets.base)
@@ -41,15 +45,29 @@ struct FinalPass: @unchecked Sendable {
         var wx: Float, wy: Float, invS: Float, negCv: Float
     }
 
+    /// a + w (b - a), one fused multiply-add: every interpolation of the stencil (the scalar edge path
+    /// spells the same operations).
+    @inline(__always)
+    static func lerp(_ a: V, _ b: V, _ w: Float) -> V { a.addingProduct(V(repeating: w), b - a) }
+
+    /// Interpolated across the row: the heights at the 8 columns from `x` of sample `sp`'s support row `p`.
+    @inline(__always)
+    static func across(_ p: UnsafePointer<Float>, _ sp: RowSample, at x: Int) -> V {
+        lerp(load(p + (x &+ sp.dc0)), load(p + (x &+ sp.dc1)), sp.wx)
+    }
+
     /// Bilinear height of sample `sp` at the 8 columns from `x`.
     @inline(__always)
     static func height(_ sp: RowSample, at x: Int) -> V {
-        let a0 = load(sp.pa + (x &+ sp.dc0)), a1 = load(sp.pa + (x &+ sp.dc1))
-        let ta = a0.addingProduct(V(repeating: sp.wx), a1 - a0)
+        let ta = across(sp.pa, sp, at: x)
         if sp.wy == 0 { return ta }
-        let b0 = load(sp.pb + (x &+ sp.dc0)), b1 = load(sp.pb + (x &+ sp.dc1))
-        let tb = b0.addingProduct(V(repeating: sp.wx), b1 - b0)
-        return ta.addingProduct(V(repeating: sp.wy), tb - ta)
+        return lerp(ta, across(sp.pb, sp, at: x), sp.wy)
+    }
+
+    /// Slope of sample `sp` at height `z` from observers at ground height `zo`: (z - zo) / s - cv.
+    @inline(__always)
+    static func slope(_ sp: RowSample, _ z: V, from zo: V) -> V {
+        V(repeating: sp.negCv).addingProduct(z - zo, V(repeating: sp.invS))
     }
 
     /// Raises the slopes of the 32 columns from `c` to every sample's, with the accumulators and observer
@@ -59,11 +77,10 @@ struct FinalPass: @unchecked Sendable {
         var a0 = load(acc + c), a1 = load(acc + (c + 8)), a2 = load(acc + (c + 16)), a3 = load(acc + (c + 24))
         let z0 = load(zo + c), z1 = load(zo + (c + 8)), z2 = load(zo + (c + 16)), z3 = load(zo + (c + 24))
         for sp in list {
-            let invS = V(repeating: sp.invS), ncv = V(repeating: sp.negCv)
-            a0 = VectorMath.max(a0, ncv.addingProduct(height(sp, at: c) - z0, invS))
-            a1 = VectorMath.max(a1, ncv.addingProduct(height(sp, at: c + 8) - z1, invS))
-            a2 = VectorMath.max(a2, ncv.addingProduct(height(sp, at: c + 16) - z2, invS))
-            a3 = VectorMath.max(a3, ncv.addingProduct(height(sp, at: c + 24) - z3, invS))
+            a0 = VectorMath.max(a0, slope(sp, height(sp, at: c), from: z0))
+            a1 = VectorMath.max(a1, slope(sp, height(sp, at: c + 8), from: z1))
+            a2 = VectorMath.max(a2, slope(sp, height(sp, at: c + 16), from: z2))
+            a3 = VectorMath.max(a3, slope(sp, height(sp, at: c + 24), from: z3))
         }
         store(a0, acc + c); store(a1, acc + (c + 8)); store(a2, acc + (c + 16)); store(a3, acc + (c + 24))
     }
@@ -73,7 +90,7 @@ struct FinalPass: @unchecked Sendable {
     static func interior1(_ list: UnsafeBufferPointer<RowSample>, at c: Int, acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
         var a0 = load(acc + c)
         let z0 = load(zo + c)
-        for sp in list { a0 = VectorMath.max(a0, V(repeating: sp.negCv).addingProduct(height(sp, at: c) - z0, V(repeating: sp.invS))) }
+        for sp in list { a0 = VectorMath.max(a0, slope(sp, height(sp, at: c), from: z0)) }
         store(a0, acc + c)
     }
 
@@ -106,17 +123,12 @@ struct FinalPass: @unchecked Sendable {
         var a0 = load(acc + c), a1 = load(acc + (c + pitch)), a2 = load(acc + (c + 2 * pitch)), a3 = load(acc + (c + 3 * pitch))
         let z0 = load(zo + c), z1 = load(zo + (c + pitch)), z2 = load(zo + (c + 2 * pitch)), z3 = load(zo + (c + 3 * pitch))
         for sp in list {
-            let wx = V(repeating: sp.wx), wy = V(repeating: sp.wy), invS = V(repeating: sp.invS), ncv = V(repeating: sp.negCv)
-            @inline(__always) func across(_ k: Int) -> V {
-                let p = sp.pa + (c &+ k &* pitch)
-                let l0 = load(p + sp.dc0), l1 = load(p + sp.dc1)
-                return l0.addingProduct(wx, l1 - l0)
-            }
-            let h0 = across(0), h1 = across(1), h2 = across(2), h3 = across(3), h4 = across(4)
-            a0 = VectorMath.max(a0, ncv.addingProduct(h0.addingProduct(wy, h1 - h0) - z0, invS))
-            a1 = VectorMath.max(a1, ncv.addingProduct(h1.addingProduct(wy, h2 - h1) - z1, invS))
-            a2 = VectorMath.max(a2, ncv.addingProduct(h2.addingProduct(wy, h3 - h2) - z2, invS))
-            a3 = VectorMath.max(a3, ncv.addingProduct(h3.addingProduct(wy, h4 - h3) - z3, invS))
+            @inline(__always) func row(_ k: Int) -> V { across(sp.pa + k &* pitch, sp, at: c) }
+            let h0 = row(0), h1 = row(1), h2 = row(2), h3 = row(3), h4 = row(4)
+            a0 = VectorMath.max(a0, slope(sp, lerp(h0, h1, sp.wy), from: z0))
+            a1 = VectorMath.max(a1, slope(sp, lerp(h1, h2, sp.wy), from: z1))
+            a2 = VectorMath.max(a2, slope(sp, lerp(h2, h3, sp.wy), from: z2))
+            a3 = VectorMath.max(a3, slope(sp, lerp(h3, h4, sp.wy), from: z3))
         }
         store(a0, acc + c); store(a1, acc + (c + pitch)); store(a2, acc + (c + 2 * pitch)); store(a3, acc + (c + 3 * pitch))
     }
@@ -145,11 +157,10 @@ struct FinalPass: @unchecked Sendable {
         defer { prepared.deallocate() }
         // Rows whose samples all have both support rows r + dr0 and r + dr0 + 1 inside the grid go four
         // at a time (`interiorRows4`); the others, and a range's last rows, one at a time.
-        let lowest = near.samples.map(\.dr0).min() ?? 0, highest = (near.samples.map(\.dr0).max() ?? 0) + 1
         near.samples.withUnsafeBufferPointer { smp in
             var r = rows.lowerBound
             while r < rows.upperBound {
-                let quad = r + 4 <= rows.upperBound && r + lowest >= 0 && r + 3 + highest < H && !smp.isEmpty
+                let quad = r + 4 <= rows.upperBound && r + lowestRow >= 0 && r + 3 + highestRow < H && !smp.isEmpty
                 let span = quad ? 4 : 1
                 let (m, cA0, cB) = prepare(smp, row: r, into: prepared)
                 var cA = cA0

@@ -305,13 +305,8 @@ public struct HorizonSweeper {
             let lines = geometry.lineRange
             let groups = LaneSweepKernel.groupCount(lines)
             let workers = min(threads, groups)
-            if workers <= 1 {
-                kernel.run(groups: 0..<groups, firstLine: lines.lowerBound)
-            } else {
-                let chunks = min(groups, workers * 8)
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    kernel.run(groups: (c * groups / chunks)..<((c + 1) * groups / chunks), firstLine: lines.lowerBound)
-                }
+            forEachChunk(of: groups, chunks: workers <= 1 ? 1 : workers * 8) { part in
+                kernel.run(groups: part, firstLine: lines.lowerBound)
             }
             // Final pass per row: max of the line's slope and the near-field samples, then degrees.
             let H = frame.height
@@ -327,14 +322,7 @@ public struct HorizonSweeper {
                               pitch: H, threads: 1)
                 }
             }
-            if rowWorkers <= 1 {
-                finish(0..<H)
-            } else {
-                let chunks = min(H, rowWorkers * 8)
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    finish((c * H / chunks)..<((c + 1) * H / chunks))
-                }
-            }
+            forEachChunk(of: H, chunks: rowWorkers <= 1 ? 1 : rowWorkers * 8, finish)
         }
     }
 }

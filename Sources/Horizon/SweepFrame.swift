@@ -9,6 +9,14 @@ struct SharedPointer<T>: @unchecked Sendable {
     @usableFromInline init(_ base: UnsafeMutablePointer<T>) { self.base = base }
 }
 
+/// Calls `body` with `chunks` consecutive, nearly equal parts of 0 ..< count on `concurrentPerform`
+/// workers, or once with the whole range when `chunks` (at most `count`) is 1 or less.
+func forEachChunk(of count: Int, chunks: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = Swift.min(chunks, count)
+    if chunks <= 1 { body(0..<count); return }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in body((c * count / chunks)..<((c + 1) * count / chunks)) }
+}
+
 /// Page-aligned Float storage (2 MiB-aligned and advised for transparent huge pages when large): the
 /// sweeps touch one row per step, which with 4 KiB pages misses the TLB. Large buffers are first
 /// touched by `threads` workers, one huge page each at a time: a first touch faults the page in (the
@@ -23,7 +31,10 @@ final class HugeBuffer: @unchecked Sendable {
     convenience init(count: Int, repeating value: Float, threads: Int = 1) {
         self.init(uninitializedCount: count)
         let base = SharedPointer(self.base)
-        HugeBuffer.forEachPage(count: count, threads: threads) { range in
+        let perPage = HugeBuffer.hugePage / MemoryLayout<Float>.stride
+        let pages = (count + perPage - 1) / perPage
+        forEachChunk(of: pages, chunks: threads <= 1 ? 1 : pages) { p in
+            let range = (p.lowerBound * perPage)..<Swift.min(count, p.upperBound * perPage)
             (base.base + range.lowerBound).initialize(repeating: value, count: range.count)
         }
     }
@@ -41,15 +52,6 @@ final class HugeBuffer: @unchecked Sendable {
         if align == huge { _ = madvise(raw, size, Int32(MADV_HUGEPAGE)) }
         #endif
         base = raw!.bindMemory(to: Float.self, capacity: Swift.max(1, count))
-    }
-
-    /// Calls `body` with index ranges covering 0 ..< count, one huge page each (the whole range when
-    /// small or single-threaded), spread over `threads` workers.
-    static func forEachPage(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-        let perPage = hugePage / MemoryLayout<Float>.stride
-        let pages = (count + perPage - 1) / perPage
-        if threads <= 1 || pages < 2 { body(0..<count); return }
-        DispatchQueue.concurrentPerform(iterations: pages) { p in body((p * perPage)..<Swift.min(count, (p + 1) * perPage)) }
     }
 
     deinit { free(base) }
@@ -112,7 +114,7 @@ final class SweepFrame: @unchecked Sendable {
             if transposed {
                 transpose(source, width: height, height: width, into: buffer.base + pad, pitch: pitch, threads: threads)
             }
-            forEachRowChunk(rows: height, threads: threads) { rows in
+            forEachChunk(of: height, chunks: threads <= 1 ? 1 : threads * 4) { rows in
                 for r in rows {
                     let row = base.base + r * pitch
                     row.initialize(repeating: deep, count: pad)
@@ -128,13 +130,6 @@ final class SweepFrame: @unchecked Sendable {
             }
         }
         return buffer
-    }
-
-    /// Calls `body` with chunks of 0 ..< rows spread over `threads` workers.
-    static func forEachRowChunk(rows: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-        let chunks = Swift.min(rows, threads <= 1 ? 1 : threads * 4)
-        if chunks <= 1 { body(0..<rows); return }
-        DispatchQueue.concurrentPerform(iterations: chunks) { k in body((k * rows / chunks)..<((k + 1) * rows / chunks)) }
     }
 }
 
@@ -172,13 +167,8 @@ func transpose(_ source: UnsafePointer<Float>, width: Int, height: Int, into des
             c0 = c1
         }
     }
-    if threads <= 1 || tileRows < 2 {
-        for tr in 0..<tileRows { work(tr) }
-    } else {
-        DispatchQueue.concurrentPerform(iterations: min(tileRows, threads * 4)) { chunk in
-            let chunks = min(tileRows, threads * 4)
-            for tr in (chunk * tileRows / chunks)..<((chunk + 1) * tileRows / chunks) { work(tr) }
-        }
+    forEachChunk(of: tileRows, chunks: threads <= 1 ? 1 : threads * 4) { rows in
+        for tr in rows { work(tr) }
     }
 }
 
