@@ -229,8 +229,8 @@ public final class RasterWriter: @unchecked Sendable {
         let buffer = tile ?? UnsafeMutableRawPointer.allocate(byteCount: T * T * 4, alignment: 64)
         tile = buffer
         let handle = GDALGetRasterBand(dataset, Int32(band))
-        var int16Scale: Double?
-        if case .int16(let scale) = options.sampleType { int16Scale = scale }
+        var int16InverseScale: Float?
+        if case .int16(let scale) = options.sampleType { int16InverseScale = Float(1 / scale) }
         let floats = buffer.bindMemory(to: Float.self, capacity: T * T)
         var top = 0
         while top < rows {
@@ -245,9 +245,9 @@ public final class RasterWriter: @unchecked Sendable {
                     } else {
                         line.update(repeating: .nan, count: T)
                     }
-                    if let scale = int16Scale {
+                    if let inverse = int16InverseScale {
                         // Codes for this line, packed into the tile's Int16 layout (line r at bytes 2 r T).
-                        Self.packInt16(UnsafeMutableRawPointer(line), count: T, inverseScale: Float(1 / scale))
+                        Self.packInt16(UnsafeMutableRawPointer(line), count: T, inverseScale: inverse)
                         (buffer + 2 * r * T).copyMemory(from: UnsafeRawPointer(line), byteCount: 2 * T)
                     } else {
                         Self.replaceNaN(line, count: T, with: nodata)

@@ -69,6 +69,50 @@ final class RasterWriterTests: XCTestCase {
         XCTAssertEqual(back[1, 12], 2.5, accuracy: 1e-4)        // last cell, scalar tail
     }
 
+    /// Uncompressed files take whole tile rows straight to GDALWriteBlock: two tile rows and partial
+    /// edge tiles (700 x 600 in 512 tiles), NaN cells, two bands, Float32 and Int16; a write of rows that
+    /// do not start a tile row takes GDAL's cached path in the same file. Every cell reads back.
+    func testUncompressedWholeTileRowsReadBack() throws {
+        for int16 in [false, true] {
+            let path = folder.appendingPathComponent("direct-\(int16).tif").path
+            var options = RasterWriteOptions(compression: .none)
+            if int16 { options.sampleType = .int16(scale: 0.01) }
+            let (w, h) = (700, 600)
+            func value(_ band: Int, _ r: Int, _ c: Int) -> Float {
+                (r * 7 + c * 3) % 101 == 0 ? .nan : Float(band * 100 + (r * 13 + c * 29) % 1000) * 0.0625 - 20
+            }
+            let writer = try RasterWriter(path: path, geometry: try geometry(w, h),
+                                          bands: [BandSpec(description: "a"), BandSpec(description: "b")], options: options)
+            // Band 1: all rows at once (two whole tile rows, the second one partial).
+            var band1 = (0..<(w * h)).map { value(1, $0 / w, $0 % w) }
+            try band1.withUnsafeMutableBufferPointer { try writer.write(consuming: $0, band: 1, row: 0, rows: h) }
+            // Band 2: the first tile row whole, then rows 512 ..< 600 in two writes (the second does not
+            // start a tile row: cached path).
+            for (start, count) in [(0, 512), (512, 40), (552, 48)] {
+                var rows = (0..<(w * count)).map { value(2, start + $0 / w, $0 % w) }
+                try rows.withUnsafeMutableBufferPointer { try writer.write(consuming: $0, band: 2, row: start, rows: count) }
+            }
+            try writer.commit()
+            let ds = try RasterDataset.open(path)
+            XCTAssertEqual(ds.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE"), nil, "uncompressed")
+            XCTAssertEqual(ds.nodata, int16 ? -32768 : -9999)
+            for band in 1...2 {
+                let back = try RasterDataset.open(path, options: OpenOptions(band: band)).readRows(0..<h)
+                var mismatches = 0, nans = 0
+                for r in 0..<h {
+                    for c in 0..<w {
+                        let v = value(band, r, c), got = back[r, c]
+                        if v.isNaN { nans += 1; if !got.isNaN { mismatches += 1 }; continue }
+                        // Float32 exactly; Int16 within half a code (0.01).
+                        if !(abs(Double(got) - Double(v)) <= (int16 ? 0.005 + 1e-5 : 0)) { mismatches += 1 }
+                    }
+                }
+                XCTAssertGreaterThan(nans, 1000, "the pattern has nodata cells")
+                XCTAssertEqual(mismatches, 0, "band \(band), int16 \(int16)")
+            }
+        }
+    }
+
     func testAbortLeavesNothing() throws {
         let path = folder.appendingPathComponent("never.tif").path
         let writer = try RasterWriter(path: path, geometry: try geometry(10, 10), bands: [BandSpec(description: "x")])
