@@ -1,205 +1,229 @@
 import GeoRaster
 
-/// Final pass over rows: slope = max(the hull query's slope, near-field samples), NaN for nodata
-/// observers, then degrees. Reads the padded buffers of a `SweepFrame`, takes the maxima in the padded
-/// slopes buffer itself (each row belongs to one worker), writes unpadded rows.
-///
-/// The near field is a stencil (`NearField`: every sample sits at the same offset from every cell, so
-/// its bilinear weights are shared): inside the columns where every sample's support lies in the grid,
-/// 32 columns at a time take all samples with their maxima held in registers; edge columns go one by one
-/// with the same arithmetic.
+/// Final pass over rows: each cell's horizon as the exact maximum along its own ray (`RayPiece`) over
+/// (1) the near field, every piece out to `NearField.lag` row steps, as a stencil of pieces shared by all
+/// cells (cells whose near field leaves the grid walk their own ray, `RayWalker`), and (2) the window of
+/// rows around the hull candidates of the cell and of its two neighbours in the row (`CandidateCode`):
+/// those neighbours were queried against the two lines on either side of the cell's nearest line, so the
+/// cell's ray runs between lines whose tangents bracket where it crosses the same crest. The window runs
+/// one row beyond the nearest and farthest of the three candidates (to the ray's exit from the DEM when a
+/// candidate is a line's far end). Then NaN for nodata observers, and degrees.
 struct FinalPass: @unchecked Sendable {
     typealias V = VectorMath.V
+    typealias I = VectorMath.I
     let near: NearField
+    let walker: RayWalker
     let width: Int, height: Int
     /// Padded: cell (r, c) at r * pitch + pad + c.
     let pitch: Int, pad: Int
     let zo: UnsafePointer<Float>, zb: UnsafePointer<Float>
+    /// Scratch slopes (padded) and the kernel's candidate codes (padded).
     let slopes: SharedPointer<Float>
+    let candidates: SharedPointer<Float>
     /// Unpadded output, row-major.
     let out: SharedPointer<Float>
     let h: Float
-    /// The samples' support rows span r + lowestRow ... r + highestRow (dr0 and the row below it).
-    let lowestRow: Int, highestRow: Int
+    let k: Float, invR: Float
 
-    init(near: NearField, frame: SweepFrame, slopes: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
+    init(near: NearField, walker: RayWalker, frame: SweepFrame, slopes: SharedPointer<Float>, candidates: SharedPointer<Float>,
+         out: SharedPointer<Float>, observerHeight: Float) {
         self.near = near
-        lowestRow = near.samples.map(\.dr0).min() ?? 0
-        highestRow = (near.samples.map(\.dr0).max() ?? 0) + 1
+        self.walker = walker
         width = frame.width; height = frame.height
         pitch = frame.pitch; pad = SweepFrame.pad
         zo = UnsafePointer(frame.observers.base); zb = UnsafePointer(frame.targets.base)
-        self.slopes = slopes; self.out = out
+        self.slopes = slopes; self.candidates = candidates; self.out = out
         h = observerHeight
+        k = walker.k; invR = walker.invR
     }
 
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
-    /// A sample's terms for one row: the two support rows and the negated slope offset (curvature drop
-    /// plus the observer height over the distance), so that the slope is one fused multiply-add:
-    /// (z - zo) / s - cv.
-    struct RowSample {
-        var pa: UnsafePointer<Float>, pb: UnsafePointer<Float>
-        var dc0: Int, dc1: Int
-        var wx: Float, wy: Float, invS: Float, negCv: Float
-    }
-
-    /// a + w (b - a), one fused multiply-add: every interpolation of the stencil (the scalar edge path
-    /// spells the same operations).
-    @inline(__always)
-    static func lerp(_ a: V, _ b: V, _ w: Float) -> V { a.addingProduct(V(repeating: w), b - a) }
-
-    /// Interpolated across the row: the heights at the 8 columns from `x` of sample `sp`'s support row `p`.
-    @inline(__always)
-    static func across(_ p: UnsafePointer<Float>, _ sp: RowSample, at x: Int) -> V {
-        lerp(load(p + (x &+ sp.dc0)), load(p + (x &+ sp.dc1)), sp.wx)
-    }
-
-    /// Bilinear height of sample `sp` at the 8 columns from `x`.
-    @inline(__always)
-    static func height(_ sp: RowSample, at x: Int) -> V {
-        let ta = across(sp.pa, sp, at: x)
-        if sp.wy == 0 { return ta }
-        return lerp(ta, across(sp.pb, sp, at: x), sp.wy)
-    }
-
-    /// Slope of sample `sp` at height `z` from observers at ground height `zo`: (z - zo) / s - cv.
-    @inline(__always)
-    static func slope(_ sp: RowSample, _ z: V, from zo: V) -> V {
-        V(repeating: sp.negCv).addingProduct(z - zo, V(repeating: sp.invS))
-    }
-
-    /// Raises the slopes of the 32 columns from `c` to every sample's, with the accumulators and observer
-    /// heights held in registers across the samples (one load and store of each per row, not per sample).
-    @inline(__always)
-    static func interior4(_ list: UnsafeBufferPointer<RowSample>, at c: Int, acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
-        var a0 = load(acc + c), a1 = load(acc + (c + 8)), a2 = load(acc + (c + 16)), a3 = load(acc + (c + 24))
-        let z0 = load(zo + c), z1 = load(zo + (c + 8)), z2 = load(zo + (c + 16)), z3 = load(zo + (c + 24))
-        for sp in list {
-            a0 = VectorMath.max(a0, slope(sp, height(sp, at: c), from: z0))
-            a1 = VectorMath.max(a1, slope(sp, height(sp, at: c + 8), from: z1))
-            a2 = VectorMath.max(a2, slope(sp, height(sp, at: c + 16), from: z2))
-            a3 = VectorMath.max(a3, slope(sp, height(sp, at: c + 24), from: z3))
-        }
-        store(a0, acc + c); store(a1, acc + (c + 8)); store(a2, acc + (c + 16)); store(a3, acc + (c + 24))
-    }
-
-    /// As `interior4` for the 8 columns from `c`.
-    @inline(__always)
-    static func interior1(_ list: UnsafeBufferPointer<RowSample>, at c: Int, acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
-        var a0 = load(acc + c)
-        let z0 = load(zo + c)
-        for sp in list { a0 = VectorMath.max(a0, slope(sp, height(sp, at: c), from: z0)) }
-        store(a0, acc + c)
-    }
-
-    /// One column near the grid's edge: the samples whose 2 x 2 support lies inside the grid.
-    @inline(__always)
-    static func edge(_ list: UnsafeBufferPointer<RowSample>, column c: Int, width W: Int, acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
-        var best = acc[c]
-        for sp in list where c &+ sp.dc0 >= 0 && c &+ sp.dc1 <= W - 1 {
-            // The vector path's arithmetic (fused multiply-adds), so results do not depend on the path.
-            let a0 = sp.pa[c + sp.dc0], b0 = sp.pb[c + sp.dc0]
-            let ta = a0.addingProduct(sp.wx, sp.pa[c + sp.dc1] - a0)
-            let zs = sp.wy == 0 ? ta : ta.addingProduct(sp.wy, b0.addingProduct(sp.wx, sp.pb[c + sp.dc1] - b0) - ta)
-            let s = sp.negCv.addingProduct(zs - zo[c], sp.invS)
-            if s > best { best = s }
-        }
-        acc[c] = best
-    }
-
     @inline(__always)
     static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
-    /// Four rows at once, 8 columns from `c`: sample n of rows r ..< r + 4 reads support rows
-    /// r + dr0 ..< r + dr0 + 5, each row's horizontal interpolation serving two output rows (the lower
-    /// support row of row r is the upper one of row r + 1), so 10 loads make 4 samples instead of 16.
-    /// Arithmetic as `height` (a sample with wy == 0 adds 0 times the lower row: the same value).
-    /// `list` is prepared for row r; every sample's support rows must lie in the grid for all four rows.
-    @inline(__always)
-    static func interiorRows4(_ list: UnsafeBufferPointer<RowSample>, at c: Int, pitch: Int,
-                              acc: UnsafeMutablePointer<Float>, zo: UnsafePointer<Float>) {
-        var a0 = load(acc + c), a1 = load(acc + (c + pitch)), a2 = load(acc + (c + 2 * pitch)), a3 = load(acc + (c + 3 * pitch))
-        let z0 = load(zo + c), z1 = load(zo + (c + pitch)), z2 = load(zo + (c + 2 * pitch)), z3 = load(zo + (c + 3 * pitch))
-        for sp in list {
-            @inline(__always) func row(_ k: Int) -> V { across(sp.pa + k &* pitch, sp, at: c) }
-            let h0 = row(0), h1 = row(1), h2 = row(2), h3 = row(3), h4 = row(4)
-            a0 = VectorMath.max(a0, slope(sp, lerp(h0, h1, sp.wy), from: z0))
-            a1 = VectorMath.max(a1, slope(sp, lerp(h1, h2, sp.wy), from: z1))
-            a2 = VectorMath.max(a2, slope(sp, lerp(h2, h3, sp.wy), from: z2))
-            a3 = VectorMath.max(a3, slope(sp, lerp(h3, h4, sp.wy), from: z3))
-        }
-        store(a0, acc + c); store(a1, acc + (c + pitch)); store(a2, acc + (c + 2 * pitch)); store(a3, acc + (c + 3 * pitch))
-    }
-
-    /// Prepares the samples whose support rows lie in the grid for row `r` into `prepared`; returns their
-    /// count and the columns cA ... cB where every one of them has its whole 2 x 2 support inside the grid.
-    func prepare(_ smp: UnsafeBufferPointer<NearField.Sample>, row r: Int, into prepared: UnsafeMutablePointer<RowSample>) -> (count: Int, cA: Int, cB: Int) {
-        let W = width, H = height
-        var m = 0
-        var cA = 0, cB = W - 1
-        for sp in smp {
-            let ra = r &+ sp.dr0, rb = r &+ sp.dr1
-            if ra < 0 || rb < 0 || ra >= H || rb >= H { continue }
-            prepared[m] = RowSample(pa: zb + ra * pitch + pad, pb: zb + rb * pitch + pad, dc0: sp.dc0, dc1: sp.dc1,
-                                    wx: sp.wx, wy: sp.wy, invS: sp.invS, negCv: -(sp.curv + h * sp.invS))
-            cA = Swift.max(cA, -sp.dc0)
-            cB = Swift.min(cB, W - 1 - sp.dc1)
-            m += 1
-        }
-        return (m, cA, cB)
-    }
+    /// Lane numbers 0 ..< 8 as floats.
+    static var laneFloats: V { V(0, 1, 2, 3, 4, 5, 6, 7) }
 
     func run(rows: Range<Int>) {
+        let W = width
+        var jobs = RayJobs()
+        defer { jobs.deallocate() }
+        for r in rows {
+            let acc = slopes.base + (r * pitch + pad)
+            acc.initialize(repeating: RayPiece.nothing, count: W)
+            // The near field first: the slopes it leaves let the walks skip pieces that cannot beat them.
+            nearField(row: r, acc: acc, jobs: &jobs)
+            candidateWindows(row: r, acc: acc, jobs: &jobs)
+            flush(&jobs, row: r, acc: acc)
+            finish(row: r, acc: acc, observers: zo + (r * pitch + pad))
+        }
+    }
+
+    /// Queues the window lo ... hi (row steps) of the ray of cell (r, c) as jobs of `RayJobs.span` steps.
+    @inline(__always)
+    func add(_ jobs: inout RayJobs, row r: Int, acc: UnsafeMutablePointer<Float>, column c: Int, from lo: Float, to hi: Float) {
+        var a = lo
+        while a < hi {
+            let b = Swift.min(a + RayJobs.span, hi)
+            jobs.push(column: Float(c), from: a, to: b)
+            if jobs.isFull { flush(&jobs, row: r, acc: acc) }
+            a = b
+        }
+    }
+
+    /// Walks the queued jobs eight at a time and raises their cells' slopes; empties the queue.
+    func flush(_ jobs: inout RayJobs, row r: Int, acc: UnsafeMutablePointer<Float>) {
+        let n = jobs.count
+        guard n > 0 else { return }
+        // Pad the last batch with empty jobs on the first job's cell.
+        for j in n..<(n + 8) { jobs.columns[j] = jobs.columns[0]; jobs.lo[j] = 1; jobs.hi[j] = 0 }
+        let observerRow = zo + (r * pitch + pad)
+        var b = 0
+        while b < n {
+            let columns = FinalPass.load(jobs.columns + b)
+            var z = V(), current = V()
+            for j in 0..<8 { let c = Int(columns[j]); z[j] = observerRow[c]; current[j] = acc[c] }
+            let best = walker.maximum(row: r, columns: columns, from: FinalPass.load(jobs.lo + b), to: FinalPass.load(jobs.hi + b),
+                                      zo: z + V(repeating: h), best: current)
+            for j in 0..<Swift.min(8, n - b) {
+                let c = Int(columns[j])
+                if best[j] > acc[c] { acc[c] = best[j] }
+            }
+            b += 8
+        }
+        jobs.count = 0
+    }
+
+    /// Observer heights (ground + h) of the 8 cells from column c of row r; `deep` lanes stay deep.
+    @inline(__always)
+    func observers(row r: Int, column c: Int) -> V { FinalPass.load(zo + (r * pitch + pad + c)) + V(repeating: h) }
+
+    /// Raises the 8 slopes from column c (fewer at the row's end) to `v`.
+    @inline(__always)
+    func raise(_ acc: UnsafeMutablePointer<Float>, at c: Int, to v: V) {
+        if c + 8 <= width {
+            FinalPass.store(VectorMath.max(v, FinalPass.load(acc + c)), acc + c)
+        } else {
+            for j in 0..<(width - c) where v[j] > acc[c + j] { acc[c + j] = v[j] }
+        }
+    }
+
+    /// Candidates this many row steps apart or less get one window spanning both; farther apart, each
+    /// gets its own and the row between them interpolated at the ray's offset gets a wider one.
+    static let spanLimit: Float = 8
+    static let interpolatedHalfWidth: Float = 2
+
+    /// The exact ray over the windows around the candidates of each cell of row r: its own (the line
+    /// nearest to it) and the one of the neighbour on the far side of the ray from that line (whose line
+    /// brackets the ray with it). On a crest that runs obliquely to the ray the two lines' tangents can
+    /// be many rows apart; the ray crosses the crest between them, near where its offset between the
+    /// lines puts it, so those rows get a window of their own.
+    func candidateWindows(row r: Int, acc: UnsafeMutablePointer<Float>, jobs: inout RayJobs) {
+        let W = width
+        let codes = UnsafePointer(candidates.base + (r * pitch + pad))
+        // The cell's line passes at column c + f (f = t r - round(t r), |f| <= 1/2); the other line of the
+        // bracket is on the ray's other side, |f| columns from it (the ray is |f| of the way across).
+        let tr = walker.tPerRow * Double(r)
+        let f = tr - tr.rounded()
+        let side = f > 0 ? -1 : 1
+        let across = V(repeating: Float(Swift.abs(f)))
+        let big = V(repeating: 1e9), one = V(repeating: 1)
+        let dir = V(repeating: walker.dir), rowF = V(repeating: Float(r))
+        let lagBefore = V(repeating: Float(near.lag - 1))
+        let limit = V(repeating: FinalPass.spanLimit), halfWidth = V(repeating: FinalPass.interpolatedHalfWidth)
+        var c = 0
+        while c < W {
+            let columns = V(repeating: Float(c)) + FinalPass.laneFloats
+            let inGrid = VectorMath.signMask(columns - V(repeating: Float(W)))
+            let neighbour = columns + V(repeating: Float(side))
+            let neighbourValid = inGrid & ~VectorMath.signMask(neighbour) & VectorMath.signMask(neighbour - V(repeating: Float(W)))
+            let own = CandidateCode.decode(FinalPass.load(codes + c))
+            let other = CandidateCode.decode(FinalPass.load(codes + (c + side)))
+            let u0 = (own.row - rowF) * dir, u1 = (other.row - rowF) * dir
+            let ownHas = inGrid & ~own.none, otherHas = neighbourValid & ~other.none
+            let exit = walker.exit(row: r, columns: columns)
+            // Lanes whose windows run on to the ray's exit: a far-end or missing candidate on either line.
+            let toExit = (inGrid & (own.farEnd | own.none)) | (neighbourValid & (other.farEnd | other.none))
+            let both = ownHas & otherHas
+            let apart = both & VectorMath.signMask(limit - VectorMath.abs(u1 - u0))
+            let spanned = both & ~apart
+            // Window 1: the span of both candidates, or the own candidate alone (or the far part of the ray
+            // beyond the near field when the own line has none).
+            var lo1 = VectorMath.select(ownHas, u0 - one, VectorMath.select(inGrid, lagBefore, big))
+            var hi1 = VectorMath.select(ownHas, u0 + one, -big)
+            lo1 = VectorMath.select(spanned, VectorMath.min(u0, u1) - one, lo1)
+            hi1 = VectorMath.select(spanned, VectorMath.max(u0, u1) + one, hi1)
+            lo1 = VectorMath.select(otherHas & ~ownHas, u1 - one, lo1)
+            hi1 = VectorMath.select(otherHas & ~ownHas, u1 + one, hi1)
+            hi1 = VectorMath.min(VectorMath.select(toExit, exit, hi1), exit)
+            lo1 = VectorMath.max(lo1, one)
+            let lanes = Swift.min(8, W - c)
+            // The ray's last row step before its exit (unless window 1 reaches it): where the ray leaves
+            // through a side of the DEM its last stretch lies beyond its line's last point.
+            let loLast = VectorMath.max(exit - one, lagBefore)
+            let last = VectorMath.signMask(hi1 - exit) & VectorMath.signMask(lagBefore - exit)
+            for j in 0..<lanes {
+                add(&jobs, row: r, acc: acc, column: c + j, from: lo1[j], to: hi1[j])
+                if last[j] != 0 { add(&jobs, row: r, acc: acc, column: c + j, from: loLast[j], to: exit[j]) }
+            }
+            if VectorMath.any(apart) {
+                // Windows 2 and 3: the other candidate, and the interpolated crossing.
+                let m = u0 + across * (u1 - u0)
+                let lo3 = VectorMath.max(m.rounded(.down) - halfWidth, one), hi3 = VectorMath.min(m.rounded(.up) + halfWidth, exit)
+                let lo2 = VectorMath.max(u1 - one, one), hi2 = VectorMath.min(u1 + one, exit)
+                for j in 0..<lanes where apart[j] != 0 {
+                    add(&jobs, row: r, acc: acc, column: c + j, from: lo2[j], to: hi2[j])
+                    add(&jobs, row: r, acc: acc, column: c + j, from: lo3[j], to: hi3[j])
+                }
+            }
+            c += 8
+        }
+    }
+
+    /// The near field of row r: the stencil of pieces where every piece's cell lies in the grid, the
+    /// cells' own rays elsewhere.
+    func nearField(row r: Int, acc: UnsafeMutablePointer<Float>, jobs: inout RayJobs) {
         let W = width, H = height
-        let prepared = UnsafeMutablePointer<RowSample>.allocate(capacity: max(1, near.samples.count))
-        defer { prepared.deallocate() }
-        // Rows whose samples all have both support rows r + dr0 and r + dr0 + 1 inside the grid go four
-        // at a time (`interiorRows4`); the others, and a range's last rows, one at a time.
-        near.samples.withUnsafeBufferPointer { smp in
-            var r = rows.lowerBound
-            while r < rows.upperBound {
-                let quad = r + 4 <= rows.upperBound && r + lowestRow >= 0 && r + 3 + highestRow < H && !smp.isEmpty
-                let span = quad ? 4 : 1
-                let (m, cA0, cB) = prepare(smp, row: r, into: prepared)
-                var cA = cA0
-                let acc = slopes.base + (r * pitch + pad)
-                let o = zo + (r * pitch + pad)
-                var c = cA
-                if cA <= cB {
-                    let list = UnsafeBufferPointer(start: prepared, count: m)
-                    if quad {
-                        while c + 8 <= cB + 1 {
-                            FinalPass.interiorRows4(list, at: c, pitch: pitch, acc: acc, zo: o)
-                            c += 8
-                        }
-                    } else {
-                        while c + 32 <= cB + 1 {
-                            FinalPass.interior4(list, at: c, acc: acc, zo: o)
-                            c += 32
-                        }
-                        while c + 8 <= cB + 1 {
-                            FinalPass.interior1(list, at: c, acc: acc, zo: o)
-                            c += 8
-                        }
-                    }
-                } else {
-                    c = 0; cA = 0                            // no interior: every column is an edge column
+        let rowsInside = r + near.lowestRow >= 0 && r + near.highestRow <= H - 1 && !near.pieces.isEmpty
+        let cA = rowsInside ? Swift.max(0, -near.lowestColumn) : W
+        let cB = rowsInside ? Swift.min(W, W - near.highestColumn) : W      // stencil columns cA ..< cB
+        var c = cA
+        if cA < cB {
+            near.pieces.withUnsafeBufferPointer { pieces in
+                while c + 8 <= cB {
+                    raise(acc, at: c, to: stencil(pieces, row: r, column: c))
+                    c += 8
                 }
-                for k in 0..<span {
-                    let rk = r + k
-                    let m = k == 0 ? m : prepare(smp, row: rk, into: prepared).count
-                    let list = UnsafeBufferPointer(start: prepared, count: m)
-                    let acc = slopes.base + (rk * pitch + pad), o = zo + (rk * pitch + pad)
-                    // Edge columns (some support outside the grid) and the interior's last few: one by one.
-                    for cc in 0..<Swift.min(cA, W) { FinalPass.edge(list, column: cc, width: W, acc: acc, zo: o) }
-                    for cc in c..<W { FinalPass.edge(list, column: cc, width: W, acc: acc, zo: o) }
-                    finish(row: rk, acc: acc, observers: o)
-                }
-                r += span
             }
         }
+        // Edge columns and the stencil's last few: their own rays.
+        let lag = Float(near.lag)
+        for e in Array(0..<Swift.min(cA, W)) + Array(c..<W) {
+            let exit = walker.exit(row: r, columns: V(repeating: Float(e)))[0]
+            add(&jobs, row: r, acc: acc, column: e, from: 0, to: Swift.min(lag, exit))
+        }
+    }
+
+    /// Largest near-field slope of the 8 cells from column c of row r, over every piece.
+    @inline(__always)
+    func stencil(_ pieces: UnsafeBufferPointer<NearField.Piece>, row r: Int, column c: Int) -> V {
+        let zoV = observers(row: r, column: c)
+        let cx = V(repeating: Float(near.columnsPerMetre)), cy = V(repeating: Float(near.rowsPerMetre))
+        let all = I(repeating: -1)
+        var best = V(repeating: RayPiece.nothing)
+        for p in pieces {
+            let top = zb + ((r + p.dr) * pitch + pad + c + p.dc)
+            let bottom = top + pitch
+            let piece = RayPiece.maximum(z00: FinalPass.load(top), z01: FinalPass.load(top + 1),
+                                         z10: FinalPass.load(bottom), z11: FinalPass.load(bottom + 1),
+                                         xa: V(repeating: p.xa), ya: V(repeating: p.ya), cx: cx, cy: cy,
+                                         sa: V(repeating: p.sa), invSa: V(repeating: p.invSa), length: V(repeating: p.length),
+                                         withStart: false, zo: zoV, k: k, invR: invR, valid: all)
+            best = VectorMath.max(piece, best)
+        }
+        return best
     }
 
     /// Degrees for row `r` from its slopes; nodata observers (stored as `deep`) become NaN.

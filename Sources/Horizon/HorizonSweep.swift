@@ -228,6 +228,8 @@ public struct HorizonSweeper {
     /// orientation) and the transposed frame's output band; scratch, replaced when shared with a copy
     /// of this sweeper.
     var slopes: HugeBuffer
+    /// The hull queries' candidate codes per cell (padded like `slopes`; `CandidateCode`).
+    var candidates: HugeBuffer
     var transposedBand: HugeBuffer?
 
     /// `blockers`: optional grid of the same size whose heights are the targets (NaN = not a blocker);
@@ -245,7 +247,8 @@ public struct HorizonSweeper {
         self.threads = max(1, threads)
         frame = SweepFrame(dem: dem, dx: dx, dy: dy, blockers: blockers, transposed: false, threads: self.threads)
         let scratch = HorizonSweeper.scratchCount(dem)
-        slopes = HugeBuffer(count: scratch, repeating: LaneSweepKernel.nothing, threads: self.threads)
+        slopes = HugeBuffer(count: scratch, repeating: RayPiece.nothing, threads: self.threads)
+        candidates = HugeBuffer(count: scratch, repeating: CandidateCode.noHull, threads: self.threads)
     }
 
     /// True when a DEM of this size can be swept whole (its padded frames stay within 2^31 cells).
@@ -270,7 +273,10 @@ public struct HorizonSweeper {
         guard n > 0 else { return }
         let direction = LookDirection(azimuthRadians: azimuthDegrees * .pi / 180)
         let scratch = HorizonSweeper.scratchCount(dem)
-        if !isKnownUniquelyReferenced(&slopes) { slopes = HugeBuffer(count: scratch, repeating: LaneSweepKernel.nothing, threads: threads) }
+        if !isKnownUniquelyReferenced(&slopes) { slopes = HugeBuffer(count: scratch, repeating: RayPiece.nothing, threads: threads) }
+        if !isKnownUniquelyReferenced(&candidates) {
+            candidates = HugeBuffer(count: scratch, repeating: CandidateCode.noHull, threads: threads)
+        }
         if direction.isRowPrimary(dx: dx, dy: dy) {
             out.withUnsafeMutableBufferPointer { o in
                 sweep(frame: frame, direction: direction, into: o.baseAddress!)
@@ -296,11 +302,10 @@ public struct HorizonSweeper {
     func sweep(frame: SweepFrame, direction: LookDirection, into out: UnsafeMutablePointer<Float>,
                transposedInto: UnsafeMutablePointer<Float>? = nil) {
         let geometry = LineGeometry(width: frame.width, height: frame.height, dx: frame.dx, dy: frame.dy, direction: direction)
-        let near = NearField(width: frame.width, height: frame.height, dx: frame.dx, dy: frame.dy, direction: direction,
-                             radiusCells: nearCells, radius: radius)
-        let best = SharedPointer(slopes.base)
-        withExtendedLifetime((frame, slopes)) {
-            let kernel = LaneSweepKernel(geometry: geometry, frame: frame, slopes: best,
+        let near = NearField(dx: frame.dx, dy: frame.dy, direction: direction, geometry: geometry, radiusCells: nearCells)
+        let best = SharedPointer(slopes.base), codes = SharedPointer(candidates.base)
+        withExtendedLifetime((frame, slopes, candidates)) {
+            let kernel = LaneSweepKernel(geometry: geometry, frame: frame, candidates: codes,
                                          observerHeight: observerHeight, radius: radius, near: near)
             let lines = geometry.lineRange
             let groups = LaneSweepKernel.groupCount(lines)
@@ -310,8 +315,8 @@ public struct HorizonSweeper {
             }
             // Final pass per row: max of the line's slope and the near-field samples, then degrees.
             let H = frame.height
-            let pass = FinalPass(near: near, frame: frame, slopes: best,
-                                 out: SharedPointer(out), observerHeight: Float(observerHeight))
+            let pass = FinalPass(near: near, walker: RayWalker(frame: frame, geometry: geometry, radius: radius), frame: frame,
+                                 slopes: best, candidates: codes, out: SharedPointer(out), observerHeight: Float(observerHeight))
             let rowWorkers = min(threads, max(1, frame.width * H / 65_536), H)
             let W = frame.width
             let final = transposedInto.map(SharedPointer.init)

@@ -6,22 +6,20 @@ import GeoRaster
 ///
 /// Each lane keeps its own hull stack and does the scalar algorithm's operations in the same order
 /// (Timonen & Westerholm 2010, upper hulls along parallel lines): pop the vertices on or below the
-/// segment to the new point, push it, walk from the previous tangent to the new one, re-evaluate the
-/// tangent row on the exact ray through the cell centre. Each cell is queried once, against the line
-/// that passes nearest to its centre (at most half a cell away): at a row the lanes' cells are sixteen
-/// contiguous cells, the nearest ones to the sixteen lines. The data-dependent loops (pops, tangent walks)
+/// segment to the new point, push it, walk from the previous tangent to the new one. Each cell is queried
+/// once, against the line that passes nearest to its centre (at most half a cell away): at a row the
+/// lanes' cells are sixteen contiguous cells, the nearest ones to the sixteen lines. The query's result
+/// is a candidate, not a horizon: the tangent's row (`CandidateCode`), around which `FinalPass`
+/// evaluates the cell's own ray exactly (a line half a cell beside the ray crosses an oblique crater
+/// wall a row or more away from where the ray does). The data-dependent loops (pops, tangent walks)
 /// run while any lane still moves, so branches follow the slowest lane instead of mispredicting per line.
 /// Those loops are chains of dependent loads and compares; sixteen lanes (two AVX registers) give the
 /// core two independent chains to overlap (`LaneMath`).
 ///
 /// A hull vertex is one 8-byte record (reduced height H, row k as a Float); its distance along the ray
-/// is a linear function of k, so one 64-bit load per lane fetches a vertex, and the two heights the
-/// re-evaluation interpolates between are one 64-bit load too. Stacks are interleaved (slot v of lane j
-/// at record v * 16 + j). Lane masks are integer vectors selected on with bit operations (`LaneMath`).
-///
-/// `reevaluate`, `sample` and `heightQuads` are `@_transparent` (always inlined): with
-/// `@inline(__always)` the optimizer kept them as calls taking their SIMD16 arguments through memory,
-/// which cost ~9% of a single-threaded run.
+/// is a linear function of k, so one 64-bit load per lane fetches a vertex. Stacks are interleaved (slot v
+/// of lane j at record v * 16 + j). Lane masks are integer vectors selected on with bit operations
+/// (`LaneMath`).
 ///
 /// Lines are swept in batches of `groupsPerBatch` lane groups, block by block of `blockRows` rows, so
 /// the rows a block touches are reused from cache by the batch's groups. The query cells' row is
@@ -34,20 +32,17 @@ struct LaneSweepKernel: @unchecked Sendable {
 
     static let lanes = 16
     static let groupsPerBatch = 2
-    /// Lane numbers as floats and as integers (computed: constants in the code, where a stored static
-    /// would be a lazily initialised global checked on every use in the loops).
-    static var laneFloats: V { V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) }
+    /// Lane numbers (computed: constants in the code, where a stored static would be a lazily
+    /// initialised global checked on every use in the loops).
     static var laneIntegers: I { I(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) }
     static let blockRows = 64
     /// Steps between prefetching a query row and querying it (2 to 8 measure the same).
     static let prefetchSteps = 4
-    /// Sentinel slope for "nothing in this direction" (atan gives -90 degrees).
-    static let nothing: Float = -1e30
 
     let g: LineGeometry
     let frame: SweepFrame
-    /// Per-cell best slope (padded like the frame).
-    let slopes: SharedPointer<Float>
+    /// Per-cell candidate code (padded like the frame; `CandidateCode`).
+    let candidates: SharedPointer<Float>
     let observerHeight: Float
     let inv2R: Float
     /// Rows between an observer and the first hull point (nearer points are the near field's).
@@ -55,47 +50,17 @@ struct LaneSweepKernel: @unchecked Sendable {
     /// Distance along the ray of row k: k * distanceScale + distanceOffset (0 at the near end).
     let distanceScale: Float
     let distanceOffset: Float
-    /// The ray's sample spacing (half the smaller cell, as the near field and a ray-marching reference
-    /// take it), its column and row offsets per sample, and the curvature drop per sample.
-    let sampleStep: Float
-    let sampleColumns: Float
-    let sampleRows: Float
-    let sampleCurv: Float
-    /// Samples per row step (step / sampleStep).
-    let samplesPerRow: Float
-    /// Ray samples from cell (row i, column c) to the last one inside the rectangle of cell centres:
-    /// min((columnEdge - c) * inverseColumnStep + columnInfinity, (rowEdge - i) * inverseRowStep).
-    let columnEdge: Float, inverseColumnStep: Float, columnInfinity: Float
-    let rowEdge: Float, inverseRowStep: Float
-    /// Largest column and row of a bilinear support cell (one before the last, or 0), and the offset of
-    /// the support's lower row (one row, or 0 in a one-row frame).
-    let lastSupportColumn: Float, lastSupportRow: Float
-    let rowStride: Int
 
-    init(geometry: LineGeometry, frame: SweepFrame, slopes: SharedPointer<Float>,
-         observerHeight: Double, radius: Double, near: NearField) {
+    init(geometry: LineGeometry, frame: SweepFrame, candidates: SharedPointer<Float>, observerHeight: Double,
+         radius: Double, near: NearField) {
         g = geometry
         self.frame = frame
-        self.slopes = slopes
-        self.observerHeight = Float(observerHeight)
+        self.candidates = candidates
         inv2R = Float(1 / (2 * radius))
-        lag = Int((Double(near.count) * near.step / geometry.step * (1 + 1e-12)).rounded(.down)) + 1
+        lag = near.lag
         distanceScale = Float(geometry.forward ? geometry.step : -geometry.step)
         distanceOffset = geometry.forward ? 0 : Float(Double(geometry.rows - 1) * geometry.step)
-        sampleStep = Float(near.step)
-        sampleColumns = Float(near.colStep)
-        sampleRows = Float(near.rowStep)
-        sampleCurv = Float(near.step / (2 * radius))
-        samplesPerRow = Float(geometry.step / near.step)
-        let cs = near.colStep, rs = near.rowStep
-        columnEdge = cs > 0 ? Float(geometry.columns - 1) : 0
-        inverseColumnStep = cs == 0 ? 0 : Float(1 / cs)
-        columnInfinity = cs == 0 ? .infinity : 0
-        rowEdge = rs > 0 ? Float(geometry.rows - 1) : 0
-        inverseRowStep = Float(1 / rs)          // rs != 0: the direction is row-primary
-        lastSupportColumn = Float(max(0, geometry.columns - 2))
-        lastSupportRow = Float(max(0, geometry.rows - 2))
-        rowStride = geometry.rows > 1 ? frame.pitch : 0
+        self.observerHeight = Float(observerHeight)
     }
 
     /// Lane groups covering `lines`, each starting at `first + 16 k`.
@@ -216,17 +181,6 @@ struct LaneSweepKernel: @unchecked Sendable {
         return Vertex(H: H, k: k)
     }
 
-    /// Heights of cells (row[j], column[j]) and their right neighbours, and of the cells one row below
-    /// (the same row in a one-row frame) and their right neighbours, in the padded targets.
-    @_transparent
-    func heightQuads(rows r: I, columns c: I) -> (V, V, V, V) {
-        let index = r &* I(repeating: Int32(frame.pitch)) &+ I(repeating: Int32(SweepFrame.pad)) &+ c
-        let base = UnsafeRawPointer(frame.targets.base)
-        let (z00, z01) = Self.pairs(base, index, scale: 4)
-        let (z10, z11) = Self.pairs(base + rowStride * 4, index, scale: 4)
-        return (z00, z01, z10, z11)
-    }
-
     /// Advances one lane group through rows blockLo ..< blockHi (or to its end).
     @inline(__always)
     func sweep(_ st: inout GroupState, blockLo: Int, blockHi: Int, fl: UnsafePointer<Int32>, fr: UnsafePointer<Float>,
@@ -238,9 +192,7 @@ struct LaneSweepKernel: @unchecked Sendable {
         let lagStep = di &* lag
         let L0 = st.L0
         let deepLimit = V(repeating: SweepFrame.deepLimit), deep = V(repeating: SweepFrame.deep)
-        let laneF = LaneSweepKernel.laneFloats
         let oneI = I(repeating: 1), twoI = I(repeating: 2), zeroI = I(repeating: 0)
-        let nothingV = V(repeating: LaneSweepKernel.nothing)
         let hV = V(repeating: observerHeight)
         var n = st.n, hint = st.hint, at = st.at, up = st.up, down = st.down
         var t1d = st.t1d, t1H = st.t1H, t2d = st.t2d, t2H = st.t2H
@@ -315,32 +267,22 @@ struct LaneSweepKernel: @unchecked Sendable {
             if a0 >= -pad && a0 &+ LaneSweepKernel.lanes <= S &+ pad {
                 let cell = frame.offset(row: i, column: a0)
                 let iF = Float(i)
-                let column = V(repeating: Float(a0)) + laneF
                 let zoA = Self.load(zo + cell) + hV
-                // The ray's last sample inside the DEM (a ray-marching reference's last sample), for lanes
-                // whose tangent is their line's far end or which have no hull: on ground rising toward the
-                // edge it is the horizon, and the line, up to half a cell from the ray, leaves the grid at
-                // a slightly different place (or has no points at all).
-                let last = lastSample(column: column, row: iF)
-                var best = nothingV
+                // The tangent's row, or the codes for "at the line's far end" and "no hull" (`CandidateCode`).
+                var code = V(repeating: CandidateCode.noHull)
                 let has = M.lessMask(zeroI, n)
-                var atEdge = ~has
                 if M.any(has) {
                     let d = distance(row: iF)
                     let curv = V(repeating: d * d * inv2R)
                     let ta = tangent(from: hint, at: at, up: up, down: down, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
-                    best = M.select(has, reevaluate(row: ta.at.k, column: column, observerRow: iF, last: last, zo: zoA), nothingV)
-                    atEdge = atEdge | M.lessMask(ta.v, oneI)
+                    let farEnd = M.lessMask(ta.v, oneI)
+                    code = M.select(has, M.select(farEnd, CandidateCode.farEnd(row: ta.at.k), ta.at.k), code)
                     hint = M.select(has, ta.v, hint)
                     at = Vertex.select(has, ta.at, at)
                     up = Vertex.select(has, ta.up, up)
                     down = Vertex.select(has, ta.down, down)
                 }
-                if M.any(atEdge) {
-                    let exit = sample(M.max(last, V(repeating: 1)), column: column, row: iF, zo: zoA)
-                    best = M.max(best, M.select(M.signMask(last - V(repeating: 1)), nothingV, exit))
-                }
-                Self.store(best, slopes.base + cell)
+                Self.store(code, candidates.base + cell)
             }
             i &+= di
         }
@@ -405,52 +347,5 @@ struct LaneSweepKernel: @unchecked Sendable {
                hull: UnsafePointer<SIMD2<Float>>) -> (steeper: I, vertex: Vertex) {
         let u = Self.vertices(hull, M.select(ok, slot, v))
         return (ok & steeper(u, than: Hv, dv, Ho: Ho, d: d), u)
-    }
-
-    /// Slope of the exact ray through each lane's cell centre (`column`, `observerRow`) near row `k` (the
-    /// tangent vertex's row): the larger of the two ray samples that bracket the ray's crossing of row k.
-    /// Samples are taken every half smaller cell with bilinear heights, as the near field and a
-    /// ray-marching reference take them, so the horizon is the maximum over the ray's half-cell samples
-    /// (the reference's own quantity) and the hull only decides where along the ray to look: on oblique
-    /// rays a row-crossing height would sit between samples and disagree with them on rough ground.
-    /// The pair ends at the ray's last sample inside the rectangle of cell centres (`last`) at the
-    /// latest; samples beyond the rectangle count as nothing.
-    @_transparent
-    func reevaluate(row k: V, column c: V, observerRow i: Float, last: V, zo: V) -> V {
-        let one = V(repeating: 1)
-        let crossing = M.abs(k - V(repeating: i)) * V(repeating: samplesPerRow)
-        let n0 = M.max(M.min(crossing.rounded(.down), last - one), one)
-        return M.max(sample(n0, column: c, row: i, zo: zo), sample(n0 + one, column: c, row: i, zo: zo))
-    }
-
-    /// Number of the ray's last sample inside the rectangle of cell centres from the lanes' cells
-    /// (column c, row i): floor(min(steps to the column edge, steps to the row edge)), with 1e-3 of
-    /// slack for rounding (`sample` moves such a sample onto the edge). Below 1: no sample.
-    @inline(__always)
-    func lastSample(column c: V, row i: Float) -> V {
-        let toColumnEdge = (V(repeating: columnEdge) - c) * V(repeating: inverseColumnStep) + V(repeating: columnInfinity)
-        return (M.min(toColumnEdge, V(repeating: (rowEdge - i) * inverseRowStep)) + V(repeating: 1e-3)).rounded(.down)
-    }
-
-    /// Slope to ray sample n (a whole number >= 1) from the lanes' cells (column c, row i). A sample
-    /// within 1e-3 cell outside the rectangle of cell centres (rounding of n * step) is moved onto its edge.
-    @_transparent
-    func sample(_ n: V, column c: V, row i: Float, zo: V) -> V {
-        let zero = V(repeating: 0), tol = V(repeating: 1e-3)
-        let lastC = V(repeating: Float(g.columns - 1)), lastR = V(repeating: Float(g.rows - 1))
-        let pc = c + n * V(repeating: sampleColumns), pr = V(repeating: i) + n * V(repeating: sampleRows)
-        let outside = M.signMask(pc + tol) | M.signMask(pr + tol) | M.signMask(lastC + tol - pc) | M.signMask(lastR + tol - pr)
-        // Onto the rectangle; lanes outside read cell (0, 0) and are masked at the end.
-        let qc = M.select(outside, zero, M.max(M.min(pc, lastC), zero))
-        let qr = M.select(outside, zero, M.max(M.min(pr, lastR), zero))
-        // Support cell, clamped so that the right/lower neighbour exists (weights may then reach 1).
-        let c0 = M.min(qc.rounded(.down), V(repeating: lastSupportColumn))
-        let r0 = M.min(qr.rounded(.down), V(repeating: lastSupportRow))
-        let wx = qc - c0, wy = qr - r0
-        let (z00, z01, z10, z11) = heightQuads(rows: M.integers(r0), columns: M.integers(c0))
-        let top = z00 + wx * (z01 - z00), bottom = z10 + wx * (z11 - z10)
-        let z = top + wy * (bottom - top)
-        let slope = (z - zo) / (n * V(repeating: sampleStep)) - n * V(repeating: sampleCurv)
-        return M.select(outside, V(repeating: LaneSweepKernel.nothing), slope)
     }
 }

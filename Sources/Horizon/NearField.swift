@@ -1,41 +1,57 @@
 import Foundation
 
-/// The near field of one direction: the ray samples every half (smaller) cell, s_n = n ds, n = 1 ... count,
-/// exactly as a ray-marching reference takes them. Each sample sits at the same fractional offset from
-/// every cell, so its bilinear weights are shared and the samples are a vectorised stencil over rows.
+/// The near field of one row-primary direction: the ray from a cell centre out to `lag` row steps, cut
+/// into its pieces (`RayPiece`) at every crossing of a row or column of cell centres. An observer sits on
+/// a cell centre, so every cell's ray crosses the grid lines at the same distances and each piece lies in
+/// the cell at the same offset from every observer: the near field is a stencil over rows whose pieces
+/// are evaluated exactly (their maxima, not samples), for every cell at once. Beyond it the hulls choose
+/// where along the ray to look (`FinalPass`).
 struct NearField: @unchecked Sendable {
-    struct Sample {
-        var dr0: Int, dr1: Int, dc0: Int, dc1: Int   // row/column offsets of the 2x2 support (dr1 == dr0 when wy == 0)
-        var wx: Float, wy: Float
-        var invS: Float, curv: Float                 // 1/s and s/(2R)
+    struct Piece {
+        /// Offsets of the piece's cell (its upper-left corner) from the observer's cell.
+        var dr: Int, dc: Int
+        /// Start of the piece in the cell's unit square, its distance from the observer (and 1/sa), length.
+        var xa: Float, ya: Float, sa: Float, invSa: Float, length: Float
     }
-    let samples: [Sample]
-    let count: Int
+    let pieces: [Piece]
+    /// Rows from an observer to the first hull point: the near field covers `lag` row steps.
+    let lag: Int
+    /// Metres along the ray per row step, and the columns and rows moved per metre.
     let step: Double
-    /// Column and row offsets of one sample step (sample n sits at n times these from the cell centre).
-    let colStep: Double, rowStep: Double
+    let columnsPerMetre: Double, rowsPerMetre: Double
+    /// The support rows of the pieces span r + lowestRow ... r + highestRow; columns likewise.
+    let lowestRow: Int, highestRow: Int, lowestColumn: Int, highestColumn: Int
 
-    init(width W: Int, height H: Int, dx: Double, dy: Double, direction: LookDirection, radiusCells: Int, radius R: Double) {
-        let ux = direction.right, uy = direction.up
-        let ds = 0.5 * min(dx, dy)
-        step = ds
-        colStep = ds * ux / dx
-        rowStep = -ds * uy / dy
-        var out: [Sample] = []
-        let nMax = max(0, 2 * radiusCells)
-        for n in stride(from: 1, through: nMax, by: 1) {
-            let s = Double(n) * ds
-            let oc = s * ux / dx, orr = -s * uy / dy
-            func split(_ v: Double) -> (Int, Int, Float) {
-                var f = v.rounded(.down), w = v - f
-                if w > 1 - 1e-9 { f += 1; w = 0 } else if w < 1e-9 { w = 0 }
-                return (Int(f), w == 0 ? Int(f) : Int(f) + 1, Float(w))
-            }
-            let (c0, c1, wx) = split(oc), (r0, r1, wy) = split(orr)
-            if abs(c0) > W && abs(r0) > H { break }
-            out.append(Sample(dr0: r0, dr1: r1, dc0: c0, dc1: c1, wx: wx, wy: wy, invS: Float(1 / s), curv: Float(s / (2 * R))))
+    /// `radiusCells`: reach in units of the smaller cell size (rounded up to whole row steps).
+    init(dx: Double, dy: Double, direction: LookDirection, geometry: LineGeometry, radiusCells: Int) {
+        let cx = direction.right / dx, cy = -direction.up / dy
+        columnsPerMetre = cx
+        rowsPerMetre = cy
+        step = geometry.step
+        lag = Int((Double(max(0, radiusCells)) * min(dx, dy) / geometry.step * (1 + 1e-12)).rounded(.down)) + 1
+        let reach = Double(lag) * geometry.step
+        // Distances of every crossing of a row or column of cell centres, then the pieces between them.
+        var cuts: [Double] = [0, reach]
+        for rate in [Swift.abs(cx), Swift.abs(cy)] where rate > 0 {
+            var m = 1.0
+            while m / rate < reach { cuts.append(m / rate); m += 1 }
         }
-        samples = out
-        count = out.count
+        cuts.sort()
+        var out: [Piece] = []
+        for j in 0..<(cuts.count - 1) {
+            let a = cuts[j], b = cuts[j + 1]
+            if b - a < 1e-9 * reach { continue }
+            let mid = 0.5 * (a + b)
+            let dc = Int((cx * mid).rounded(.down)), dr = Int((cy * mid).rounded(.down))
+            // The start in the cell's square, snapped onto its edges against rounding.
+            func unit(_ v: Double) -> Float { Float(Swift.min(1, Swift.max(0, v))) }
+            out.append(Piece(dr: dr, dc: dc, xa: unit(cx * a - Double(dc)), ya: unit(cy * a - Double(dr)),
+                             sa: Float(a), invSa: Float(1 / a), length: Float(b - a)))
+        }
+        pieces = out
+        lowestRow = out.map(\.dr).min() ?? 0
+        highestRow = (out.map(\.dr).max() ?? 0) + 1
+        lowestColumn = out.map(\.dc).min() ?? 0
+        highestColumn = (out.map(\.dc).max() ?? 0) + 1
     }
 }

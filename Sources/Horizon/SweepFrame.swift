@@ -97,6 +97,8 @@ final class SweepFrame: @unchecked Sendable {
     /// True when a padded frame of either orientation stays within the 32-bit lane integers the sweep's
     /// gathers index it with.
     static func fits(width: Int, height: Int) -> Bool {
+        // Rows and columns below 2^23 too: the exact-ray walker turns them into integers through the mantissa.
+        width < 1 << 23 && height < 1 << 23 &&
         (width + 2 * pad) * height < Int(Int32.max) && (height + 2 * pad) * width < Int(Int32.max)
     }
 
