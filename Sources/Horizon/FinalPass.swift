@@ -213,14 +213,14 @@ struct FinalPass: @unchecked Sendable {
         let cx = V(repeating: Float(near.columnsPerMetre)), cy = V(repeating: Float(near.rowsPerMetre))
         let all = I(repeating: -1)
         var best = V(repeating: RayPiece.nothing)
-        for p in pieces {
+        for (n, p) in pieces.enumerated() {
             let top = zb + ((r + p.dr) * pitch + pad + c + p.dc)
             let bottom = top + pitch
             let piece = RayPiece.maximum(z00: FinalPass.load(top), z01: FinalPass.load(top + 1),
                                          z10: FinalPass.load(bottom), z11: FinalPass.load(bottom + 1),
                                          xa: V(repeating: p.xa), ya: V(repeating: p.ya), cx: cx, cy: cy,
                                          sa: V(repeating: p.sa), invSa: V(repeating: p.invSa), length: V(repeating: p.length),
-                                         withStart: false, zo: zoV, k: k, invR: invR, valid: all)
+                                         withStart: n == 0, zo: zoV, k: k, invR: invR, valid: all)
             best = VectorMath.max(piece, best)
         }
         return best

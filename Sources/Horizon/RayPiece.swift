@@ -70,8 +70,18 @@ enum RayPiece {
         let sb = sa + length
         let zb = b0 + length * (b1 + b2 * length)
         var best = slope(z: zb, zo: zo, s: sb, invS: V(repeating: 1) / sb, k: k, invR: invR)
-        // The start first: at s = 0 its slope is NaN or -inf, which `max` then passes over.
-        if withStart { best = VectorMath.max(slope(z: b0, zo: zo, s: sa, invS: invSa, k: k, invR: invR), best) }
+        if withStart {
+            var start = slope(z: b0, zo: zo, s: sa, invS: invSa, k: k, invR: invR)
+            // At the observer itself (sa = 0) the slope's limit is the ground's rise along the ray for an eye
+            // on the ground (h = 0; a 1 mm tolerance for the rounding of b0), -infinity for an eye above it.
+            let origin = sa .== V(repeating: 0)
+            if any(origin) {
+                let above = (b0 - zo) .< V(repeating: -1e-3)
+                let limit = b1.addingProduct(-b1, b0 * V(repeating: invR)).replacing(with: -.infinity, where: above)
+                start = start.replacing(with: limit, where: origin)
+            }
+            best = VectorMath.max(start, best)
+        }
         let kV = V(repeating: k)
         let beta = b2 - kV
         let gamma = b1 * sa - (b0 - zo) - kV * sa * sa
