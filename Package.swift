@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "MissionTests", dependencies: ["Mission", "GeoRaster", "TestSupport"]),
         .testTarget(name: "SiteSelectionTests", dependencies: ["SiteSelection", "GeoRaster"]),
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
-        .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster"]),
+        .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster", "Terrain"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],

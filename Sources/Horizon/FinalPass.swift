@@ -17,22 +17,25 @@ struct FinalPass: @unchecked Sendable {
     /// Padded: cell (r, c) at r * pitch + pad + c.
     let pitch: Int, pad: Int
     let zo: UnsafePointer<Float>, zb: UnsafePointer<Float>
-    /// Scratch slopes (padded) and the kernel's candidate codes (padded).
+    /// Scratch slopes (padded), the kernel's candidate codes and the rows of its nearest and farthest
+    /// nearly tangent vertices (padded; -1 where none).
     let slopes: SharedPointer<Float>
     let candidates: SharedPointer<Float>
+    let nearest: SharedPointer<Float>, farthest: SharedPointer<Float>
     /// Unpadded output, row-major.
     let out: SharedPointer<Float>
     let h: Float
     let k: Float, invR: Float
 
     init(near: NearField, walker: RayWalker, frame: SweepFrame, slopes: SharedPointer<Float>, candidates: SharedPointer<Float>,
-         out: SharedPointer<Float>, observerHeight: Float) {
+         nearest: SharedPointer<Float>, farthest: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
         self.near = near
         self.walker = walker
         width = frame.width; height = frame.height
         pitch = frame.pitch; pad = SweepFrame.pad
         zo = UnsafePointer(frame.observers.base); zb = UnsafePointer(frame.targets.base)
         self.slopes = slopes; self.candidates = candidates; self.out = out
+        self.nearest = nearest; self.farthest = farthest
         h = observerHeight
         k = walker.k; invR = walker.invR
     }
@@ -61,16 +64,24 @@ struct FinalPass: @unchecked Sendable {
         }
     }
 
-    /// Queues the window lo ... hi (row steps) of the ray of cell (r, c) as jobs of `RayJobs.span` steps.
-    @inline(__always)
-    func add(_ jobs: inout RayJobs, row r: Int, acc: UnsafeMutablePointer<Float>, column c: Int, from lo: Float, to hi: Float) {
-        var a = lo
-        while a < hi {
-            let b = Swift.min(a + RayJobs.span, hi)
-            jobs.push(column: Float(c), from: a, to: b)
+    /// Queues the window lo ... hi (row steps) of the ray of cell (r, c) as jobs of `RayJobs.span` steps;
+    /// nothing when hi <= lo. The window is clamped to the ray's `exit`; a window that lies beyond it (a
+    /// line reaches farther than the ray where the ray leaves through a side) becomes the ray's last step.
+    /// Returns the window queued.
+    @inline(__always) @discardableResult
+    func add(_ jobs: inout RayJobs, row r: Int, acc: UnsafeMutablePointer<Float>, column c: Int, from lo: Float, to hi: Float,
+             exit: Float) -> (Float, Float) {
+        guard lo < hi, exit > 0 else { return (0, 0) }
+        let b = Swift.min(hi, exit)
+        var a = Swift.max(Swift.min(lo, b - 1), 0)
+        let window = (a, b)
+        while a < b {
+            let e = Swift.min(a + RayJobs.span, b)
+            jobs.push(column: Float(c), from: a, to: e)
             if jobs.isFull { flush(&jobs, row: r, acc: acc) }
-            a = b
+            a = e
         }
+        return window
     }
 
     /// Walks the queued jobs eight at a time and raises their cells' slopes; empties the queue.
@@ -157,25 +168,41 @@ struct FinalPass: @unchecked Sendable {
             hi1 = VectorMath.select(spanned, VectorMath.max(u0, u1) + one, hi1)
             lo1 = VectorMath.select(otherHas & ~ownHas, u1 - one, lo1)
             hi1 = VectorMath.select(otherHas & ~ownHas, u1 + one, hi1)
-            hi1 = VectorMath.min(VectorMath.select(toExit, exit, hi1), exit)
+            hi1 = VectorMath.select(toExit, exit, hi1)
             lo1 = VectorMath.max(lo1, one)
             let lanes = Swift.min(8, W - c)
-            // The ray's last row step before its exit (unless window 1 reaches it): where the ray leaves
-            // through a side of the DEM its last stretch lies beyond its line's last point.
-            let loLast = VectorMath.max(exit - one, lagBefore)
-            let last = VectorMath.signMask(hi1 - exit) & VectorMath.signMask(lagBefore - exit)
+            // The nearly tangent extremes of both lines (where they differ from the tangents).
+            let row0 = r * pitch + pad + c
+            let extremes = (FinalPass.load(nearest.base + row0), FinalPass.load(farthest.base + row0),
+                            FinalPass.load(nearest.base + (row0 + side)), FinalPass.load(farthest.base + (row0 + side)))
+            let ownU = (extremes.0 - rowF) * dir, ownV = (extremes.1 - rowF) * dir
+            let otherU = (extremes.2 - rowF) * dir, otherV = (extremes.3 - rowF) * dir
             for j in 0..<lanes {
-                add(&jobs, row: r, acc: acc, column: c + j, from: lo1[j], to: hi1[j])
-                if last[j] != 0 { add(&jobs, row: r, acc: acc, column: c + j, from: loLast[j], to: exit[j]) }
+                let x = exit[j]
+                let (a, b) = add(&jobs, row: r, acc: acc, column: c + j, from: lo1[j], to: hi1[j], exit: x)
+                // The ray's last row step before its exit, unless window 1 reached it: where the ray leaves
+                // through a side of the DEM its last stretch lies beyond its line's last point.
+                if x > Float(near.lag - 1) && !(b >= x && a <= x - 1) {
+                    add(&jobs, row: r, acc: acc, column: c + j, from: Swift.max(x - 1, Float(near.lag - 1)), to: x, exit: x)
+                }
+                // One row each way around the nearly tangent extremes that window 1 does not hold.
+                @inline(__always) func around(_ u: Float, _ valid: Bool) {
+                    if !valid || u < 0 || (u >= a + 1 && u <= b - 1) || u == u0[j] || u == u1[j] { return }
+                    add(&jobs, row: r, acc: acc, column: c + j, from: Swift.max(u - 1, 1), to: u + 1, exit: x)
+                }
+                around(ownU[j], ownHas[j] != 0 && extremes.0[j] >= 0)
+                around(ownV[j], ownHas[j] != 0 && extremes.1[j] >= 0 && ownV[j] != ownU[j])
+                around(otherU[j], otherHas[j] != 0 && extremes.2[j] >= 0)
+                around(otherV[j], otherHas[j] != 0 && extremes.3[j] >= 0 && otherV[j] != otherU[j])
             }
             if VectorMath.any(apart) {
                 // Windows 2 and 3: the other candidate, and the interpolated crossing.
                 let m = u0 + across * (u1 - u0)
-                let lo3 = VectorMath.max(m.rounded(.down) - halfWidth, one), hi3 = VectorMath.min(m.rounded(.up) + halfWidth, exit)
-                let lo2 = VectorMath.max(u1 - one, one), hi2 = VectorMath.min(u1 + one, exit)
+                let lo3 = VectorMath.max(m.rounded(.down) - halfWidth, one), hi3 = m.rounded(.up) + halfWidth
+                let lo2 = VectorMath.max(u1 - one, one), hi2 = u1 + one
                 for j in 0..<lanes where apart[j] != 0 {
-                    add(&jobs, row: r, acc: acc, column: c + j, from: lo2[j], to: hi2[j])
-                    add(&jobs, row: r, acc: acc, column: c + j, from: lo3[j], to: hi3[j])
+                    add(&jobs, row: r, acc: acc, column: c + j, from: lo2[j], to: hi2[j], exit: exit[j])
+                    add(&jobs, row: r, acc: acc, column: c + j, from: lo3[j], to: hi3[j], exit: exit[j])
                 }
             }
             c += 8
@@ -202,7 +229,7 @@ struct FinalPass: @unchecked Sendable {
         let lag = Float(near.lag)
         for e in Array(0..<Swift.min(cA, W)) + Array(c..<W) {
             let exit = walker.exit(row: r, columns: V(repeating: Float(e)))[0]
-            add(&jobs, row: r, acc: acc, column: e, from: 0, to: Swift.min(lag, exit))
+            add(&jobs, row: r, acc: acc, column: e, from: 0, to: lag, exit: exit)
         }
     }
 

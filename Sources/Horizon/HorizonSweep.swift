@@ -228,8 +228,11 @@ public struct HorizonSweeper {
     /// orientation) and the transposed frame's output band; scratch, replaced when shared with a copy
     /// of this sweeper.
     var slopes: HugeBuffer
-    /// The hull queries' candidate codes per cell (padded like `slopes`; `CandidateCode`).
+    /// The hull queries' candidate codes per cell (padded like `slopes`; `CandidateCode`) and the rows of
+    /// the nearest and farthest nearly tangent vertices (`LaneSweepKernel.nearlyTangentRange`).
     var candidates: HugeBuffer
+    var nearest: HugeBuffer
+    var farthest: HugeBuffer
     var transposedBand: HugeBuffer?
 
     /// `blockers`: optional grid of the same size whose heights are the targets (NaN = not a blocker);
@@ -249,6 +252,8 @@ public struct HorizonSweeper {
         let scratch = HorizonSweeper.scratchCount(dem)
         slopes = HugeBuffer(count: scratch, repeating: RayPiece.nothing, threads: self.threads)
         candidates = HugeBuffer(count: scratch, repeating: CandidateCode.noHull, threads: self.threads)
+        nearest = HugeBuffer(count: scratch, repeating: -1, threads: self.threads)
+        farthest = HugeBuffer(count: scratch, repeating: -1, threads: self.threads)
     }
 
     /// True when a DEM of this size can be swept whole (its padded frames stay within 2^31 cells).
@@ -277,6 +282,8 @@ public struct HorizonSweeper {
         if !isKnownUniquelyReferenced(&candidates) {
             candidates = HugeBuffer(count: scratch, repeating: CandidateCode.noHull, threads: threads)
         }
+        if !isKnownUniquelyReferenced(&nearest) { nearest = HugeBuffer(count: scratch, repeating: -1, threads: threads) }
+        if !isKnownUniquelyReferenced(&farthest) { farthest = HugeBuffer(count: scratch, repeating: -1, threads: threads) }
         if direction.isRowPrimary(dx: dx, dy: dy) {
             out.withUnsafeMutableBufferPointer { o in
                 sweep(frame: frame, direction: direction, into: o.baseAddress!)
@@ -304,8 +311,9 @@ public struct HorizonSweeper {
         let geometry = LineGeometry(width: frame.width, height: frame.height, dx: frame.dx, dy: frame.dy, direction: direction)
         let near = NearField(dx: frame.dx, dy: frame.dy, direction: direction, geometry: geometry, radiusCells: nearCells)
         let best = SharedPointer(slopes.base), codes = SharedPointer(candidates.base)
-        withExtendedLifetime((frame, slopes, candidates)) {
-            let kernel = LaneSweepKernel(geometry: geometry, frame: frame, candidates: codes,
+        let nearRows = SharedPointer(nearest.base), farRows = SharedPointer(farthest.base)
+        withExtendedLifetime((frame, slopes, candidates, nearest, farthest)) {
+            let kernel = LaneSweepKernel(geometry: geometry, frame: frame, candidates: codes, nearest: nearRows, farthest: farRows,
                                          observerHeight: observerHeight, radius: radius, near: near)
             let lines = geometry.lineRange
             let groups = LaneSweepKernel.groupCount(lines)
@@ -316,7 +324,8 @@ public struct HorizonSweeper {
             // Final pass per row: max of the line's slope and the near-field samples, then degrees.
             let H = frame.height
             let pass = FinalPass(near: near, walker: RayWalker(frame: frame, geometry: geometry, radius: radius), frame: frame,
-                                 slopes: best, candidates: codes, out: SharedPointer(out), observerHeight: Float(observerHeight))
+                                 slopes: best, candidates: codes, nearest: nearRows, farthest: farRows, out: SharedPointer(out),
+                                 observerHeight: Float(observerHeight))
             let rowWorkers = min(threads, max(1, frame.width * H / 65_536), H)
             let W = frame.width
             let final = transposedInto.map(SharedPointer.init)
