@@ -170,30 +170,45 @@ struct FinalPass: @unchecked Sendable {
             hi1 = VectorMath.select(otherHas & ~ownHas, u1 + one, hi1)
             hi1 = VectorMath.select(toExit, exit, hi1)
             lo1 = VectorMath.max(lo1, one)
-            let lanes = Swift.min(8, W - c)
-            // The nearly tangent extremes of both lines (where they differ from the tangents).
+            // Clamp window 1 to the exit (a window beyond it becomes the ray's last step), then walk its first
+            // `RayJobs.span` steps for all eight cells at once; longer windows queue the rest.
+            let empty = ~VectorMath.signMask(lo1 - hi1)
+            let b1 = VectorMath.min(hi1, exit)
+            let a1 = VectorMath.max(VectorMath.min(lo1, b1 - one), V(repeating: 0))
+            let lo = VectorMath.select(empty, one, a1), hi = VectorMath.select(empty, V(repeating: 0), b1)
+            let head = VectorMath.min(hi, lo + V(repeating: RayJobs.span))
+            let zoV = observers(row: r, column: c)
+            let current = FinalPass.load(acc + c)
+            var best = walker.maximum(row: r, columns: columns, from: lo, to: head, zo: zoV, best: current)
+            // The ray's exit from the DEM: where it leaves through a side its last stretch lies beyond its
+            // line's last point, and on ground rising to the edge the exit is the horizon.
+            best = VectorMath.max(walker.slope(row: r, columns: columns, at: exit, zo: zoV, valid: inGrid & VectorMath.signMask(lagBefore - exit)), best)
+            raise(acc, at: c, to: best)
+            let rest = VectorMath.signMask(head - hi)
+            // The nearly tangent extremes of both lines where they differ from the tangents.
             let row0 = r * pitch + pad + c
-            let extremes = (FinalPass.load(nearest.base + row0), FinalPass.load(farthest.base + row0),
-                            FinalPass.load(nearest.base + (row0 + side)), FinalPass.load(farthest.base + (row0 + side)))
-            let ownU = (extremes.0 - rowF) * dir, ownV = (extremes.1 - rowF) * dir
-            let otherU = (extremes.2 - rowF) * dir, otherV = (extremes.3 - rowF) * dir
-            for j in 0..<lanes {
-                let x = exit[j]
-                let (a, b) = add(&jobs, row: r, acc: acc, column: c + j, from: lo1[j], to: hi1[j], exit: x)
-                // The ray's last row step before its exit, unless window 1 reached it: where the ray leaves
-                // through a side of the DEM its last stretch lies beyond its line's last point.
-                if x > Float(near.lag - 1) && !(b >= x && a <= x - 1) {
-                    add(&jobs, row: r, acc: acc, column: c + j, from: Swift.max(x - 1, Float(near.lag - 1)), to: x, exit: x)
+            let n0 = FinalPass.load(nearest.base + row0), f0 = FinalPass.load(farthest.base + row0)
+            let n1 = FinalPass.load(nearest.base + (row0 + side)), f1 = FinalPass.load(farthest.base + (row0 + side))
+            @inline(__always) func differs(_ a: V, _ b: V) -> I { VectorMath.signMask(V(repeating: 0.5) - VectorMath.abs(a - b)) }
+            let differ = (ownHas & (differs(n0, own.row) | differs(f0, own.row))) | (otherHas & (differs(n1, other.row) | differs(f1, other.row)))
+            let lanes = Swift.min(8, W - c)
+            if VectorMath.any(rest | differ) {
+                let ownU = (n0 - rowF) * dir, ownV = (f0 - rowF) * dir
+                let otherU = (n1 - rowF) * dir, otherV = (f1 - rowF) * dir
+                for j in 0..<lanes where (rest[j] | differ[j]) != 0 {
+                    let x = exit[j]
+                    if rest[j] != 0 { add(&jobs, row: r, acc: acc, column: c + j, from: head[j], to: hi[j], exit: x) }
+                    // One row each way around the nearly tangent extremes that window 1 does not hold.
+                    let a = lo[j], b = hi[j]
+                    @inline(__always) func around(_ u: Float, _ valid: Bool) {
+                        if !valid || u < 0 || (u >= a + 1 && u <= b - 1) || u == u0[j] || u == u1[j] { return }
+                        add(&jobs, row: r, acc: acc, column: c + j, from: Swift.max(u - 1, 1), to: u + 1, exit: x)
+                    }
+                    around(ownU[j], ownHas[j] != 0 && n0[j] >= 0)
+                    around(ownV[j], ownHas[j] != 0 && f0[j] >= 0 && ownV[j] != ownU[j])
+                    around(otherU[j], otherHas[j] != 0 && n1[j] >= 0)
+                    around(otherV[j], otherHas[j] != 0 && f1[j] >= 0 && otherV[j] != otherU[j])
                 }
-                // One row each way around the nearly tangent extremes that window 1 does not hold.
-                @inline(__always) func around(_ u: Float, _ valid: Bool) {
-                    if !valid || u < 0 || (u >= a + 1 && u <= b - 1) || u == u0[j] || u == u1[j] { return }
-                    add(&jobs, row: r, acc: acc, column: c + j, from: Swift.max(u - 1, 1), to: u + 1, exit: x)
-                }
-                around(ownU[j], ownHas[j] != 0 && extremes.0[j] >= 0)
-                around(ownV[j], ownHas[j] != 0 && extremes.1[j] >= 0 && ownV[j] != ownU[j])
-                around(otherU[j], otherHas[j] != 0 && extremes.2[j] >= 0)
-                around(otherV[j], otherHas[j] != 0 && extremes.3[j] >= 0 && otherV[j] != otherU[j])
             }
             if VectorMath.any(apart) {
                 // Windows 2 and 3: the other candidate, and the interpolated crossing.

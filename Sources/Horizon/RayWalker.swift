@@ -50,6 +50,10 @@ struct RayWalker: @unchecked Sendable {
         invR = Float(1 / radius)
     }
 
+    /// Row steps from row i to the DEM's far row edge (the exit of a ray that does not leave through a side).
+    @inline(__always)
+    func rowsToEdge(row i: Int) -> Int { dir > 0 ? height - 1 - i : i }
+
     /// Row steps from cells (row i, columns c) to the ray's last point inside the rectangle of cell centres.
     @inline(__always)
     func exit(row i: Int, columns c: V) -> V {
@@ -71,6 +75,25 @@ struct RayWalker: @unchecked Sendable {
         var v = V()
         for j in 0..<8 { v[j] = heights[Int(index[j])] }
         return v
+    }
+
+    /// Slopes of the rays of cells (row i, columns c) at `u` row steps (bilinear heights; `valid` lanes,
+    /// nothing elsewhere).
+    @inline(__always)
+    func slope(row i: Int, columns c: V, at u: V, zo: V, valid: I) -> V {
+        let zero = V(repeating: 0)
+        let row = V(repeating: Float(i)) + V(repeating: dir) * u, column = c + V(repeating: t) * u
+        let r0 = VectorMath.max(VectorMath.min(row.rounded(.down), V(repeating: Float(Swift.max(0, height - 2)))), zero)
+        let c0 = VectorMath.max(VectorMath.min(column.rounded(.down), V(repeating: Float(Swift.max(0, width - 2)))), zero)
+        let (z00, z01, z10, z11) = corners(RayWalker.integers(r0) &* Int32(pitch) &+ RayWalker.integers(c0))
+        let wx = column - c0, wy = row - r0
+        let top = z00 + wx * (z01 - z00), bottom = z10 + wx * (z11 - z10)
+        let z = top + wy * (bottom - top)
+        let s = u * V(repeating: step)
+        let f = RayPiece.slope(z: z, zo: zo, s: s, invS: V(repeating: 1) / s, k: k, invR: invR)
+        let limit = V(repeating: SweepFrame.deepLimit)
+        let ok = valid & VectorMath.signMask(limit - VectorMath.min(VectorMath.min(z00, z01), VectorMath.min(z10, z11)))
+        return VectorMath.select(ok, f, V(repeating: RayPiece.nothing))
     }
 
     /// Heights at `index` and `index + 1` (a cell and its right neighbour) of eight lanes: eight 64-bit
@@ -134,7 +157,9 @@ struct RayWalker: @unchecked Sendable {
         var first = true
         var active = VectorMath.signMask(u - hi)
         while VectorMath.any(active) {
-            let u1 = VectorMath.min(u + one, hi)
+            // To the next row crossing (u is whole except where a window starts one step before an exit).
+            let uFloor = u.rounded(.down)
+            let u1 = VectorMath.min(uFloor + one, hi)
             // Where the interval crosses a column of cell centres (c is whole, so at t u = whole number).
             var uc = u1
             if t > 0 {
@@ -144,7 +169,7 @@ struct RayWalker: @unchecked Sendable {
             }
             uc = VectorMath.max(uc, u)
             // The interval's cell row: the row at u, or the one above it when walking up.
-            let rowAtU = (V(repeating: iF) + V(repeating: dir) * u).rounded(.toNearestOrEven)
+            let rowAtU = V(repeating: iF) + V(repeating: dir) * uFloor
             let r0 = VectorMath.max(VectorMath.min(dir > 0 ? rowAtU : rowAtU - one, lastRow), zero)
             best = VectorMath.max(piece(row: iF, columns: c, r0: r0, from: u, to: uc, withStart: first, zo: zo, valid: active,
                                         best: best), best)
