@@ -17,25 +17,25 @@ struct FinalPass: @unchecked Sendable {
     /// Padded: cell (r, c) at r * pitch + pad + c.
     let pitch: Int, pad: Int
     let zo: UnsafePointer<Float>, zb: UnsafePointer<Float>
-    /// Scratch slopes (padded), the kernel's candidate codes and the rows of its nearest and farthest
-    /// nearly tangent vertices (padded; -1 where none).
+    /// Scratch slopes (padded), the kernel's candidate codes and the rows of its farthest nearly tangent
+    /// vertices (padded; -1 where none).
     let slopes: SharedPointer<Float>
     let candidates: SharedPointer<Float>
-    let nearest: SharedPointer<Float>, farthest: SharedPointer<Float>
+    let farthest: SharedPointer<Float>
     /// Unpadded output, row-major.
     let out: SharedPointer<Float>
     let h: Float
     let k: Float, invR: Float
 
     init(near: NearField, walker: RayWalker, frame: SweepFrame, slopes: SharedPointer<Float>, candidates: SharedPointer<Float>,
-         nearest: SharedPointer<Float>, farthest: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
+         farthest: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
         self.near = near
         self.walker = walker
         width = frame.width; height = frame.height
         pitch = frame.pitch; pad = SweepFrame.pad
         zo = UnsafePointer(frame.observers.base); zb = UnsafePointer(frame.targets.base)
         self.slopes = slopes; self.candidates = candidates; self.out = out
-        self.nearest = nearest; self.farthest = farthest
+        self.farthest = farthest
         h = observerHeight
         k = walker.k; invR = walker.invR
     }
@@ -185,29 +185,26 @@ struct FinalPass: @unchecked Sendable {
             best = VectorMath.max(walker.slope(row: r, columns: columns, at: exit, zo: zoV, valid: inGrid & VectorMath.signMask(lagBefore - exit)), best)
             raise(acc, at: c, to: best)
             let rest = VectorMath.signMask(head - hi)
-            // The nearly tangent extremes of both lines where they differ from the tangents.
+            // The farthest nearly tangent vertices of both lines where they differ from the tangents.
             let row0 = r * pitch + pad + c
-            let n0 = FinalPass.load(nearest.base + row0), f0 = FinalPass.load(farthest.base + row0)
-            let n1 = FinalPass.load(nearest.base + (row0 + side)), f1 = FinalPass.load(farthest.base + (row0 + side))
+            let f0 = FinalPass.load(farthest.base + row0), f1 = FinalPass.load(farthest.base + (row0 + side))
             @inline(__always) func differs(_ a: V, _ b: V) -> I { VectorMath.signMask(V(repeating: 0.5) - VectorMath.abs(a - b)) }
-            let differ = (ownHas & (differs(n0, own.row) | differs(f0, own.row))) | (otherHas & (differs(n1, other.row) | differs(f1, other.row)))
+            let differ = (ownHas & differs(f0, own.row)) | (otherHas & differs(f1, other.row))
             let lanes = Swift.min(8, W - c)
             if VectorMath.any(rest | differ) {
-                let ownU = (n0 - rowF) * dir, ownV = (f0 - rowF) * dir
-                let otherU = (n1 - rowF) * dir, otherV = (f1 - rowF) * dir
+                let ownV = (f0 - rowF) * dir, otherV = (f1 - rowF) * dir
                 for j in 0..<lanes where (rest[j] | differ[j]) != 0 {
                     let x = exit[j]
                     if rest[j] != 0 { add(&jobs, row: r, acc: acc, column: c + j, from: head[j], to: hi[j], exit: x) }
-                    // One row each way around the nearly tangent extremes that window 1 does not hold.
+                    // Half a row each way around the farthest nearly tangent vertices that window 1 does not hold
+                    // (on long grazing profiles the ray half a cell beside a line can peak far beyond its tangent).
                     let a = lo[j], b = hi[j]
                     @inline(__always) func around(_ u: Float, _ valid: Bool) {
                         if !valid || u < 0 || (u >= a + 1 && u <= b - 1) || u == u0[j] || u == u1[j] { return }
-                        add(&jobs, row: r, acc: acc, column: c + j, from: Swift.max(u - 1, 1), to: u + 1, exit: x)
+                        add(&jobs, row: r, acc: acc, column: c + j, from: Swift.max(u - 0.5, 1), to: u + 0.5, exit: x)
                     }
-                    around(ownU[j], ownHas[j] != 0 && n0[j] >= 0)
-                    around(ownV[j], ownHas[j] != 0 && f0[j] >= 0 && ownV[j] != ownU[j])
-                    around(otherU[j], otherHas[j] != 0 && n1[j] >= 0)
-                    around(otherV[j], otherHas[j] != 0 && f1[j] >= 0 && otherV[j] != otherU[j])
+                    around(ownV[j], ownHas[j] != 0 && f0[j] >= 0)
+                    around(otherV[j], otherHas[j] != 0 && f1[j] >= 0 && otherV[j] != ownV[j])
                 }
             }
             if VectorMath.any(apart) {

@@ -229,9 +229,8 @@ public struct HorizonSweeper {
     /// of this sweeper.
     var slopes: HugeBuffer
     /// The hull queries' candidate codes per cell (padded like `slopes`; `CandidateCode`) and the rows of
-    /// the nearest and farthest nearly tangent vertices (`LaneSweepKernel.nearlyTangentRange`).
+    /// the farthest nearly tangent vertices (`LaneSweepKernel.farthestNearlyTangent`).
     var candidates: HugeBuffer
-    var nearest: HugeBuffer
     var farthest: HugeBuffer
     var transposedBand: HugeBuffer?
 
@@ -252,7 +251,6 @@ public struct HorizonSweeper {
         let scratch = HorizonSweeper.scratchCount(dem)
         slopes = HugeBuffer(count: scratch, repeating: RayPiece.nothing, threads: self.threads)
         candidates = HugeBuffer(count: scratch, repeating: CandidateCode.noHull, threads: self.threads)
-        nearest = HugeBuffer(count: scratch, repeating: -1, threads: self.threads)
         farthest = HugeBuffer(count: scratch, repeating: -1, threads: self.threads)
     }
 
@@ -282,7 +280,6 @@ public struct HorizonSweeper {
         if !isKnownUniquelyReferenced(&candidates) {
             candidates = HugeBuffer(count: scratch, repeating: CandidateCode.noHull, threads: threads)
         }
-        if !isKnownUniquelyReferenced(&nearest) { nearest = HugeBuffer(count: scratch, repeating: -1, threads: threads) }
         if !isKnownUniquelyReferenced(&farthest) { farthest = HugeBuffer(count: scratch, repeating: -1, threads: threads) }
         if direction.isRowPrimary(dx: dx, dy: dy) {
             out.withUnsafeMutableBufferPointer { o in
@@ -311,9 +308,9 @@ public struct HorizonSweeper {
         let geometry = LineGeometry(width: frame.width, height: frame.height, dx: frame.dx, dy: frame.dy, direction: direction)
         let near = NearField(dx: frame.dx, dy: frame.dy, direction: direction, geometry: geometry, radiusCells: nearCells)
         let best = SharedPointer(slopes.base), codes = SharedPointer(candidates.base)
-        let nearRows = SharedPointer(nearest.base), farRows = SharedPointer(farthest.base)
-        withExtendedLifetime((frame, slopes, candidates, nearest, farthest)) {
-            let kernel = LaneSweepKernel(geometry: geometry, frame: frame, candidates: codes, nearest: nearRows, farthest: farRows,
+        let farRows = SharedPointer(farthest.base)
+        withExtendedLifetime((frame, slopes, candidates, farthest)) {
+            let kernel = LaneSweepKernel(geometry: geometry, frame: frame, candidates: codes, farthest: farRows,
                                          observerHeight: observerHeight, radius: radius, near: near)
             let lines = geometry.lineRange
             let groups = LaneSweepKernel.groupCount(lines)
@@ -324,7 +321,7 @@ public struct HorizonSweeper {
             // Final pass per row: max of the line's slope and the near-field samples, then degrees.
             let H = frame.height
             let pass = FinalPass(near: near, walker: RayWalker(frame: frame, geometry: geometry, radius: radius), frame: frame,
-                                 slopes: best, candidates: codes, nearest: nearRows, farthest: farRows, out: SharedPointer(out),
+                                 slopes: best, candidates: codes, farthest: farRows, out: SharedPointer(out),
                                  observerHeight: Float(observerHeight))
             let rowWorkers = min(threads, max(1, frame.width * H / 65_536), H)
             let W = frame.width

@@ -41,10 +41,9 @@ struct LaneSweepKernel: @unchecked Sendable {
 
     let g: LineGeometry
     let frame: SweepFrame
-    /// Per-cell candidate code (padded like the frame; `CandidateCode`), and the rows of the nearest and
-    /// farthest hull vertices whose slope is within `nearlyTangent` of the tangent's (padded likewise).
+    /// Per-cell candidate code (padded like the frame; `CandidateCode`), and the row of the farthest hull
+    /// vertex whose elevation is within `nearlyTangent` of the tangent's (padded likewise).
     let candidates: SharedPointer<Float>
-    let nearest: SharedPointer<Float>
     let farthest: SharedPointer<Float>
     /// Vertices this close to the tangent's elevation (radians) are candidates too: on long, grazing
     /// profiles the ray half a cell beside the line can peak at any of them.
@@ -57,12 +56,11 @@ struct LaneSweepKernel: @unchecked Sendable {
     let distanceScale: Float
     let distanceOffset: Float
 
-    init(geometry: LineGeometry, frame: SweepFrame, candidates: SharedPointer<Float>, nearest: SharedPointer<Float>,
-         farthest: SharedPointer<Float>, observerHeight: Double, radius: Double, near: NearField) {
+    init(geometry: LineGeometry, frame: SweepFrame, candidates: SharedPointer<Float>, farthest: SharedPointer<Float>,
+         observerHeight: Double, radius: Double, near: NearField) {
         g = geometry
         self.frame = frame
         self.candidates = candidates
-        self.nearest = nearest
         self.farthest = farthest
         inv2R = Float(1 / (2 * radius))
         lag = near.lag
@@ -278,7 +276,7 @@ struct LaneSweepKernel: @unchecked Sendable {
                 let zoA = Self.load(zo + cell) + hV
                 // The tangent's row, or the codes for "at the line's far end" and "no hull" (`CandidateCode`).
                 var code = V(repeating: CandidateCode.noHull)
-                var nearRow = V(repeating: -1), farRow = V(repeating: -1)
+                var farRow = V(repeating: -1)
                 let has = M.lessMask(zeroI, n)
                 if M.any(has) {
                     let d = distance(row: iF)
@@ -286,14 +284,13 @@ struct LaneSweepKernel: @unchecked Sendable {
                     let ta = tangent(from: hint, at: at, up: up, down: down, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
                     let farEnd = M.lessMask(ta.v, oneI)
                     code = M.select(has, M.select(farEnd, CandidateCode.farEnd(row: ta.at.k), ta.at.k), code)
-                    (nearRow, farRow) = nearlyTangentRange(ta, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
+                    farRow = farthestNearlyTangent(ta, Ho: zoA - curv, d: V(repeating: d), active: has, hull: hull)
                     hint = M.select(has, ta.v, hint)
                     at = Vertex.select(has, ta.at, at)
                     up = Vertex.select(has, ta.up, up)
                     down = Vertex.select(has, ta.down, down)
                 }
                 Self.store(code, candidates.base + cell)
-                Self.store(nearRow, nearest.base + cell)
                 Self.store(farRow, farthest.base + cell)
             }
             i &+= di
@@ -352,35 +349,21 @@ struct LaneSweepKernel: @unchecked Sendable {
     @inline(__always)
     func distance(row k: Float) -> Float { k * distanceScale + distanceOffset }
 
-    /// Rows of the nearest and farthest hull vertices whose elevation from the observer (Ho, d) is within
-    /// `nearlyTangent` of the tangent's (the tangent's own row where none is): slopes fall monotonically
-    /// away from the tangent on either side, so walk each way while the next vertex stays above the
-    /// threshold slope s_t - ε (1 + s_t^2) (first order in ε). The first step of each walk uses the cached
-    /// neighbours. Lanes not `active` give -1.
+    /// Row of the farthest hull vertex whose elevation from the observer (Ho, d) is within `nearlyTangent`
+    /// of the tangent's (the tangent's own row where none is): slopes fall monotonically away from the
+    /// tangent, so walk to older (farther) slots while the next vertex stays above the threshold slope
+    /// s_t - ε (1 + s_t^2) (first order in ε); the first step uses the cached neighbour. Lanes not `active`
+    /// give -1.
     @inline(__always)
-    func nearlyTangentRange(_ ta: (v: I, at: Vertex, up: Vertex, down: Vertex), Ho: V, d: V, n: I, active: I,
-                            hull: UnsafePointer<SIMD2<Float>>) -> (V, V) {
+    func farthestNearlyTangent(_ ta: (v: I, at: Vertex, up: Vertex, down: Vertex), Ho: V, d: V, active: I,
+                               hull: UnsafePointer<SIMD2<Float>>) -> V {
         let oneI = I(repeating: 1), zeroI = I(repeating: 0)
-        let dt = distance(ta.at.k) - d
-        let st = (ta.at.H - Ho) / dt
+        let st = (ta.at.H - Ho) / (distance(ta.at.k) - d)
         let threshold = st - V(repeating: LaneSweepKernel.nearlyTangent) * (V(repeating: 1) + st * st)
         @inline(__always) func within(_ u: Vertex) -> I { ~M.signMask((u.H - Ho) - threshold * (distance(u.k) - d)) }
-        // Toward the observer (newer slots).
-        var nearK = ta.at.k, v = ta.v &+ oneI
-        var moving = active & M.lessMask(v, n) & within(ta.up)
-        nearK = M.select(moving, ta.up.k, nearK)
-        while M.any(moving) {
-            let next = v &+ oneI
-            let ok = moving & M.lessMask(next, n)
-            let u = Self.vertices(hull, M.select(ok, next, v))
-            moving = ok & within(u)
-            nearK = M.select(moving, u.k, nearK)
-            v = next
-        }
-        // Away from it (older slots).
         var farK = ta.at.k
-        v = ta.v &- oneI
-        moving = active & ~(v &>> 31) & within(ta.down)
+        var v = ta.v &- oneI
+        var moving = active & ~(v &>> 31) & within(ta.down)
         farK = M.select(moving, ta.down.k, farK)
         while M.any(moving) {
             let next = v &- oneI
@@ -390,8 +373,7 @@ struct LaneSweepKernel: @unchecked Sendable {
             farK = M.select(moving, u.k, farK)
             v = next
         }
-        let none = V(repeating: -1)
-        return (M.select(active, nearK, none), M.select(active, farK, none))
+        return M.select(active, farK, V(repeating: -1))
     }
 
     /// The vertices at `slot` in lanes `ok` (at `v` elsewhere) and whether each is steeper than the
