@@ -123,8 +123,8 @@ struct FinalPass: @unchecked Sendable {
 
     /// Candidates this many row steps apart or less get one window spanning both; farther apart, each
     /// gets its own and the row between them interpolated at the ray's offset gets a wider one.
-    static let spanLimit: Float = 8
-    static let interpolatedHalfWidth: Float = 2
+    static let spanLimit: Float = 16
+    static let interpolatedHalfWidth: Float = 3
 
     /// The exact ray over the windows around the candidates of each cell of row r: its own (the line
     /// nearest to it) and the one of the neighbour on the far side of the ray from that line (whose line
