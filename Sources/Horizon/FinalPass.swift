@@ -56,9 +56,10 @@ struct FinalPass: @unchecked Sendable {
         for r in rows {
             let acc = slopes.base + (r * pitch + pad)
             acc.initialize(repeating: RayPiece.nothing, count: W)
-            // The near field first: the slopes it leaves let the walks skip pieces that cannot beat them.
-            nearField(row: r, acc: acc, jobs: &jobs)
+            // The windows' first steps (usually holding the horizon) first: the slopes they leave let the
+            // near-field stencil and the queued walks skip pieces that cannot beat them.
             candidateWindows(row: r, acc: acc, jobs: &jobs)
+            nearField(row: r, acc: acc, jobs: &jobs)
             flush(&jobs, row: r, acc: acc)
             finish(row: r, acc: acc, observers: zo + (r * pitch + pad))
         }
@@ -232,7 +233,7 @@ struct FinalPass: @unchecked Sendable {
         if cA < cB {
             near.pieces.withUnsafeBufferPointer { pieces in
                 while c + 8 <= cB {
-                    raise(acc, at: c, to: stencil(pieces, row: r, column: c))
+                    FinalPass.store(stencil(pieces, row: r, column: c, best: FinalPass.load(acc + c)), acc + c)
                     c += 8
                 }
             }
@@ -247,16 +248,24 @@ struct FinalPass: @unchecked Sendable {
 
     /// Largest near-field slope of the 8 cells from column c of row r, over every piece.
     @inline(__always)
-    func stencil(_ pieces: UnsafeBufferPointer<NearField.Piece>, row r: Int, column c: Int) -> V {
+    func stencil(_ pieces: UnsafeBufferPointer<NearField.Piece>, row r: Int, column c: Int, best current: V) -> V {
         let zoV = observers(row: r, column: c)
         let cx = V(repeating: Float(near.columnsPerMetre)), cy = V(repeating: Float(near.rowsPerMetre))
         let all = I(repeating: -1)
-        var best = V(repeating: RayPiece.nothing)
+        var best = current
         for (n, p) in pieces.enumerated() {
             let top = zb + ((r + p.dr) * pitch + pad + c + p.dc)
             let bottom = top + pitch
-            let piece = RayPiece.maximum(z00: FinalPass.load(top), z01: FinalPass.load(top + 1),
-                                         z10: FinalPass.load(bottom), z11: FinalPass.load(bottom + 1),
+            let z00 = FinalPass.load(top), z01 = FinalPass.load(top + 1), z10 = FinalPass.load(bottom), z11 = FinalPass.load(bottom + 1)
+            if n > 0 {
+                // Skip a piece whose cell's highest corner, at its nearer end (farther end when below the eye),
+                // cannot beat the best slope in any lane (1% margin for the sphere correction, |z|/R < 0.6%).
+                let highest = VectorMath.max(VectorMath.max(z00, z01), VectorMath.max(z10, z11)) - zoV
+                let a = highest * VectorMath.selectNegative(highest, V(repeating: 1 / (p.sa + p.length)), V(repeating: p.invSa))
+                let bound = a + V(repeating: 0.01) * VectorMath.abs(a) - V(repeating: k * p.sa)
+                if !VectorMath.any(VectorMath.signMask(best - bound)) { continue }
+            }
+            let piece = RayPiece.maximum(z00: z00, z01: z01, z10: z10, z11: z11,
                                          xa: V(repeating: p.xa), ya: V(repeating: p.ya), cx: cx, cy: cy,
                                          sa: V(repeating: p.sa), invSa: V(repeating: p.invSa), length: V(repeating: p.length),
                                          withStart: n == 0, zo: zoV, k: k, invR: invR, valid: all)

@@ -9,7 +9,8 @@ import GeoRaster
 /// Westerholm 2010, "Scalable algorithms for computing the horizon of a digital elevation model",
 /// upper convex hulls along parallel lines). Each line is walked from its far end (the end the observer
 /// looks toward) to its near end while keeping the upper convex hull of the points already visited;
-/// the horizon of a point is the hull's tangent from it. Cost O(N) per azimuth, O(N A) in all.
+/// the hull's tangent from a point says where along its ray to look (see below). Cost O(N) per azimuth,
+/// O(N A) in all.
 ///
 /// ## Curvature identity
 /// With d the distance along the line and z the height, an observer at (d_i, z_i) sees the point
@@ -33,24 +34,40 @@ import GeoRaster
 /// any height. The query walks down from the newest vertex while the next one is steeper (slopes along
 /// the hull are unimodal from an observer in front of it); with h > 0 the tangent lies a little deeper.
 ///
-/// ## Discretisation
-/// Near field: the ray from each cell centre is sampled every half (smaller) cell out to `nearCells`
-/// smaller-cell sizes (bilinear heights), as a ray-marching reference samples it. Every sample lies at the
-/// same fractional offset from every cell, so its bilinear weights are shared and the near field is a
-/// vectorised stencil over rows (final pass). Far field: lines are straight lines spaced one cell apart
-/// across the direction of travel, with one point per crossing of the primary axis (the grid axis closer
-/// to the azimuth) beyond the near field; a point's height interpolates linearly between the two cells
-/// straddling the line. Every cell centre is queried against the hull of the line passing nearest to
-/// it (at most half a cell away; observer at its own centre and height); at the tangent the exact ray
-/// through the cell centre is sampled where the reference samples it (the two half-cell samples
-/// bracketing the tangent's crossing, bilinear heights, clamped to end at the ray's last sample inside
-/// the DEM). The cell's horizon is the largest of these and the near-field samples: the maximum over
-/// the ray's half-cell samples, with the hull deciding which to look at. (Querying both lines that
-/// bracket the cell halves the error against the reference, RMS 0.01-0.05 instead of 0.02-0.06 deg,
-/// at almost twice the cost of the sweep.) Arithmetic is Float32 (hull, queries, stencil).
-/// Distances are metric (cells may be non-square). Cells outside the DEM contribute nothing; NaN (nodata)
-/// cells are not blockers (points that would interpolate from them are dropped) and get NaN horizons. A
-/// cell with no DEM at all in a direction gets -90 degrees.
+/// ## The model and how it is evaluated
+/// A cell's horizon is the largest elevation angle, seen from its centre plus the observer height, of the
+/// bilinear surface through the cell centres along the exact ray from that centre, to the ray's exit from
+/// the rectangle of cell centres. Between two consecutive crossings of grid lines (rows or columns of
+/// cell centres) the ray lies in one bilinear cell, where its height is a quadratic in the distance and
+/// the largest elevation has a closed form (`RayPiece`): the maximum over the ray is exact, however steep
+/// the crater wall (sampling the ray, even every tenth of a cell, steps over crests: a half-cell march is
+/// RMS 0.17 and up to 9 degrees low on 20 m polar terrain). Heights are corrected from the parabolic drop
+/// to the sphere to second order (z/R).
+///
+/// - Near field (`nearCells` smaller cells, rounded up to whole row steps): every piece of every ray, as a
+///   stencil (the pieces sit at the same offsets from every cell centre; `NearField`, `FinalPass`).
+/// - Beyond it the hulls choose where to look. Lines are straight lines spaced one cell apart across the
+///   direction of travel, with one point per crossing of the primary axis (the grid axis closer to the
+///   azimuth); a point's height interpolates linearly between the two cells straddling the line. Each
+///   cell is queried against the hull of the line nearest to it (up to half a cell away), and the tangent
+///   vertex's row is a candidate, not the answer: a line half a cell beside the ray crosses an oblique
+///   wall a row or more away from where the ray does, and its tangent can be a different crest
+///   altogether (taking the line's tangent, or the ray beside it, was up to 30 degrees low). The cell's
+///   own ray is then evaluated exactly (`RayWalker`) over windows around: its own line's tangent and the
+///   tangent of the neighbouring cell whose line brackets the ray with it (one window spanning both when
+///   they are up to 16 rows apart; otherwise a window round each and one where the ray's offset between
+///   the lines puts the crossing), the farthest hull vertex within 1 degree of each tangent (grazing
+///   profiles, where a ray half a cell beside the line peaks far beyond its tangent), a window on to the
+///   ray's exit where a tangent is the line's far end, and the exit itself.
+///
+/// Measured against an independent ray march (0.05 cell, crests refined, exact sphere) on the south-pole
+/// synthetic at 20 m: RMS 0.002-0.008 degrees, p99 under 0.001, max 0.1-0.3 (0.8 the worst seen in
+/// 13,000 test cell-azimuths); within 3 cells exact to 0.001. The candidate windows are a heuristic: a
+/// crest that none of the nearby lines' hulls points to can still be missed (always low, never high).
+/// Arithmetic is Float32. Distances are metric (cells may be non-square). Cells outside the DEM
+/// contribute nothing; NaN (nodata) cells are not blockers (points and pieces that would interpolate from
+/// them are dropped) and get NaN horizons. A cell with no DEM at all in a direction gets -90 degrees; an
+/// eye on the ground (h = 0) above ground falling away sees 0 degrees, the limit at its own position.
 ///
 /// ## Performance
 /// Sixteen neighbouring lines run in the lanes of SIMD16 vectors (`LaneSweepKernel`, `LaneMath`): in a
@@ -63,7 +80,11 @@ import GeoRaster
 /// starts from the previous query's vertex on the same hull, kept in registers with its two neighbours
 /// (about 0.8 vertex loads per query of sixteen lanes against hulls ~20-50 deep). Lane groups are swept
 /// two at a time, block by block of 64 rows, so the rows a block touches are reused from cache; large
-/// buffers are 2 MiB-aligned and advised for transparent huge pages.
+/// buffers are 2 MiB-aligned and advised for transparent huge pages. The exact evaluation costs more than
+/// the sweep itself: the near-field stencil runs eight cells per vector; each row's windows are walked
+/// for eight cells at once for their first two row steps, and the rest is cut into jobs of two row steps
+/// queued and walked eight at a time (`RayJobs`), so lanes with short and long windows do not wait for
+/// each other; a piece whose cell's highest corner cannot beat the slope found so far is skipped.
 ///
 /// ## Azimuths
 /// Grid azimuth: degrees clockwise from the raster's up direction (the row-0 side) toward increasing
@@ -215,8 +236,9 @@ public struct HorizonSweeper {
     public let observerHeight: Double
     public let radius: Double
     public let threads: Int
-    /// Near-field radius in units of the smaller cell size: the ray is sampled every half (smaller) cell
-    /// out to this distance directly (bilinear heights), the hulls cover the rest (default 12).
+    /// Near-field radius in units of the smaller cell size: every piece of the ray out to this distance
+    /// (rounded up to whole row steps) is evaluated for every cell; beyond it the hulls choose where
+    /// (default 12).
     public var nearCells: Int = 12
     /// Heights used as blockers (targets) when they differ from `dem` (the observers): NaN = no blocker.
     public let blockers: Grid?

@@ -154,7 +154,9 @@ struct RayWalker: @unchecked Sendable {
         let one = V(repeating: 1), zero = V(repeating: 0)
         let iF = Float(i)
         let lastRow = V(repeating: Float(Swift.max(0, height - 2)))
-        var first = true
+        // The start of a window matters only at the eye itself (the limit there; elsewhere a window's start
+        // is the end of a piece evaluated before it, or not where the maximum is).
+        var first = any(u .== V(repeating: 0))
         var active = VectorMath.signMask(u - hi)
         while VectorMath.any(active) {
             // To the next row crossing (u is whole except where a window starts one step before an exit).
