@@ -56,7 +56,7 @@ import GeoRaster
 ///   own ray is then evaluated exactly (`RayWalker`) over windows around: its own line's tangent and the
 ///   tangent of the neighbouring cell whose line brackets the ray with it (one window spanning both when
 ///   they are up to 16 rows apart; otherwise a window round each and one where the ray's offset between
-///   the lines puts the crossing), the farthest hull vertex within 1 degree of each tangent (grazing
+///   the lines puts the crossing), the farthest hull vertex within 0.3 degrees of each tangent, 4 or more rows beyond it (grazing
 ///   profiles, where a ray half a cell beside the line peaks far beyond its tangent), a window on to the
 ///   ray's exit where a tangent is the line's far end, and the exit itself.
 ///

@@ -46,8 +46,9 @@ struct LaneSweepKernel: @unchecked Sendable {
     let candidates: SharedPointer<Float>
     let farthest: SharedPointer<Float>
     /// Vertices this close to the tangent's elevation (radians) are candidates too: on long, grazing
-    /// profiles the ray half a cell beside the line can peak at any of them.
-    static let nearlyTangent: Float = 1 * .pi / 180
+    /// profiles the ray half a cell beside the line can peak at any of them. (1 degree halved the worst
+    /// misses again, 0.46 -> 0.27 degrees on a 256^2 seed-3 DEM, for 8-10% more time.)
+    static let nearlyTangent: Float = 0.3 * .pi / 180
     let observerHeight: Float
     let inv2R: Float
     /// Rows between an observer and the first hull point (nearer points are the near field's).
