@@ -76,7 +76,7 @@ gdal_translate -q -ot Float32 -of ENVI "$DEM" "$WORK/dem.raw"
 ls "$WORK"/grass_out/hz_*.tif >/dev/null 2>&1 || { echo "r.horizon produced no maps; see $WORK/grass.log" >&2; exit 1; }
 for f in "$WORK"/grass_out/hz_*.tif; do gdal_translate -q -ot Float32 -of ENVI "$f" "${f%.tif}.raw"; done
 
-python3 - "$WORK" "$N" "$A" "$SAMPLES" "$CELL" "$fs" "$fsz" "$fs1" "$t2" "$t3" "$THREADS" <<'PY'
+FARSIDE_SCRIPTS="$(cd "$(dirname "$0")" && pwd)" python3 - "$WORK" "$N" "$A" "$SAMPLES" "$CELL" "$fs" "$fsz" "$fs1" "$t2" "$t3" "$THREADS" <<'PY'
 import sys, glob, os, re, math
 import numpy as np
 work, N, A, SAMPLES, cell = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
@@ -99,37 +99,12 @@ for f in glob.glob(f"{work}/grass_out/hz_*.raw"):
     k = round(((90 - ang) % 360) / (360 / A)) % A                                # band of the same grid azimuth
     grass[k] = np.degrees(np.fromfile(f, dtype=np.float32).reshape(N, N))        # radians -> degrees
 
+sys.path.insert(0, os.environ["FARSIDE_SCRIPTS"])
+from horizon_reference import reference_horizon
+
 def brute(r, c, az, R):
-    """Reference horizon: the exact-sphere elevation of the bilinear surface along the exact ray from the cell
-    centre, sampled every 0.05 cell to the ray's exit from the rectangle of cell centres (exit included), every
-    local maximum within 2 deg of the best refined by 400 samples over the two steps around it, and the limit
-    at the eye (1e-6 cell): the maximum along the ray to ~1e-4 deg (a half-cell march misses crests by up to
-    ~10 deg on this terrain)."""
-    su, cu = math.sin(az), math.cos(az)
-    su = 0.0 if abs(su) < 1e-12 else su; cu = 0.0 if abs(cu) < 1e-12 else cu
-    smax = math.inf
-    if su > 0: smax = min(smax, (N - 1 - c) * cell / su)
-    if su < 0: smax = min(smax, c * cell / -su)
-    if cu > 0: smax = min(smax, r * cell / cu)
-    if cu < 0: smax = min(smax, (N - 1 - r) * cell / -cu)
-    if not smax > 0: return -90.0
-    zi = dem[r, c]
-    def elev(s):
-        col = np.clip(c + s * su / cell, 0, N - 1); row = np.clip(r - s * cu / cell, 0, N - 1)
-        c0 = np.minimum(np.floor(col).astype(int), N - 2); r0 = np.minimum(np.floor(row).astype(int), N - 2)
-        wx, wy = col - c0, row - r0
-        z = (dem[r0, c0] * (1 - wx) + dem[r0, c0 + 1] * wx) * (1 - wy) + (dem[r0 + 1, c0] * (1 - wx) + dem[r0 + 1, c0 + 1] * wx) * wy
-        th = s / R
-        return np.arctan2((R + z) * np.cos(th) - (R + zi), (R + z) * np.sin(th))
-    ds = 0.05 * cell
-    s = np.concatenate([[1e-6 * cell], ds * np.arange(1, int(math.floor(smax / ds - 1e-9)) + 1), [smax]])
-    e = elev(s)
-    best = e.max()
-    left = np.concatenate([[-np.inf], e[:-1]]); right = np.concatenate([e[1:], [-np.inf]])
-    for j in np.nonzero((e >= left) & (e >= right) & (e >= best - math.radians(2)))[0]:
-        a, b = s[max(0, j - 1)], s[min(len(s) - 1, j + 1)]
-        best = max(best, elev(np.linspace(a, b, 401)).max())
-    return math.degrees(best)
+    """The reference ray march (Scripts/horizon_reference.py) with the body radius R."""
+    return reference_horizon(dem, r, c, az, 0.0, cell, R)[0]
 
 rng = np.random.default_rng(7)
 ks = sorted(grass)

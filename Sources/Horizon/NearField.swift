@@ -16,8 +16,7 @@ struct NearField: @unchecked Sendable {
     let pieces: [Piece]
     /// Rows from an observer to the first hull point: the near field covers `lag` row steps.
     let lag: Int
-    /// Metres along the ray per row step, and the columns and rows moved per metre.
-    let step: Double
+    /// Columns and rows moved per metre along the ray.
     let columnsPerMetre: Double, rowsPerMetre: Double
     /// The support rows of the pieces span r + lowestRow ... r + highestRow; columns likewise.
     let lowestRow: Int, highestRow: Int, lowestColumn: Int, highestColumn: Int
@@ -27,7 +26,6 @@ struct NearField: @unchecked Sendable {
         let cx = direction.right / dx, cy = -direction.up / dy
         columnsPerMetre = cx
         rowsPerMetre = cy
-        step = geometry.step
         lag = Int((Double(max(0, radiusCells)) * min(dx, dy) / geometry.step * (1 + 1e-12)).rounded(.down)) + 1
         let reach = Double(lag) * geometry.step
         // Distances of every crossing of a row or column of cell centres, then the pieces between them.

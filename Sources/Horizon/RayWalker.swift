@@ -50,10 +50,6 @@ struct RayWalker: @unchecked Sendable {
         invR = Float(1 / radius)
     }
 
-    /// Row steps from row i to the DEM's far row edge (the exit of a ray that does not leave through a side).
-    @inline(__always)
-    func rowsToEdge(row i: Int) -> Int { dir > 0 ? height - 1 - i : i }
-
     /// Row steps from cells (row i, columns c) to the ray's last point inside the rectangle of cell centres.
     @inline(__always)
     func exit(row i: Int, columns c: V) -> V {

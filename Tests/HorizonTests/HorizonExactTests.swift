@@ -5,12 +5,6 @@ import Horizon
 final class HorizonExactTests: XCTestCase {
     let R = 1_737_400.0
 
-    /// Exact sphere elevation (degrees) of a target at ground distance s and height zj from an eye at height ze.
-    func sphereElevation(s: Double, zj: Double, eye ze: Double) -> Double {
-        let th = s / R
-        return atan2((R + zj) * cos(th) - (R + ze), (R + zj) * sin(th)) * 180 / .pi
-    }
-
     func testSpikeOnFlatGround() {
         var g = Grid(width: 64, height: 64, repeating: 0)
         g[20, 40] = 100

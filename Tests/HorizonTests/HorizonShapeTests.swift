@@ -8,11 +8,6 @@ import Horizon
 final class HorizonShapeTests: XCTestCase {
     let R = 1_737_400.0
 
-    func sphereElevation(s: Double, zj: Double, eye ze: Double) -> Double {
-        let th = s / R
-        return atan2((R + zj) * cos(th) - (R + ze), (R + zj) * sin(th)) * 180 / .pi
-    }
-
     /// A 300 m spike on flat ground, seen from 40 cells around it at their own azimuths toward it (rays
     /// through the spike's centre, off every axis): the horizon is the spike's top, exactly.
     func testSpikeFromEveryAzimuth() {

@@ -69,6 +69,12 @@ func syntheticLunarDEM(width: Int, height: Int, dx: Double, dy: Double, seed: UI
     return Grid(width: width, height: height, values: s)
 }
 
+/// Exact sphere elevation (degrees) of a target at ground distance s and height zj from an eye at height ze.
+func sphereElevation(s: Double, zj: Double, eye ze: Double, radius R: Double = 1_737_400) -> Double {
+    let th = s / R
+    return atan2((R + zj) * cos(th) - (R + ze), (R + zj) * sin(th)) * 180 / .pi
+}
+
 /// Reference horizon by ray marching, independent of the sweep's method (no hulls, no closed-form
 /// maxima): from the centre of (row, column) along grid azimuth `azDeg` (clockwise from up), heights
 /// bilinear in the cell centres, exact sphere geometry,
