@@ -246,9 +246,8 @@ public struct HorizonSweeper {
     /// (made on first use).
     let frame: SweepFrame
     var transposedFrame: SweepFrame?
-    /// Per-cell best slopes from the line nearest each cell (padded like the frames, sized for either
-    /// orientation) and the transposed frame's output band; scratch, replaced when shared with a copy
-    /// of this sweeper.
+    /// Per-cell best slopes of the final pass (padded like the frames, sized for either orientation) and
+    /// the transposed frame's output band; scratch, replaced when shared with a copy of this sweeper.
     var slopes: HugeBuffer
     /// The hull queries' candidate codes per cell (padded like `slopes`; `CandidateCode`) and the rows of
     /// the farthest nearly tangent vertices (`LaneSweepKernel.farthestNearlyTangent`).
@@ -340,7 +339,7 @@ public struct HorizonSweeper {
             forEachChunk(of: groups, chunks: workers <= 1 ? 1 : workers * 8) { part in
                 kernel.run(groups: part, firstLine: lines.lowerBound)
             }
-            // Final pass per row: max of the line's slope and the near-field samples, then degrees.
+            // Final pass per row: the exact ray over the near field and the candidates' windows, then degrees.
             let H = frame.height
             let pass = FinalPass(near: near, walker: RayWalker(frame: frame, geometry: geometry, radius: radius), frame: frame,
                                  slopes: best, candidates: codes, farthest: farRows, out: SharedPointer(out),
