@@ -2,12 +2,11 @@ import GeoRaster
 
 /// Final pass over rows: each cell's horizon as the exact maximum along its own ray (`RayPiece`) over
 /// (1) the near field, every piece out to `NearField.lag` row steps, as a stencil of pieces shared by all
-/// cells (cells whose near field leaves the grid walk their own ray, `RayWalker`), and (2) the window of
-/// rows around the hull candidates of the cell and of its two neighbours in the row (`CandidateCode`):
-/// those neighbours were queried against the two lines on either side of the cell's nearest line, so the
-/// cell's ray runs between lines whose tangents bracket where it crosses the same crest. The window runs
-/// one row beyond the nearest and farthest of the three candidates (to the ray's exit from the DEM when a
-/// candidate is a line's far end). Then NaN for nodata observers, and degrees.
+/// cells (cells whose near field leaves the grid walk their own rays, `RayWalker`), and (2) windows around
+/// the hull's candidates (`candidateWindows`): the tangent of the cell's own line and of the neighbour
+/// whose line brackets the ray with it, the farthest nearly tangent vertices, the ray's exit. Then NaN
+/// for nodata observers, and degrees. Reads the padded buffers of a `SweepFrame`, takes the maxima in the
+/// padded slopes buffer itself (each row belongs to one worker), writes unpadded rows.
 struct FinalPass: @unchecked Sendable {
     typealias V = VectorMath.V
     typealias I = VectorMath.I
@@ -241,9 +240,11 @@ struct FinalPass: @unchecked Sendable {
         }
         // Edge columns and the stencil's last few: their own rays.
         let lag = Float(near.lag)
-        for e in Array(0..<Swift.min(cA, W)) + Array(c..<W) {
-            let exit = walker.exit(row: r, columns: V(repeating: Float(e)))[0]
-            add(&jobs, row: r, acc: acc, column: e, from: 0, to: lag, exit: exit)
+        for range in [0..<Swift.min(cA, W), c..<W] {
+            for e in range {
+                let exit = walker.exit(row: r, columns: V(repeating: Float(e)))[0]
+                add(&jobs, row: r, acc: acc, column: e, from: 0, to: lag, exit: exit)
+            }
         }
     }
 
