@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Side-by-side: gdaldem slope and farside terrain on the same DEM in the same run.
-# Prints both times, the ratio, and the largest slope difference (interior cells).
+# Prints both times, the ratios (uncompressed against uncompressed, default against default, DEFLATE
+# against DEFLATE) and the largest slope difference (interior cells).
 #
 # Usage: Scripts/compare-gdaldem.sh [DEM.tif] [--runs N]
 #   Without a DEM it makes a 4096 x 4096 Float32 tiled GeoTIFF (south polar stereographic, 20 m) with
 #   `farside synth` and gdal_translate. Each timing is the best of N runs (default 3), file to file.
+#   FARSIDE=path uses that binary instead of building one with Scripts/setup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-farside=$(Scripts/setup.sh)
+farside=${FARSIDE:-$(Scripts/setup.sh)}
 runs=3
 dem=""
 while [ $# -gt 0 ]; do
@@ -42,20 +44,25 @@ best() {
 deflate=(-co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=3 -co ZLEVEL=1)
 t_gd_plain=$(best gdaldem slope -q "$dem" "$work/gd_plain.tif")
 t_fs_plain=$(best "$farside" terrain "$dem" -o "$work/fs_plain" --products slope --threads 1 --quiet --compress none)
+t_fs_default=$(best "$farside" terrain "$dem" -o "$work/fs_default" --products slope --threads 1 --quiet)
 t_gd_deflate=$(best gdaldem slope -q "$dem" "$work/gd_deflate.tif" "${deflate[@]}")
-t_fs_deflate=$(best "$farside" terrain "$dem" -o "$work/fs_deflate" --products slope --threads 1 --quiet)
+t_fs_deflate=$(best "$farside" terrain "$dem" -o "$work/fs_deflate" --products slope --threads 1 --quiet --compress deflate:1)
 t_fs_all=$(best "$farside" terrain "$dem" -o "$work/fs_all" --products slope --quiet)
 # The I/O floor: GDAL copying the same raster, no computation at all.
 t_copy=$(best gdal_translate -q -co TILED=YES "$dem" "$work/copy.tif")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '\n%-58s %8s %8s\n' "slope, file to file (best of $runs)" "seconds" "ratio"
-printf '%-58s %8s\n' "gdaldem slope (uncompressed output)" "$t_gd_plain"
+printf '%-58s %8s\n' "gdaldem slope (its default: uncompressed)" "$t_gd_plain"
 printf '%-58s %8s %8sx\n' "farside terrain --threads 1 --compress none" "$t_fs_plain" "$(ratio "$t_gd_plain" "$t_fs_plain")"
+printf '%-58s %8s %8sx\n' "farside terrain --threads 1 (default output), vs default" "$t_fs_default" "$(ratio "$t_gd_plain" "$t_fs_default")"
 printf '%-58s %8s\n' "gdaldem slope -co TILED=YES COMPRESS=DEFLATE PREDICTOR=3 ZLEVEL=1" "$t_gd_deflate"
-printf '%-58s %8s %8sx\n' "farside terrain --threads 1 (default: deflate:1, tiled)" "$t_fs_deflate" "$(ratio "$t_gd_deflate" "$t_fs_deflate")"
-printf '%-58s %8s %8sx\n' "farside terrain, all cores ($(nproc)), default output" "$t_fs_all" "$(ratio "$t_gd_deflate" "$t_fs_all")"
+printf '%-58s %8s %8sx\n' "farside terrain --threads 1 --compress deflate:1" "$t_fs_deflate" "$(ratio "$t_gd_deflate" "$t_fs_deflate")"
+printf '%-58s %8s %8sx\n' "farside terrain, all cores ($(nproc)), default output" "$t_fs_all" "$(ratio "$t_gd_plain" "$t_fs_all")"
 printf '%-58s %8s %8sx\n' "I/O floor: gdal_translate copy (uncompressed), vs gdaldem" "$t_copy" "$(ratio "$t_gd_plain" "$t_copy")"
+
+printf '%-58s %8s %8s\n' "file sizes (bytes): gdaldem / farside default / deflate:1" "" ""
+printf '  %s / %s / %s\n' "$(stat -c %s "$work/gd_plain.tif")" "$(stat -c %s "$work/fs_default/slope.tif")" "$(stat -c %s "$work/fs_deflate/slope.tif")"
 
 # Largest difference over interior cells (gdaldem leaves the one-cell border as nodata).
 gdal_translate -q -of ENVI "$work/gd_plain.tif" "$work/gd.raw"

@@ -18,11 +18,12 @@
 # Cartesian horizon code. r.horizon uses the EARTH's radius for
 # curvature (no option for another body); the script reports its accuracy against the Moon brute force
 # (what a lunar user gets) and against the same brute force with the Earth's radius (its own model).
-# Speed: cell-directions per second of each command, output files included. Primary ratio: both write
-# uncompressed Float32 (GRASS_COMPRESSOR=NONE for r.horizon, --compress none for farside), so the ratio is
-# the computation's; farside is also timed writing ZSTD level 1 (horizon angles are noise in their low
-# bits: ZSTD saves ~9% of the file for ~0.2 s here; r.horizon's own ZSTD would cost it well under 1% of
-# its time). farside's times are the median of 3 runs (it runs for about a second, so one run is at the
+# Speed: cell-directions per second of each command, output files included. Two ratios, side by side:
+# uncompressed against uncompressed (GRASS_COMPRESSOR=NONE for r.horizon, --compress none for farside:
+# the computation's ratio) and default against default (each tool as a user runs it: r.horizon with
+# GRASS's default raster compression, farside with its default output, uncompressed tiled GeoTIFF since
+# issue 12). farside is also timed writing ZSTD level 1 (horizon angles are noise in their low
+# bits: ZSTD saves ~9% of the file). farside's times are the median of 3 runs (it runs for about a second, so one run is at the
 # mercy of a noisy neighbour; r.horizon runs for minutes). GRASS 8.2's r.horizon is single-threaded
 # (nprocs arrived in 8.3); the ratio is printed for farside with THREADS and with 1.
 set -euo pipefail
@@ -43,18 +44,22 @@ DEM=$WORK/dem.tif
 "$FARSIDE" synth --preset south-pole --size "$N" -o "$DEM" --quiet
 
 now() { date +%s.%N; }
-# Median wall time of 3 runs of farside horizon with the given threads, compression and output name.
+# Median wall time of 3 runs of farside horizon with the given threads, compression ("default": no
+# --compress, the default output) and output name.
 timed() {
   local threads=$1 compress=$2 out=$3 runs=()
+  local flags=(--compress "$compress")
+  [ "$compress" = default ] && flags=()
   for _ in 1 2 3; do
     rm -f "$out"
     local a; a=$(now)
-    "$FARSIDE" horizon "$DEM" -o "$out" --azimuths "$A" --threads "$threads" --compress "$compress" --quiet
+    "$FARSIDE" horizon "$DEM" -o "$out" --azimuths "$A" --threads "$threads" "${flags[@]}" --quiet
     runs+=("$(python3 -c "print($(now) - $a)")")
   done
   printf '%s\n' "${runs[@]}" | sort -g | sed -n 2p
 }
 fs=$(timed "$THREADS" none "$WORK/farside_hz.tif")
+fsd=$(timed "$THREADS" default "$WORK/farside_hz_default.tif")
 fsz=$(timed "$THREADS" zstd:1 "$WORK/farside_hz_zstd.tif")
 fs1=$(timed 1 none "$WORK/farside_hz1.tif")
 
@@ -68,6 +73,11 @@ grass "$WORK/grassloc/PERMANENT" --exec g.region raster=dem --quiet 2>>"$WORK/gr
 t2=$(now)
 GRASS_COMPRESSOR=NONE grass "$WORK/grassloc/PERMANENT" --exec r.horizon elevation=dem step="$STEP" output=hz --quiet 2>>"$WORK/grass.log"
 t3=$(now)
+# r.horizon again with GRASS's default compression (default against default).
+grass "$WORK/grassloc/PERMANENT" --exec g.remove -f type=raster pattern="hz_*" --quiet 2>>"$WORK/grass.log"
+t4=$(now)
+grass "$WORK/grassloc/PERMANENT" --exec r.horizon elevation=dem step="$STEP" output=hz --quiet 2>>"$WORK/grass.log"
+t5=$(now)
 mkdir -p "$WORK/grass_out"
 grass "$WORK/grassloc/PERMANENT" --exec bash -c 'for m in $(g.list raster pattern="hz_*"); do r.out.gdal input=$m output='"$WORK"'/grass_out/$m.tif format=GTiff type=Float32 --quiet -f; done' 2>>"$WORK/grass.log"
 # Raw Float32 copies for numpy (the python GDAL bindings are not required).
@@ -76,20 +86,23 @@ gdal_translate -q -ot Float32 -of ENVI "$DEM" "$WORK/dem.raw"
 ls "$WORK"/grass_out/hz_*.tif >/dev/null 2>&1 || { echo "r.horizon produced no maps; see $WORK/grass.log" >&2; exit 1; }
 for f in "$WORK"/grass_out/hz_*.tif; do gdal_translate -q -ot Float32 -of ENVI "$f" "${f%.tif}.raw"; done
 
-FARSIDE_SCRIPTS="$(cd "$(dirname "$0")" && pwd)" python3 - "$WORK" "$N" "$A" "$SAMPLES" "$CELL" "$fs" "$fsz" "$fs1" "$t2" "$t3" "$THREADS" <<'PY'
+FARSIDE_SCRIPTS="$(cd "$(dirname "$0")" && pwd)" python3 - "$WORK" "$N" "$A" "$SAMPLES" "$CELL" "$fs" "$fsz" "$fs1" "$t2" "$t3" "$THREADS" "$fsd" "$t4" "$t5" <<'PY'
 import sys, glob, os, re, math
 import numpy as np
 work, N, A, SAMPLES, cell = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 fs, fsz, fs1, t2, t3 = map(float, sys.argv[6:11]); threads = int(sys.argv[11])
+fsd, t4, t5 = map(float, sys.argv[12:15])
 cells = N * N * A
-gs = t3 - t2
+gs, gsd = t3 - t2, t5 - t4
 print(f"DEM {N} x {N} ({cell:g} m cells), {A} azimuths: {cells:.3g} cell-directions; Float32 output")
 print(f"farside horizon ({threads} threads, uncompressed): {fs:8.3f} s  {cells/fs:11.4g} cell-directions/s")
+print(f"farside horizon ({threads} threads, default)     : {fsd:8.3f} s  {cells/fsd:11.4g} cell-directions/s")
 print(f"farside horizon ({threads} threads, ZSTD-1)      : {fsz:8.3f} s  {cells/fsz:11.4g} cell-directions/s")
 print(f"farside horizon (1 thread, uncompressed) : {fs1:8.3f} s  {cells/fs1:11.4g} cell-directions/s")
 print(f"GRASS r.horizon (1 thread, uncompressed) : {gs:8.2f} s  {cells/gs:11.4g} cell-directions/s")
-print(f"speed ratio farside/GRASS: {gs/fs:.1f}x ({threads} threads), {gs/fs1:.1f}x (1 thread each); "
-      f"{gs/fsz:.1f}x with farside writing ZSTD-1 ({threads} threads)")
+print(f"GRASS r.horizon (1 thread, default)      : {gsd:8.2f} s  {cells/gsd:11.4g} cell-directions/s")
+print(f"speed ratio farside/GRASS, uncompressed against uncompressed: {gs/fs:.1f}x ({threads} threads), {gs/fs1:.1f}x (1 thread each); "
+      f"default against default: {gsd/fsd:.1f}x ({threads} threads); {gs/fsz:.1f}x with farside writing ZSTD-1 ({threads} threads)")
 
 dem = np.fromfile(f"{work}/dem.raw", dtype=np.float32).reshape(N, N).astype(np.float64)
 fz = np.fromfile(f"{work}/farside_hz.raw", dtype=np.float32).reshape(A, N, N)   # band sequential

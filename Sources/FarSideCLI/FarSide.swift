@@ -21,9 +21,13 @@ public struct FarSide: ParsableCommand {
 
     /// Parses and runs, mapping every failure to DESIGN.md's exit statuses with a one-line message.
     public static func runMain(arguments: [String]? = nil) -> Never {
+        // SIGINT/SIGTERM/SIGHUP (and crashes) remove this run's temporaries, lock files and the folders it
+        // created before the process ends (TemporaryFiles).
+        TemporaryFiles.installSignalHandlers()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            try finishStandardOutput()
             Foundation.exit(0)
         } catch let error as FarSideError {
             fail(error.description, code: error.exitCode)
@@ -36,6 +40,19 @@ public struct FarSide: ParsableCommand {
             let message = fullMessage(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
             // swift-argument-parser reports usage errors as EX_USAGE (64); the contract says 2.
             fail(message, code: code == .validationFailure ? 2 : (code.rawValue == 0 ? 1 : code.rawValue))
+        }
+    }
+
+    /// Flushes standard output and fails (exit 4) when anything written to it was lost: a full disk
+    /// (`> /dev/full`), a closed descriptor, an I/O error.
+    static func finishStandardOutput() throws {
+        errno = 0
+        let flushed = fflush(stdout) == 0
+        let code = errno
+        if !flushed || ferror(stdout) != 0 {
+            clearerr(stdout)
+            let reason = code == ENOSPC ? "disk full" : String(cString: strerror(code == 0 ? EIO : code))
+            throw FarSideError.outputFailed("standard output: write failed (\(reason))")
         }
     }
 

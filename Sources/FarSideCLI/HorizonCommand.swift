@@ -14,7 +14,11 @@ struct HorizonCommand: ParsableCommand {
             grids true azimuth = grid azimuth + grid convergence). Upper convex hulls along parallel lines \
             (Dozier et al. 1981; Timonen & Westerholm 2010) with the curvature of the 1,737,400 m sphere. \
             --far-field adds distant terrain from a coarser, larger DEM (e.g. LOLA LDEM_4), resampled \
-            with GDAL around the site.
+            with GDAL around the site. On geographic or cylindrical DEMs whose true cell sizes vary by more \
+            than 5 % over the grid (near a pole, wide latitude spans), horizons are computed on polar \
+            stereographic (or a stereographic projection centred on the DEM) at the DEM's finest true \
+            resolution and resampled back per cell with the grid convergence applied, so bands stay \
+            relative to the DEM's own up direction (true north); a note line says so.
             """
     )
 
@@ -24,7 +28,7 @@ struct HorizonCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output GeoTIFF (one band per azimuth).")
     var output: String
 
-    @Option(help: "Number of azimuths.")
+    @Option(parsing: .unconditional, help: "Number of azimuths.")
     var azimuths: Int = 360
 
     @Option(name: .customLong("height-m"), parsing: .unconditional, help: "Observer height above the ground, metres.")
@@ -33,7 +37,7 @@ struct HorizonCommand: ParsableCommand {
     @Option(name: .customLong("far-field"), help: "A coarser DEM covering a larger area (far-field horizons).")
     var farField: String?
 
-    @Option(name: .customLong("far-field-margin-km"), help: "How far beyond the DEM's edges the far field reaches, km.")
+    @Option(name: .customLong("far-field-margin-km"), parsing: .unconditional, help: "How far beyond the DEM's edges the far field reaches, km.")
     var farFieldMarginKm: Double = 300
 
     @Flag(help: "Store angles as Int16 hundredths of a degree (GDAL scale 0.01): half the size of Float32.")
@@ -51,12 +55,18 @@ struct HorizonCommand: ParsableCommand {
     func run() throws {
         let dataset = try input.open(dem)
         defer { dataset.close() }
-        let inputs = try HorizonInputs.load(dataset, input: input, farFieldPath: farField, marginKm: farFieldMarginKm)
+        // The output first: target checked (a regular file or a new path), folder made and locked, stale
+        // temporaries swept, free space checked, before any computation; published at the end (OutputSet).
         var options = runOptions.writeOptions
         if int16 { options.sampleType = .int16(scale: 0.01) }
+        let set = try OutputSet(file: output, estimatedBytes: options.estimatedBytes(width: dataset.width, height: dataset.height, bands: azimuths))
+        defer { set.abort() }
+        options.outputSet = set
+        let inputs = try HorizonInputs.load(dataset, input: input, farFieldPath: farField, marginKm: farFieldMarginKm, azimuths: azimuths)
+        inputs.printNote(dataset, quiet: runOptions.quiet)
         if let farField { options.metadata["FAR_FIELD"] = farField }
-        try makeOutputDirectory(URL(fileURLWithPath: output).deletingLastPathComponent().path)
         try inputs.writeHorizonFile(to: output, like: dataset, azimuths: azimuths, observerHeight: heightM,
                                     threads: runOptions.threads, options: options, progress: runOptions.progress)
+        try set.publish()
     }
 }

@@ -50,17 +50,27 @@ struct IlluminationCommand: ParsableCommand {
         let dataset = try input.open(dem)
         defer { dataset.close() }
         let progress = runOptions.progress
-        let acquired = try horizons.acquire(dataset, input: input, output: output, threads: runOptions.threads, progress: progress)
+        // The output set first (targets checked, folder made and locked, stale temporaries swept, space
+        // checked): before any computation. Its files appear together at publish(), or none of them.
+        var setOptions = runOptions.writeOptions
+        let set = try prepareOutputs(&setOptions, directory: output, targets: ["sun_fraction.tif", "max_darkness_h.tif", "psr.tif", "earth_fraction.tif"],
+                                     estimatedBytes: 4 * setOptions.estimatedBytes(width: dataset.width, height: dataset.height, bands: 1)
+                                         + horizons.scratchBytes(dataset))
+        defer { set.abort() }
+        let acquired = try horizons.acquire(dataset, input: input, output: output, threads: runOptions.threads, progress: progress,
+                                            quiet: runOptions.quiet)
         defer { acquired.cleanUp() }
         progress.report(0.3)
         let track = BodyTrack.compute(source, window: window, threads: runOptions.threads)
         var engine = IlluminationEngine()
         engine.threads = runOptions.threads
         engine.observerHeight = acquired.observerHeight
+        engine.radius = dataset.radius
+        engine.windowHours = window.durationHours
         let maps = try engine.run(dem: acquired.dem, transform: dataset.geoTransform, transformer: CoordinateTransformer(crs: dataset.crs),
                                   horizon: acquired.profiles, track: track, stepHours: window.stepHours,
                                   progress: { progress.report(0.3 + 0.65 * $0) })
-        var options = runOptions.writeOptions
+        var options = setOptions
         options.metadata["WINDOW_START"] = window.start.utcISO8601
         options.metadata["WINDOW_END"] = window.end.utcISO8601
         options.metadata["STEP_S"] = "\(window.step)"
@@ -73,6 +83,7 @@ struct IlluminationCommand: ParsableCommand {
             ("psr", maps.psr, "1 where no part of the Sun was ever visible in the window", "1"),
             ("earth_fraction", maps.earthFraction, "fraction of steps with the Earth's centre above the horizon", "1"),
         ], directory: output, like: dataset, options: options)
+        try set.publish()
         progress.report(1)
     }
 }

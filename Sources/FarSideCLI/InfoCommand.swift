@@ -15,12 +15,15 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(name: .customLong("exact-stats"), help: "Scan every cell for the statistics (default: as gdalinfo -approx_stats, from an overview or a sample of blocks when the raster has more than 4,194,304 cells).")
+    var exactStats = false
+
     @OptionGroup var input: InputOptions
 
     func run() throws {
         let dataset = try input.open(dem)
         defer { dataset.close() }
-        let summary = try RasterSummary.make(dataset)
+        let summary = try RasterSummary.make(dataset, exactStatistics: exactStats)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -28,6 +31,9 @@ struct InfoCommand: ParsableCommand {
         } else {
             print(summary.text)
         }
-        guard summary.valid_cells > 0 else { throw FarSideError.badInput("\(dem): every cell is nodata") }
+        guard summary.valid_cells > 0 else {
+            throw FarSideError.badInput(summary.statistics_exact ? "\(dem): every cell is nodata"
+                                            : "\(dem): every sampled cell is nodata (--exact-stats scans every cell)")
+        }
     }
 }

@@ -30,13 +30,13 @@ struct RankCommand: ParsableCommand {
     @Option(help: "CSV of candidate sites (columns name, lat, lon) to score instead of searching.")
     var sites: String?
 
-    @Option(help: "Monte Carlo runs perturbing the weights (log-normal, sigma 0.2) to test the ranking's robustness.")
+    @Option(parsing: .unconditional, help: "Monte Carlo runs perturbing the weights (log-normal, sigma 0.2) to test the ranking's robustness.")
     var sensitivity: Int = 0
 
-    @Option(help: "Seed for --sensitivity.")
+    @Option(parsing: .unconditional, help: "Seed for --sensitivity.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("horizon-margin-km"), help: "Terrain around the region included for horizons, km.")
+    @Option(name: .customLong("horizon-margin-km"), parsing: .unconditional, help: "Terrain around the region included for horizons, km.")
     var horizonMarginKm: Double = 30
 
     @Flag(name: .customLong("show-profile"), help: "Print the profile's YAML and exit.")
@@ -68,15 +68,20 @@ struct RankCommand: ParsableCommand {
         let dataset = try input.open(demPath)
         defer { dataset.close() }
         let grid = try SiteGrid(dataset: dataset, region: mission.region, horizonMarginKm: mission.needsTime ? horizonMarginKm : 0)
+        // The output set before any computation (targets checked, folder made and locked, stale temporaries
+        // swept, space checked); all seven files appear together at the end, or none of them.
+        var options = runOptions.writeOptions
+        options.metadata["PROFILE"] = mission.name
+        let set = try prepareOutputs(&options, directory: output, targets: SiteOutputs.fileNames,
+                                     estimatedBytes: SiteOutputs.estimatedBytes(width: grid.width, height: grid.height, options: options))
+        defer { set.abort() }
         let stack = try LayerStack.compute(profile: mission, grid: grid, ephemeris: source, threads: runOptions.threads,
                                            progress: { progress.report(0.8 * $0) })
         let result = try SiteRanking.run(profile: mission, grid: grid, stack: stack, threads: runOptions.threads,
                                          candidates: candidates, sensitivity: sensitivity, seed: seed)
         progress.report(0.9)
-        try makeOutputDirectory(output)
-        var options = runOptions.writeOptions
-        options.metadata["PROFILE"] = mission.name
         try SiteOutputs.write(result, profile: mission, grid: grid, dem: stack.layers["elevation"]!, directory: output, options: options)
+        try set.publish()
         progress.report(1)
         if !runOptions.quiet {
             let feasible = result.feasible.values.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }

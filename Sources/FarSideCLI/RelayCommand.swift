@@ -24,7 +24,9 @@ struct RelayCommand: ParsableCommand {
             longest gap count steps (as the relay maps do). Built-in orbits: queqiao-2 (node and phase \
             assumed: RAAN 0, mean anomaly 0 at 2024-04-02T00:00Z; give your own with an orbit file), \
             earth-moon-l2 (an approximate Queqiao-1-like halo), earth (direct-to-Earth link). FILE is a \
-            YAML orbit file (see the Orbits module's OrbitFile).
+            YAML orbit file (see the Orbits module's OrbitFile). --kernels places the Earth (the direct \
+            link, comms_fraction and the `earth` orbit) with the SPICE kernels in both modes; the relay \
+            orbits are models defined in the IAU lunar frames and do not depend on the ephemeris.
             """
     )
 
@@ -59,6 +61,7 @@ struct RelayCommand: ParsableCommand {
     var maxRangeKm: Double?
 
     @OptionGroup var horizons: HorizonSourceOptions
+    @OptionGroup var ephemeris: EphemerisOptions
     @OptionGroup var input: InputOptions
     @OptionGroup var runOptions: RunOptions
 
@@ -81,6 +84,11 @@ struct RelayCommand: ParsableCommand {
         }
         if let maxRangeKm { guard maxRangeKm.isFinite, maxRangeKm > 0 else { throw ValidationError("--max-range-km \(maxRangeKm): must be positive") } }
         if dem != nil && output == nil { throw ValidationError("-o DIR is required for relay maps over a DEM") }
+        if dem != nil && (lat != nil || lon != nil) {
+            throw ValidationError("--lat/--lon: site mode takes no DEM; give a DEM for maps or --lat/--lon for a site's windows, not both")
+        }
+        if dem == nil && output != nil { throw ValidationError("-o \(output!): site mode writes no files (it prints the windows); give a DEM for maps") }
+        if dem != nil && (csv || perSatellite) { throw ValidationError("--csv/--per-satellite: site mode only (no DEM)") }
     }
 
     func run() throws {
@@ -88,11 +96,12 @@ struct RelayCommand: ParsableCommand {
         guard let lat, let lon else { throw FarSideError.usage("give --lat and --lon") }
         let window = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
                                     step: TimeWindow.parseStep(step))
-        let coverage = AnalyticalEphemeris().coverage
+        let source = try ephemeris.source()
+        let coverage = source.coverage
         guard coverage.contains(window.start), coverage.contains(window.end) else {
-            throw FarSideError.badInput("--start/--end: outside \(coverage.lowerBound) ... \(coverage.upperBound)")
+            throw FarSideError.badInput("--start/--end: outside the coverage of \(source.name) (\(coverage.lowerBound) ... \(coverage.upperBound))")
         }
-        let constellation = try BuiltInOrbits.resolve(orbit)
+        let constellation = try BuiltInOrbits.resolve(orbit, ephemeris: source)
         let site = SurfaceSite(latitude: lat, longitude: CoordinateTransformer.wrapLongitude(lon), heightMeters: heightM)
         let criteria = LinkCriteria(minElevationDeg: minElevationDeg, maxRangeKm: maxRangeKm)
         func analyse(_ c: Constellation) throws -> LinkReport {
@@ -151,26 +160,36 @@ struct RelayCommand: ParsableCommand {
     func runMaps(dem: String, output: String) throws {
         let window = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
                                     step: TimeWindow.parseStep(step))
-        let ephemeris = AnalyticalEphemeris()
-        guard ephemeris.coverage.contains(window.start), ephemeris.coverage.contains(window.end) else {
-            throw FarSideError.badInput("--start/--end: outside \(ephemeris.coverage.lowerBound) ... \(ephemeris.coverage.upperBound)")
+        let source = try ephemeris.source()
+        guard source.coverage.contains(window.start), source.coverage.contains(window.end) else {
+            throw FarSideError.badInput("--start/--end: outside the coverage of \(source.name) (\(source.coverage.lowerBound) ... \(source.coverage.upperBound))")
         }
-        let constellation = try BuiltInOrbits.resolve(orbit)
+        let constellation = try BuiltInOrbits.resolve(orbit, ephemeris: source)
         let dataset = try input.open(dem)
         defer { dataset.close() }
         let progress = runOptions.progress
-        let acquired = try horizons.acquire(dataset, input: input, output: output, threads: runOptions.threads, progress: progress)
+        // The output set first (targets checked, folder made and locked, stale temporaries swept, space
+        // checked): before any computation. Its files appear together at publish(), or none of them.
+        var setOptions = runOptions.writeOptions
+        let set = try prepareOutputs(&setOptions, directory: output, targets: ["relay_fraction.tif", "relay_max_gap_h.tif", "comms_fraction.tif"],
+                                     estimatedBytes: 3 * setOptions.estimatedBytes(width: dataset.width, height: dataset.height, bands: 1)
+                                         + horizons.scratchBytes(dataset))
+        defer { set.abort() }
+        let acquired = try horizons.acquire(dataset, input: input, output: output, threads: runOptions.threads, progress: progress,
+                                            quiet: runOptions.quiet)
         defer { acquired.cleanUp() }
-        let track = RelayTrack.sample(constellation, ephemeris: ephemeris, window: window)
+        let track = RelayTrack.sample(constellation, ephemeris: source, window: window)
         var engine = RelayMapEngine()
         engine.threads = runOptions.threads
         engine.minElevationDeg = minElevationDeg
         engine.maxRangeKm = maxRangeKm
         engine.observerHeight = acquired.observerHeight
+        engine.radius = dataset.radius
+        engine.windowHours = window.durationHours
         let maps = try engine.run(dem: acquired.dem, transform: dataset.geoTransform, transformer: CoordinateTransformer(crs: dataset.crs),
                                   horizon: acquired.profiles, satellites: track.satellites, earth: track.earth, stepHours: window.stepHours,
                                   progress: { progress.report(0.3 + 0.65 * $0) })
-        var options = runOptions.writeOptions
+        var options = setOptions
         options.metadata["WINDOW_START"] = window.start.utcISO8601
         options.metadata["WINDOW_END"] = window.end.utcISO8601
         options.metadata["STEP_S"] = "\(window.step)"
@@ -182,6 +201,7 @@ struct RelayCommand: ParsableCommand {
             ("relay_max_gap_h", maps.relayMaxGapHours, "longest run of steps without a relay link", "h"),
             ("comms_fraction", maps.commsFraction, "fraction of steps with any link (relay or direct to Earth)", "1"),
         ], directory: output, like: dataset, options: options)
+        try set.publish()
         progress.report(1)
     }
 

@@ -19,13 +19,13 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "apollo-basin, spa, south-pole or flat.")
     var preset: SynthPreset
 
-    @Option(help: "Cells per side.")
+    @Option(parsing: .unconditional, help: "Cells per side.")
     var size: Int = 512
 
-    @Option(help: "Cell size in metres (default per preset).")
+    @Option(parsing: .unconditional, help: "Cell size in metres (default per preset).")
     var resolution: Double?
 
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 1
 
     @Option(parsing: .unconditional, help: "Centre latitude in degrees (default per preset).")
@@ -50,16 +50,22 @@ struct SynthCommand: ParsableCommand {
         var centre = preset.defaultCentre
         if let lat { centre.lat = lat }
         if let lon { centre.lon = lon }
+        var options = runOptions.writeOptions
+        // Target checked, folder made and locked, space checked: before any computation.
+        let set = try OutputSet(file: output, estimatedBytes: options.estimatedBytes(width: size, height: size, bands: 1))
+        options.outputSet = set
+        try set.run { try generate(centre: centre, options: options) }
+    }
+
+    private func generate(centre: (lat: Double, lon: Double), options: RasterWriteOptions) throws {
+        var options = options
         let synthesizer = TerrainSynthesizer(preset: preset, size: size, resolution: resolution, seed: seed, centre: centre, threads: runOptions.threads)
         let dem = try synthesizer.generate()
         let crs = try SpatialReference(definition: dem.crsDefinition)
         let geometry = RasterGeometry(width: dem.grid.width, height: dem.grid.height, geoTransform: dem.geoTransform, crsWKT: crs.wkt)
-        var options = runOptions.writeOptions
         options.metadata["FARSIDE_SYNTH"] = dem.description
-        let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
-        try makeOutputDirectory(parent)
         let writer = try RasterWriter(path: output, geometry: geometry,
-                                      bands: [BandSpec(description: "height above the 1737400 m sphere (synthetic)", unit: "m")],
+                                      bands: [BandSpec(description: "height above the \(Int(CelestialBody.moonRadius)) m sphere (synthetic)", unit: "m")],
                                       nodata: -32768, options: options)
         try writer.write(dem.grid, row: 0)
         try writer.commit()

@@ -48,16 +48,18 @@ struct TerrainCommand: ParsableCommand {
         let wanted = try parsedProducts()
         let dataset = try input.open(dem)
         defer { dataset.close() }
-        try makeOutputDirectory(output)
+        var options = runOptions.writeOptions
+        let set = try prepareOutputs(&options, directory: output, targets: wanted.map { "\($0.rawValue).tif" },
+                                     estimatedBytes: Int64(wanted.count) * options.estimatedBytes(width: dataset.width, height: dataset.height, bands: 1))
         var outputs: [TerrainProduct: String] = [:]
         for p in wanted { outputs[p] = URL(fileURLWithPath: output).appendingPathComponent("\(p.rawValue).tif").path }
         var pipeline = TerrainPipeline()
         pipeline.algorithm = algorithm
         pipeline.threads = runOptions.threads
-        pipeline.writeOptions = runOptions.writeOptions
+        pipeline.writeOptions = options
         let progress = runOptions.progress
         pipeline.progress = { progress.report($0) }
-        try pipeline.run(input: dataset, outputs: outputs)
+        try set.run { try pipeline.run(input: dataset, outputs: outputs) }
     }
 }
 

@@ -41,17 +41,11 @@ public struct RGBImage: Sendable {
         return Data(bytes: bytes, count: Int(length))
     }
 
-    /// Writes the PNG to `path` (temporary name, then rename).
-    public func writePNG(to path: String) throws {
+    /// Writes the PNG to `path` (temporary name, then rename; or staged in `outputSet`).
+    public func writePNG(to path: String, outputSet: OutputSet? = nil) throws {
         let data = try pngData()
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try data.write(to: temporary)
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw FarSideError.outputFailed("\(path): cannot write (\(error.localizedDescription))")
-        }
+        if let outputSet { return try outputSet.write(data, to: path) }
+        let set = try OutputSet(file: path, estimatedBytes: Int64(data.count))
+        try set.run { try set.write(data, to: path) }
     }
 }

@@ -106,6 +106,8 @@ public final class RasterDataset: @unchecked Sendable {
             throw FarSideError.badInput("\(path): CRS '\(crs.name)' is on \(body), not the Moon; use --assume-crs with a lunar CRS if the data are lunar")
         }
 
+        try RasterDataset.checkLatitudeRange(path: path, crs: crs, transform: geoTransform, width: width, height: height)
+
         var has: Int32 = 0
         let nd = GDALGetRasterNoDataValue(band, &has)
         nodata = has != 0 ? nd : nil

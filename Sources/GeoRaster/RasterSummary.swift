@@ -22,15 +22,19 @@ public struct RasterSummary: Codable, Sendable {
     public var offset: Double
     public var offset_is_radius: Bool
     public var valid_cells: Int
+    /// False when the statistics come from a sample or an overview (the default above
+    /// `RasterStatistics.exactLimit` cells, as gdalinfo -approx_stats); valid_cells is then an estimate.
+    public var statistics_exact: Bool
     public var min_m: Double?
     public var max_m: Double?
     public var mean_m: Double?
     public var min_at: Place?
     public var max_at: Place?
 
-    public static func make(_ dataset: RasterDataset) throws -> RasterSummary {
+    /// `exactStatistics`: scan every cell (else approximate above `RasterStatistics.exactLimit` cells).
+    public static func make(_ dataset: RasterDataset, exactStatistics: Bool = false) throws -> RasterSummary {
         let transformer = try CoordinateTransformer(crs: dataset.crs)
-        let stats = try RasterStatistics.compute(dataset)
+        let (stats, exact) = exactStatistics ? (try RasterStatistics.compute(dataset), true) : try RasterStatistics.approximate(dataset)
         let metrics = dataset.cellMetrics
         func place(_ at: (column: Int, row: Int), _ value: Float) -> Place? {
             guard stats.validCount > 0, let ll = dataset.latLon(column: Double(at.column), row: Double(at.row), using: transformer) else { return nil }
@@ -43,7 +47,7 @@ public struct RasterSummary: Codable, Sendable {
             cell_size: CellSize(x_min_m: metrics.dx.min() ?? 0, x_max_m: metrics.dx.max() ?? 0, y_m: metrics.dy.first ?? 0),
             bounds: latLonBounds(dataset, transformer: transformer),
             nodata: dataset.nodata, scale: dataset.scale, offset: dataset.declaredOffset, offset_is_radius: dataset.offsetIsRadius,
-            valid_cells: stats.validCount,
+            valid_cells: stats.validCount, statistics_exact: exact,
             min_m: stats.validCount > 0 ? Double(stats.minimum) : nil, max_m: stats.validCount > 0 ? Double(stats.maximum) : nil,
             mean_m: stats.validCount > 0 ? stats.mean : nil,
             min_at: place(stats.minimumAt, stats.minimum), max_at: place(stats.maximumAt, stats.maximum))
@@ -81,7 +85,8 @@ public struct RasterSummary: Codable, Sendable {
             "Bounds: lat \(f(bounds.lat_min, 4)) ... \(f(bounds.lat_max, 4)), lon \(f(bounds.lon_min, 4)) ... \(f(bounds.lon_max, 4))",
             "Nodata: \(nodata.map { "\($0)" } ?? "none")",
             "Scale/offset: \(scale) / \(offset)" + (offset_is_radius ? " (offset is the reference radius: height = value x scale)" : ""),
-            "Valid cells: \(valid_cells) of \(width * height)",
+            statistics_exact ? "Valid cells: \(valid_cells) of \(width * height)"
+                : "Valid cells: about \(valid_cells) of \(width * height) (approximate statistics from a sample; --exact-stats scans every cell)",
         ]
         if let min_at, let max_at {
             lines.append("Height min: \(f(min_m)) m at lat \(f(min_at.lat, 3)), lon \(f(min_at.lon, 3))")

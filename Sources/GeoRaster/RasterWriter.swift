@@ -20,15 +20,17 @@ public struct RasterGeometry: Sendable {
     }
 }
 
-/// GeoTIFF compression of outputs. Float32 terrain products carry mantissa noise, so DEFLATE level 1
-/// (libdeflate in GDAL) stores them within ~2 % of level 6's size at about twice the speed: the default.
+/// GeoTIFF compression of outputs. The default is none: uncompressed tiled GeoTIFF, the convention of
+/// every GDAL tool. Measured on the 2-core development machine (README, "Output format"): DEFLATE level 1
+/// with the floating-point predictor made `farside terrain --threads 1` 3.7 times as slow as uncompressed
+/// for a file 19 % smaller, and ZSTD level 1 twice as slow for 20 % smaller; DESIGN.md's limit is 20 %.
 public enum RasterCompression: Sendable, Equatable, CustomStringConvertible {
     case none
     case deflate(level: Int)
     case zstd(level: Int)
     case lzw
 
-    public static let `default` = RasterCompression.deflate(level: 1)
+    public static let `default` = RasterCompression.none
 
     /// Parses "deflate", "deflate:6", "zstd:3", "lzw" or "none".
     public init?(compressionName argument: String) {
@@ -92,6 +94,25 @@ public struct RasterWriteOptions: Sendable {
     /// horizon bands: there GDAL's floating-point predictor makes ZSTD level 1 2.7 times as slow for
     /// files 10 % smaller (1024^2 x 36 Float32 horizon bands, measured).
     public var predictor: Bool = true
+    /// GDAL creation options given by the user (`--co`, validated by `CreationOptions.validate`): they
+    /// override FarSide's own (compression, tiling, threads) for the GTiff file, or for the COG with `cog`.
+    public var creationOptions: [(key: String, value: String)] = []
+    /// The set of outputs this file belongs to: the writer stages its file there instead of renaming it
+    /// into place itself (the set renames all of its files together).
+    public var outputSet: OutputSet?
+
+    /// Upper bound of the bytes a raster of `bands` bands takes on disk uncompressed (whole 512 x 512
+    /// tiles); twice that and the overviews with `cog` (the staging copy exists beside the COG).
+    public func estimatedBytes(width: Int, height: Int, bands: Int) -> Int64 {
+        let t = Int64(RasterWriter.tileSize)
+        let tiles = ((Int64(width) + t - 1) / t) * ((Int64(height) + t - 1) / t)
+        var sampleBytes: Int64 = 4
+        if case .int16 = sampleType { sampleBytes = 2 }
+        let (a, o1) = tiles.multipliedReportingOverflow(by: t * t * sampleBytes)
+        let (b, o2) = a.multipliedReportingOverflow(by: Int64(max(1, bands)))
+        guard !o1, !o2 else { return Int64.max / 4 }
+        return cog ? b + b + b / 3 : b
+    }
 
     public init(cog: Bool = false, compression: RasterCompression = .default, threads: Int = 1, metadata: [String: String] = [:],
                 sampleType: RasterSampleType = .float32) {
@@ -116,19 +137,23 @@ public struct BandSpec: Sendable {
     }
 }
 
-/// Writes a Float32 GeoTIFF (tiled 512 x 512, DEFLATE with the floating-point predictor, nodata, CRS,
-/// geotransform, band descriptions, metadata) to a temporary name beside the target, and renames it into
-/// place on `commit()`. A run that fails or calls `abort()` leaves no file behind (DESIGN.md).
+/// Writes a Float32 GeoTIFF (tiled 512 x 512, uncompressed unless asked, nodata, CRS, geotransform, band
+/// descriptions, metadata; the user's creation options on top) to a registered temporary name beside the
+/// target (TemporaryFiles), and renames it into place on `commit()`, or, with `options.outputSet`, stages
+/// it for the set to rename with its other files. A run that fails, calls `abort()` or is interrupted
+/// leaves no file behind (DESIGN.md). Targets must be regular files or new paths (OutputPaths.checkTarget).
 public final class RasterWriter: @unchecked Sendable {
     public let path: String
     public let geometry: RasterGeometry
     public let nodata: Float
     private let options: RasterWriteOptions
     private let temporaryPath: String
+    /// Slot of `temporaryPath` in the signal-safe clean-up registry (writers outside an output set).
+    private var temporarySlot: Int32 = -1
     private var dataset: GDALDatasetH?
     private var finished = false
     /// Uncompressed files take whole tile rows straight to GDALWriteBlock through this one-tile buffer.
-    private let directTiles: Bool
+    private var directTiles = false
     private var tile: UnsafeMutableRawPointer?
 
     public static let tileSize = 512
@@ -141,25 +166,40 @@ public final class RasterWriter: @unchecked Sendable {
         self.geometry = geometry
         self.nodata = nodata
         self.options = options
-        directTiles = options.cog || options.compression == .none
-        let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tif").path
+        try OutputPaths.checkTarget(path)
+        if let set = options.outputSet {
+            temporaryPath = set.temporaryPath(for: path)
+        } else {
+            temporaryPath = TemporaryFiles.path(for: path)
+            temporarySlot = TemporaryFiles.register(temporaryPath)
+        }
         guard let driver = GDALGetDriverByName("GTiff") else { throw FarSideError.failure("GDAL has no GTiff driver") }
-        // With COG output the intermediate file is only a staging copy: keep it uncompressed.
+        // With COG output the intermediate file is only a staging copy: keep it uncompressed (the user's
+        // creation options go to the COG driver).
         let integer = options.sampleType != .float32
         let compression = options.cog ? [("COMPRESS", "NONE")]
             : options.compression.creationOptions(cog: false, integer: integer, predictor: options.predictor)
         let co = CStringList(pairs: [
             ("TILED", "YES"), ("BLOCKXSIZE", "\(Self.tileSize)"), ("BLOCKYSIZE", "\(Self.tileSize)"), ("BIGTIFF", "IF_SAFER"),
         ] + compression + (options.threads > 1 ? [("NUM_THREADS", "\(options.threads)")] : [])
-          + (bands.count > 1 ? [("INTERLEAVE", "BAND")] : []))  // bands are written one after another
+          + (bands.count > 1 ? [("INTERLEAVE", "BAND")] : [])  // bands are written one after another
+          + (options.cog ? [] : options.creationOptions.map { ($0.key, $0.value) }))
         GDALEnvironment.resetError()
         let type: GDALDataType
         if case .int16 = options.sampleType { type = GDT_Int16 } else { type = GDT_Float32 }
         guard let ds = GDALCreate(driver, temporaryPath, Int32(geometry.width), Int32(geometry.height), Int32(bands.count), type, co.pointer) else {
-            throw FarSideError.outputFailed("\(path): cannot create (\(GDALEnvironment.lastError(or: "write refused")))")
+            let failure = OutputPaths.writeFailure(path, errno: errno, detail: "cannot create: " + GDALEnvironment.lastError(or: "write refused"))
+            discardTemporary()
+            throw failure
         }
         dataset = ds
+        // Whole tiles go straight to GDALWriteBlock only where a tile is stored as it is given: 512 x 512
+        // uncompressed tiles, one band per plane (the user's --co may have changed any of these).
+        var blockX: Int32 = 0, blockY: Int32 = 0
+        GDALGetBlockSize(GDALGetRasterBand(ds, 1), &blockX, &blockY)
+        let compressed = CSLFetchNameValue(co.pointer, "COMPRESS").map { String(cString: $0).uppercased() != "NONE" } ?? false
+        let pixelInterleaved = bands.count > 1 && (CSLFetchNameValue(co.pointer, "INTERLEAVE").map { String(cString: $0).uppercased() == "PIXEL" } ?? false)
+        directTiles = Int(blockX) == Self.tileSize && Int(blockY) == Self.tileSize && !compressed && !pixelInterleaved
         var gt = geometry.geoTransform.coefficients
         GDALSetGeoTransform(ds, &gt)
         if !geometry.crsWKT.isEmpty { GDALSetProjection(ds, geometry.crsWKT) }
@@ -207,7 +247,7 @@ public final class RasterWriter: @unchecked Sendable {
         if case .int16(let scale) = options.sampleType {
             // Int16 values are packed into the front of the buffer itself (two per Float slot).
             let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
-            Self.packInt16(raw, count: count, inverseScale: Float(1 / scale))
+            Int16Codes.pack(raw, count: count, inverseScale: Float(1 / scale))
             err = GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
                                raw, Int32(geometry.width), Int32(rows), GDT_Int16, 0, 0)
         } else {
@@ -215,8 +255,21 @@ public final class RasterWriter: @unchecked Sendable {
             err = GDALRasterIO(GDALGetRasterBand(ds, Int32(band)), GF_Write, 0, Int32(row), Int32(geometry.width), Int32(rows),
                                buffer.baseAddress, Int32(geometry.width), Int32(rows), GDT_Float32, 0, 0)
         }
-        guard err == CE_None else {
-            throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "disk full?")))")
+        guard err == CE_None else { throw writeFailure(errno: errno, or: "write error") }
+    }
+
+    /// The error for a failed write: "disk full" when it is (OutputPaths.writeFailure).
+    private func writeFailure(errno code: Int32, or fallback: String) -> FarSideError {
+        OutputPaths.writeFailure(path, errno: code, detail: GDALEnvironment.lastError(or: fallback))
+    }
+
+    private func discardTemporary() {
+        if let set = options.outputSet {
+            set.discard(temporaryPath)
+        } else {
+            unlink(temporaryPath)
+            TemporaryFiles.forget(temporarySlot)
+            temporarySlot = -1
         }
     }
 
@@ -247,14 +300,14 @@ public final class RasterWriter: @unchecked Sendable {
                     }
                     if let inverse = int16InverseScale {
                         // Codes for this line, packed into the tile's Int16 layout (line r at bytes 2 r T).
-                        Self.packInt16(UnsafeMutableRawPointer(line), count: T, inverseScale: inverse)
+                        Int16Codes.pack(UnsafeMutableRawPointer(line), count: T, inverseScale: inverse)
                         (buffer + 2 * r * T).copyMemory(from: UnsafeRawPointer(line), byteCount: 2 * T)
                     } else {
                         Self.replaceNaN(line, count: T, with: nodata)
                     }
                 }
                 guard GDALWriteBlock(handle, Int32(tx), Int32((row + top) / T), buffer) == CE_None else {
-                    throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "disk full?")))")
+                    throw writeFailure(errno: errno, or: "write error")
                 }
             }
             top += h
@@ -274,39 +327,14 @@ public final class RasterWriter: @unchecked Sendable {
         while i < count { if p[i].isNaN { p[i] = value }; i += 1 }
     }
 
-    /// Replaces the `count` Float32 values at `p` by their Int16 codes round(v * inverseScale), clamped to
-    /// +-32767 (NaN -> -32768, the nodata code), packed front to back: code i (bytes 2i ..< 2i + 2) is
-    /// written after value i (bytes 4i ..< 4i + 4) has been read. Raw loads and stores only.
-    static func packInt16(_ p: UnsafeMutableRawPointer, count: Int, inverseScale: Float) {
-        typealias V = SIMD8<Float>
-        let lo = V(repeating: -32767), hi = V(repeating: 32767), inv = V(repeating: inverseScale)
-        // Adding 1.5 * 2^23 rounds a float of magnitude < 2^22 to an integer (to nearest, ties to even)
-        // held in the low mantissa bits: bits(x + magic) - bits(magic) is that integer.
-        let magic = V(repeating: 12_582_912), magicBits = SIMD8<Int32>(truncatingIfNeeded: SIMD8<UInt32>(repeating: Float(12_582_912).bitPattern))
-        var i = 0
-        while i + 8 <= count {
-            let v = p.loadUnaligned(fromByteOffset: 4 * i, as: V.self)
-            // NaN lanes (v != v) become -32768 after the clamp (which may or may not pass NaN through).
-            let q = (v * inv).clamped(lowerBound: lo, upperBound: hi).replacing(with: -32768, where: v .!= v) + magic
-            let ints = unsafeBitCast(q, to: SIMD8<Int32>.self) &- magicBits
-            p.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: ints), toByteOffset: 2 * i, as: SIMD8<Int16>.self)
-            i += 8
-        }
-        while i < count {
-            let v = p.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
-            let code: Int16 = v.isNaN ? -32768 : Int16(max(-32767, min(32767, (v * inverseScale).rounded(.toNearestOrEven))))
-            p.storeBytes(of: code, toByteOffset: 2 * i, as: Int16.self)
-            i += 1
-        }
-    }
-
     /// Writes out every completed tile now (streaming writers call it after each tile row).
     public func flush() throws {
         guard let ds = dataset else { return }
         GDALEnvironment.resetError()
+        errno = 0
         GDALFlushCache(ds)
         if CPLGetLastErrorType() == CE_Failure {
-            throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "flush error")))")
+            throw writeFailure(errno: errno, or: "flush error")
         }
     }
 
@@ -314,27 +342,45 @@ public final class RasterWriter: @unchecked Sendable {
     public func commit() throws {
         guard let ds = dataset else { throw FarSideError.failure("\(path): committed twice") }
         GDALEnvironment.resetError()
+        errno = 0
         GDALFlushCache(ds)
         let flushed = CPLGetLastErrorType() != CE_Failure
+        var code = errno
         GDALClose(ds)
+        if code == 0 { code = errno }
         dataset = nil
         finished = true
         guard flushed, CPLGetLastErrorType() != CE_Failure else {
-            unlink(temporaryPath)
-            throw FarSideError.outputFailed("\(path): write failed (\(GDALEnvironment.lastError(or: "flush error")))")
+            let failure = writeFailure(errno: code, or: "flush error")
+            discardTemporary()
+            throw failure
         }
         var source = temporaryPath
         if options.cog {
             let cogPath = temporaryPath + ".cog.tif"
+            var cogSlot: Int32 = -1
+            if let set = options.outputSet { set.adopt(cogPath) } else { cogSlot = TemporaryFiles.register(cogPath) }
             do {
-                try Self.translateToCOG(from: temporaryPath, to: cogPath, options: options)
+                try Self.translateToCOG(from: temporaryPath, to: cogPath, options: options, reportingAs: path)
             } catch {
-                unlink(temporaryPath)
-                unlink(cogPath)
+                discardTemporary()
+                if let set = options.outputSet { set.discard(cogPath) } else { unlink(cogPath); TemporaryFiles.forget(cogSlot) }
                 throw error
             }
-            unlink(temporaryPath)
+            discardTemporary()
             source = cogPath
+            temporarySlot = cogSlot
+        }
+        if let set = options.outputSet {
+            set.stage(source, as: path)
+            return
+        }
+        defer { TemporaryFiles.forget(temporarySlot); temporarySlot = -1 }
+        do {
+            try OutputPaths.checkTarget(path)
+        } catch {
+            unlink(source)
+            throw error
         }
         if rename(source, path) != 0 {
             let reason = String(cString: strerror(errno))
@@ -347,21 +393,26 @@ public final class RasterWriter: @unchecked Sendable {
     public func abort() {
         if let ds = dataset { GDALClose(ds) }
         dataset = nil
+        if !finished { discardTemporary() }
         finished = true
-        unlink(temporaryPath)
     }
 
-    private static func translateToCOG(from source: String, to target: String, options: RasterWriteOptions) throws {
+    private static func translateToCOG(from source: String, to target: String, options: RasterWriteOptions, reportingAs path: String) throws {
         guard let driver = GDALGetDriverByName("COG") else { throw FarSideError.failure("GDAL has no COG driver") }
         guard let src = GDALOpen(source, GA_ReadOnly) else { throw FarSideError.outputFailed("\(source): cannot reopen for COG") }
         defer { GDALClose(src) }
         let co = CStringList(pairs: options.compression.creationOptions(cog: true, predictor: options.predictor) + [
             ("BLOCKSIZE", "\(tileSize)"), ("OVERVIEWS", "AUTO"), ("RESAMPLING", "AVERAGE"), ("BIGTIFF", "IF_SAFER"),
-        ] + (options.threads > 1 ? [("NUM_THREADS", "\(options.threads)")] : []))
+        ] + (options.threads > 1 ? [("NUM_THREADS", "\(options.threads)")] : [])
+          + options.creationOptions.map { ($0.key, $0.value) })
         GDALEnvironment.resetError()
+        errno = 0
         guard let out = GDALCreateCopy(driver, target, src, 0, co.pointer, nil, nil) else {
-            throw FarSideError.outputFailed("\(target): COG conversion failed (\(GDALEnvironment.lastError(or: "unknown")))")
+            throw OutputPaths.writeFailure(path, errno: errno, detail: "COG conversion failed: " + GDALEnvironment.lastError(or: "unknown"))
         }
         GDALClose(out)
+        if CPLGetLastErrorType() == CE_Failure {
+            throw OutputPaths.writeFailure(path, errno: errno, detail: "COG conversion failed: " + GDALEnvironment.lastError(or: "unknown"))
+        }
     }
 }

@@ -39,20 +39,36 @@ public struct VectorLayer: Sendable {
 }
 
 /// Writes vector layers through OGR (GeoPackage by default) in a given CRS, to a temporary name renamed
-/// into place when complete.
+/// into place when complete (or staged in `outputSet`, which renames its files together).
 public enum VectorWriter {
-    public static func write(_ layers: [VectorLayer], to path: String, crs: SpatialReference, driver: String = "GPKG") throws {
+    public static func write(_ layers: [VectorLayer], to path: String, crs: SpatialReference, driver: String = "GPKG",
+                             outputSet: OutputSet? = nil) throws {
         GDALEnvironment.initialize()
         guard let drv = GDALGetDriverByName(driver) else { throw FarSideError.failure("GDAL has no \(driver) driver") }
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid()).\(url.pathExtension)").path
-        unlink(temporary)
+        try OutputPaths.checkTarget(path)
+        let temporary: String
+        var slot: Int32 = -1
+        if let outputSet {
+            temporary = outputSet.temporaryPath(for: path)
+        } else {
+            temporary = TemporaryFiles.path(for: path)
+            slot = TemporaryFiles.register(temporary)
+        }
+        // SQLite's journal beside the temporary is removed with it.
+        let journals = ["-journal", "-wal", "-shm"].map { temporary + $0 }
+        journals.forEach { outputSet?.adopt($0) }
+        func discard() {
+            if let outputSet { ([temporary] + journals).forEach(outputSet.discard) } else { ([temporary] + journals).forEach { unlink($0) } }
+        }
+        defer { TemporaryFiles.forget(slot) }
         GDALEnvironment.resetError()
         guard let ds = GDALCreate(drv, temporary, 0, 0, 0, GDT_Unknown, nil) else {
-            throw FarSideError.outputFailed("\(path): cannot create (\(GDALEnvironment.lastError(or: "write refused")))")
+            let failure = OutputPaths.writeFailure(path, errno: errno, detail: "cannot create: " + GDALEnvironment.lastError(or: "write refused"))
+            discard()
+            throw failure
         }
         var closed = false
-        defer { if !closed { GDALClose(ds); unlink(temporary) } }
+        defer { if !closed { GDALClose(ds); discard() } }
         for layer in layers {
             let type = layer.kind == .point ? wkbPoint : wkbPolygon
             guard let l = GDALDatasetCreateLayer(ds, layer.name, crs.handle, type, nil) else {
@@ -94,11 +110,24 @@ public enum VectorWriter {
                 guard OGR_L_CreateFeature(l, f) == OGRERR_NONE else { throw FarSideError.outputFailed("\(path): cannot write a feature") }
             }
         }
+        GDALEnvironment.resetError()
+        errno = 0
         GDALClose(ds)
         closed = true
+        if CPLGetLastErrorType() == CE_Failure {
+            let failure = OutputPaths.writeFailure(path, errno: errno, detail: GDALEnvironment.lastError(or: "write error"))
+            discard()
+            throw failure
+        }
+        journals.forEach { outputSet?.discard($0) }
+        if let outputSet {
+            outputSet.stage(temporary, as: path)
+            return
+        }
         guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw FarSideError.outputFailed("\(path): cannot move into place")
+            throw FarSideError.outputFailed("\(path): cannot move into place (\(reason))")
         }
     }
 }

@@ -1,3 +1,5 @@
+import GeoRaster
+
 /// All horizon bands of a grid: `azimuthCount` bands of `width * height` cells, band-major
 /// ([azimuth][cell]), in degrees. Band k is grid azimuth k * 360 / A degrees clockwise from up.
 ///
@@ -57,11 +59,12 @@ public struct HorizonCube: Sendable, Equatable {
 
     @inlinable @inline(__always)
     static func encode(_ v: Float) -> Int16 {
-        v.isNaN ? .min : Int16((Swift.max(-90, Swift.min(90, v)) * 100).rounded())
+        // The writer's encoder: the same codes in memory and on disk (NaN stays nodata: min/max would turn it into 90).
+        v.isNaN ? Int16Codes.nodata : Int16Codes.encode(Swift.max(-90, Swift.min(90, v)), inverseScale: 100)
     }
 
     @inlinable @inline(__always)
-    static func decode(_ v: Int16) -> Float { v == .min ? .nan : Float(v) / 100 }
+    static func decode(_ v: Int16) -> Float { Int16Codes.decode(v, scale: 0.01) }
 
     /// Stored horizon elevation (degrees) of `cell` in band `k`.
     @inlinable

@@ -112,8 +112,8 @@ public struct HorizonOptions: Sendable, Equatable {
 
 /// Horizon elevation maps of a DEM (see `HorizonOptions` for the method).
 public enum HorizonMap {
-    /// Mean lunar radius (LOLA/IAU), metres.
-    public static let moonRadius: Double = 1_737_400
+    /// Mean lunar radius (LOLA/IAU), metres: `CelestialBody.moonRadius`.
+    public static let moonRadius = CelestialBody.moonRadius
 
     /// Grid azimuth in degrees of band `k` of `count`.
     @inlinable

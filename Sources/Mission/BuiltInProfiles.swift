@@ -66,6 +66,7 @@ public enum BuiltInProfiles {
         membership: {linear: [10, 2]}
         weight: 1
       - layer: sun_fraction
+        min: 0.2                    # hard limit: a station's power needs sunlight (a dark crater floor is no site)
         membership: {linear: [0.3, 0.9]}
         weight: 3
       - layer: max_darkness_h       # battery sizing: shorter nights are better

@@ -22,7 +22,7 @@ public enum HTMLReport {
         }
         let headers = ["rank", "name", "lat", "lon", "score", "feasible"] + result.labels.enumerated().map { "\($1)<br><small>w \(num(result.weights[$0], 1))</small>" }
             + ["ellipse safe", "binding", "top-K share"]
-        let window = profile.start.map { s in "\(s.utcISO8601) &ndash; \(profile.end!.utcISO8601), step \(Int(profile.stepSeconds)) s" } ?? "none (terrain only)"
+        let window = profile.start.map { s in "\(s.utcISO8601) &ndash; \(profile.end!.utcISO8601), step \(String(format: "%g", profile.stepSeconds)) s" } ?? "none (terrain only)"
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>FarSide: \(esc(profile.name))</title>

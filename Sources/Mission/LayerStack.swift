@@ -27,7 +27,7 @@ public struct LayerStack: @unchecked Sendable {
                      columns: (grid.columns.lowerBound - grid.outerColumns.lowerBound)..<(grid.columns.upperBound - grid.outerColumns.lowerBound))
         let dem = outer.window(rows: inner.rows, columns: inner.columns)
         stack.layers["elevation"] = dem
-        let outerMetrics = dataset.cellMetrics.rows(grid.outerRows)
+        let outerMetrics = grid.cellMetrics.rows(grid.outerRows)
         if !needed.isDisjoint(with: ["slope", "roughness"]) {
             let t = TerrainKernels.compute(outer, metrics: outerMetrics, products: [.slope, .roughness], threads: threads)
             stack.layers["slope"] = t[.slope]!.window(rows: inner.rows, columns: inner.columns)
@@ -41,7 +41,18 @@ public struct LayerStack: @unchecked Sendable {
             }
             let mid = outer.height / 2
             let options = HorizonOptions(azimuthCount: profile.azimuths, observerHeight: profile.heightM, radius: dataset.radius, threads: threads)
-            let cube = HorizonMap.cube(outer, dx: outerMetrics.dx[mid], dy: outerMetrics.dy[mid], options: options, storage: .int16CentiDegrees)
+            // Geographic/cylindrical grids whose cell sizes vary too much for one sweep (near a pole, wide
+            // latitude spans, cylindrical metres far from the standard parallel): horizons on a projected
+            // grid, resampled back per cell (`ProjectedHorizons`).
+            let cube: any HorizonProfiles
+            if let plan = try ProjectedHorizons.plan(dataset, rows: grid.outerRows, columns: grid.outerColumns,
+                                                     sweepDx: outerMetrics.dx[mid], sweepDy: outerMetrics.dy[mid], azimuths: profile.azimuths) {
+                stack.notes.append(plan.note(for: dataset.path))
+                cube = try ProjectedHorizons.compute(dataset, rows: grid.outerRows, columns: grid.outerColumns, plan: plan,
+                                                     options: options, dem: outer)
+            } else {
+                cube = HorizonMap.cube(outer, dx: outerMetrics.dx[mid], dy: outerMetrics.dy[mid], options: options, storage: .int16CentiDegrees)
+            }
             progress(0.4)
             let horizons = HorizonWindow(base: cube, rowOffset: inner.rows.lowerBound, columnOffset: inner.columns.lowerBound,
                                          width: dem.width, height: dem.height)
@@ -51,10 +62,12 @@ public struct LayerStack: @unchecked Sendable {
                 var engine = IlluminationEngine()
                 engine.threads = threads
                 engine.observerHeight = profile.heightM
+                engine.radius = dataset.radius
+                engine.windowHours = window.durationHours
                 // PSR distances need shadowed cells outside the region too: the whole outer grid then.
                 let wide = needed.contains("psr_distance_m")
                 let maps = try engine.run(dem: wide ? outer : dem, transform: wide ? grid.outerTransform : grid.transform,
-                                          transformer: grid.transformer, horizon: wide ? cube : horizons, track: track,
+                                          transformer: grid.transformer, horizon: wide ? cube : horizons as any HorizonProfiles, track: track,
                                           stepHours: window.stepHours)
                 func crop(_ g: Grid) -> Grid { wide ? g.window(rows: inner.rows, columns: inner.columns) : g }
                 stack.layers["sun_fraction"] = crop(maps.sunFraction)
@@ -62,7 +75,23 @@ public struct LayerStack: @unchecked Sendable {
                 stack.layers["earth_fraction"] = crop(maps.earthFraction)
                 if wide {
                     let shadowed = Grid(width: outer.width, height: outer.height, values: maps.psr.values.map { $0 == 1 ? 1 : 0 })
-                    let distance = DistanceTransform.distance(to: shadowed, metrics: outerMetrics, threads: threads)
+                    let distance: Grid
+                    if RasterDataset.isLatLonLike(dataset.crs) {
+                        // Rows are parallels: the separable transform's flat spacing is wrong near a pole and
+                        // misses neighbours across the pole or the longitude seam; exact great circles instead.
+                        var points = [SIMD3<Double>](repeating: SIMD3(repeating: .nan), count: outer.width * outer.height)
+                        for r in 0..<outer.height {
+                            for c in 0..<outer.width {
+                                if let ll = dataset.latLon(column: Double(grid.outerColumns.lowerBound + c), row: Double(grid.outerRows.lowerBound + r),
+                                                           using: grid.transformer) {
+                                    points[r * outer.width + c] = SurfaceFrame.unitVector(lat: ll.lat, lon: ll.lon)
+                                }
+                            }
+                        }
+                        distance = SphericalDistance.distance(to: shadowed, points: points, radius: dataset.radius, threads: threads)
+                    } else {
+                        distance = DistanceTransform.distance(to: shadowed, metrics: outerMetrics, threads: threads)
+                    }
                     stack.layers["psr_distance_m"] = crop(distance)
                     if !shadowed.values.contains(1) { stack.notes.append("no permanently shadowed cell in the window and margin: psr_distance_m is infinite") }
                 }
@@ -70,11 +99,13 @@ public struct LayerStack: @unchecked Sendable {
             progress(0.7)
             let relayLayers: Set<String> = ["relay_fraction", "relay_max_gap_h", "comms_fraction"]
             if !needed.isDisjoint(with: relayLayers) {
-                let track = RelayTrack.sample(try BuiltInOrbits.resolve(profile.orbit), ephemeris: ephemeris, window: window)
+                let track = RelayTrack.sample(try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris), ephemeris: ephemeris, window: window)
                 var engine = RelayMapEngine()
                 engine.threads = threads
                 engine.minElevationDeg = profile.minElevationDeg
                 engine.observerHeight = profile.heightM
+                engine.radius = dataset.radius
+                engine.windowHours = window.durationHours
                 let maps = try engine.run(dem: dem, transform: grid.transform, transformer: grid.transformer, horizon: horizons,
                                           satellites: track.satellites, earth: track.earth, stepHours: window.stepHours)
                 stack.layers["relay_fraction"] = maps.relayFraction

@@ -1,6 +1,7 @@
 import Ephemeris
 import Foundation
 import GeoRaster
+import Visibility
 import SiteSelection
 import StrictYAML
 
@@ -129,9 +130,12 @@ public struct MissionProfile: Sendable {
             }
             guard end! > start! else { throw fail([key("time"), key("end")], "is not after start") }
             if let s = t.step {
-                guard let parsed = Self.parseStep(s) else { throw fail([key("time"), key("step")], "'\(s)' is not a duration such as 1h or 10m") }
+                guard let parsed = try? TimeWindow.parseStep(s) else { throw fail([key("time"), key("step")], "'\(s)' is not a duration such as 1h or 10m") }
                 step = parsed
             }
+            let duration = end!.tdbSecondsPastJ2000 - start!.tdbSecondsPastJ2000
+            guard step <= duration else { throw fail([key("time"), key("step")], "'\(t.step ?? "1h")' is longer than the window (\(duration / 3600) h)") }
+            guard duration / step <= 50_000_000 else { throw fail([key("time"), key("step")], "'\(t.step ?? "1h")' gives more than 50,000,000 steps") }
         }
         // Criteria
         guard !dto.criteria.isEmpty else { throw fail([key("criteria")], "the list is empty") }
@@ -194,14 +198,6 @@ public struct MissionProfile: Sendable {
         return MissionProfile(name: dto.name, description: dto.description ?? "", region: region, dem: dto.dem, start: start, end: end,
                               stepSeconds: step, heightM: height, orbit: dto.orbit ?? "queqiao-2", minElevationDeg: minElevation,
                               azimuths: azimuths, criteria: criteria, ellipse: ellipse, count: count, minSeparationM: separation, text: text)
-    }
-
-    static func parseStep(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if let u = t.last, let f = units[u], let v = Double(t.dropLast()), v > 0, v.isFinite { return v * f }
-        if let v = Double(t), v > 0, v.isFinite { return v }
-        return nil
     }
 
     // MARK: - Decoding (strict: unknown keys are errors)

@@ -10,7 +10,7 @@ public enum Quicklook {
         let w = (dem.width + stride - 1) / stride, h = (dem.height + stride - 1) / stride
         let legend = 28
         var image = RGBImage(width: w, height: h + legend)
-        let metrics = grid.dataset.cellMetrics.rows(grid.rows)
+        let metrics = grid.cellMetrics.rows(grid.rows)
         for y in 0..<h {
             for x in 0..<w {
                 let r = y * stride, c = x * stride

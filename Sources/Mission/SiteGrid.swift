@@ -14,6 +14,11 @@ public struct SiteGrid: @unchecked Sendable {
     public let transformer: CoordinateTransformer
     /// 1 inside the region, 0 outside (on the window).
     public let inRegion: [Bool]
+    /// Metric cell sizes per row of the whole DEM for ranking (slopes, ellipses, separations, distances):
+    /// true sizes on the body's sphere on geographic and cylindrical grids (a cylindrical projection's
+    /// metres are true only on its standard parallel: near the pole LDEM_4's 7.6 km columns are 30 m
+    /// wide on the ground), else the grid's own (`--distances`).
+    public let cellMetrics: CellMetrics
 
     public var width: Int { columns.count }
     public var height: Int { rows.count }
@@ -27,7 +32,13 @@ public struct SiteGrid: @unchecked Sendable {
     public init(dataset: RasterDataset, region: MissionProfile.Region, horizonMarginKm: Double) throws {
         self.dataset = dataset
         transformer = try CoordinateTransformer(crs: dataset.crs)
-        let outline = Self.outline(region)
+        let radiusKm = dataset.radius / 1000
+        var outline = Self.outline(region, radiusKm: radiusKm)
+        // A region containing a pole: its boundary never reaches the pole, but its window must (on a
+        // geographic or cylindrical grid the pole is an edge row).
+        for pole in [-90.0, 90.0] where !outline.isEmpty && Self.contains(region, lat: pole, lon: 0, radiusKm: radiusKm) {
+            outline += stride(from: -180.0, to: 180, by: 15).map { (pole, $0) }
+        }
         var minC = Double.infinity, maxC = -Double.infinity, minR = Double.infinity, maxR = -Double.infinity
         if outline.isEmpty {
             (minC, maxC, minR, maxR) = (0, Double(dataset.width), 0, Double(dataset.height))
@@ -49,17 +60,26 @@ public struct SiteGrid: @unchecked Sendable {
         guard c0 < c1, r0 < r1 else { throw FarSideError.badInput("\(dataset.path): does not cover the profile's region") }
         rows = r0..<r1
         columns = c0..<c1
-        let metrics = dataset.cellMetrics
-        let cell = min(metrics.dx[(r0 + r1) / 2], metrics.dy[(r0 + r1) / 2])
-        let margin = Int((horizonMarginKm * 1000 / cell).rounded(.up))
-        outerRows = max(0, r0 - margin)..<min(dataset.height, r1 + margin)
-        outerColumns = max(0, c0 - margin)..<min(dataset.width, c1 + margin)
+        var metrics = dataset.cellMetrics
+        if dataset.crs.isProjected && RasterDataset.isLatLonLike(dataset.crs) {
+            let sizes = dataset.trueCellSizes(rows: 0..<dataset.height, column: Double(dataset.width) / 2, transformer: transformer)
+            for (r, s) in sizes.enumerated() where s.dx > 0 && s.dy > 0 { metrics.dx[r] = s.dx; metrics.dy[r] = s.dy }
+        }
+        cellMetrics = metrics
+        // Rows from the north-south cell size, columns from the east-west one (on a geographic grid near a
+        // pole the east-west cells are tiny: the columns margin then takes every column, not the rows').
+        let midRow = min((r0 + r1) / 2, dataset.height - 1)
+        let cell = (dx: metrics.dx[midRow], dy: metrics.dy[midRow])
+        let rowMargin = Int((horizonMarginKm * 1000 / cell.dy).rounded(.up))
+        let columnMargin = Int(min(Double(dataset.width), (horizonMarginKm * 1000 / cell.dx).rounded(.up)))
+        outerRows = max(0, r0 - rowMargin)..<min(dataset.height, r1 + rowMargin)
+        outerColumns = max(0, c0 - columnMargin)..<min(dataset.width, c1 + columnMargin)
         var inside = [Bool](repeating: true, count: (r1 - r0) * (c1 - c0))
         if case .whole = region {} else {
             for r in rows {
                 for c in columns {
                     let ll = dataset.latLon(column: Double(c), row: Double(r), using: transformer)
-                    inside[(r - r0) * (c1 - c0) + (c - c0)] = ll.map { Self.contains(region, lat: $0.lat, lon: $0.lon) } ?? false
+                    inside[(r - r0) * (c1 - c0) + (c - c0)] = ll.map { Self.contains(region, lat: $0.lat, lon: $0.lon, radiusKm: radiusKm) } ?? false
                 }
             }
         }
@@ -67,8 +87,8 @@ public struct SiteGrid: @unchecked Sendable {
         guard inside.contains(true) else { throw FarSideError.badInput("\(dataset.path): no cell centre lies inside the profile's region") }
     }
 
-    /// Points along the region's boundary (and its centre), degrees.
-    static func outline(_ region: MissionProfile.Region) -> [(lat: Double, lon: Double)] {
+    /// Points along the region's boundary (and its centre), degrees, on the body's sphere of `radiusKm`.
+    static func outline(_ region: MissionProfile.Region, radiusKm: Double) -> [(lat: Double, lon: Double)] {
         switch region {
         case .whole:
             return []
@@ -80,21 +100,16 @@ public struct SiteGrid: @unchecked Sendable {
                 points += [(lat, lonMin), (lat, lonMax), (latMin, lon), (latMax, lon)]
             }
             return points
-        case let .circle(lat, lon, radiusKm):
-            var points = [(lat: lat, lon: lon)]
-            let d = radiusKm / 1737.4, p1 = lat * .pi / 180, l1 = lon * .pi / 180
-            for k in 0..<360 {
-                let bearing = Double(k) * .pi / 180
-                let p2 = asin(sin(p1) * cos(d) + cos(p1) * sin(d) * cos(bearing))
-                let l2 = l1 + atan2(sin(bearing) * sin(d) * cos(p1), cos(d) - sin(p1) * sin(p2))
-                points.append((p2 * 180 / .pi, l2 * 180 / .pi))
+        case let .circle(lat, lon, regionRadiusKm):
+            let d = regionRadiusKm / radiusKm
+            return [(lat: lat, lon: lon)] + (0..<360).map { k in
+                GreatCircle.destination(lat: lat, lon: lon, bearing: Double(k) * .pi / 180, angle: d)
             }
-            return points
         }
     }
 
-    /// Whether a point lies inside the region.
-    static func contains(_ region: MissionProfile.Region, lat: Double, lon: Double) -> Bool {
+    /// Whether a point lies inside the region (circles measured on the body's sphere of `radiusKm`).
+    static func contains(_ region: MissionProfile.Region, lat: Double, lon: Double, radiusKm: Double) -> Bool {
         switch region {
         case .whole:
             return true
@@ -102,10 +117,8 @@ public struct SiteGrid: @unchecked Sendable {
             guard lat >= latMin, lat <= latMax else { return false }
             for l in [lon, lon + 360, lon - 360] where l >= lonMin && l <= lonMax { return true }
             return false
-        case let .circle(clat, clon, radiusKm):
-            let p1 = clat * .pi / 180, p2 = lat * .pi / 180, dl = (lon - clon) * .pi / 180
-            let h = pow(sin((p2 - p1) / 2), 2) + cos(p1) * cos(p2) * pow(sin(dl / 2), 2)
-            return 2 * 1737.4 * asin(min(1, h.squareRoot())) <= radiusKm
+        case let .circle(clat, clon, regionRadiusKm):
+            return GreatCircle.distance(lat1: clat, lon1: clon, lat2: lat, lon2: lon, radius: radiusKm) <= regionRadiusKm
         }
     }
 

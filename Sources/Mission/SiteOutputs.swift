@@ -3,14 +3,31 @@ import GeoRaster
 
 /// Writes a ranking's outputs into a folder: sites.csv, sites.geojson, sites.gpkg (points and landing
 /// ellipses in the Moon 2015 geographic CRS), score.tif, feasible.tif, quicklook.png and a self-contained
-/// report.html. Every file goes to a temporary name first; the rasters are renamed only when all of them
-/// were written.
+/// report.html. The whole set appears together or not at all: every file goes to a temporary name in an
+/// `OutputSet` (the caller's, `options.outputSet`, created before the work; else one made here), which
+/// renames them all into place at the end.
 public enum SiteOutputs {
+    /// The files `write` produces.
+    public static let fileNames = ["sites.csv", "sites.geojson", "sites.gpkg", "score.tif", "feasible.tif", "quicklook.png", "report.html"]
+
+    /// Upper bound of the bytes written for a grid of `width` x `height` cells (two Float32 rasters; the
+    /// vector, image and report files are small against them).
+    public static func estimatedBytes(width: Int, height: Int, options: RasterWriteOptions) -> Int64 {
+        2 * options.estimatedBytes(width: width, height: height, bands: 1) + Int64(width) * Int64(height) * 4 + (4 << 20)
+    }
+
     public static func write(_ result: RankingResult, profile: MissionProfile, grid: SiteGrid, dem: Grid,
                              directory: String, options: RasterWriteOptions) throws {
+        if options.outputSet == nil {
+            var options = options
+            let set = try OutputSet(directory: directory, targets: fileNames,
+                                    estimatedBytes: estimatedBytes(width: grid.width, height: grid.height, options: options))
+            options.outputSet = set
+            return try set.run { try write(result, profile: profile, grid: grid, dem: dem, directory: directory, options: options) }
+        }
+        let set = options.outputSet!
         let dir = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-        // Rasters first (all or nothing), then the vector and report files.
         var writers: [RasterWriter] = []
         do {
             for (name, g, description) in [("score", result.score, "weighted score 0..1 (NaN where a layer is nodata)"),
@@ -25,23 +42,14 @@ public enum SiteOutputs {
             writers.forEach { $0.abort() }
             throw error
         }
-        try atomicWrite(csv(result), to: path("sites.csv"))
-        try atomicWrite(geojson(result, profile: profile), to: path("sites.geojson"))
-        try VectorWriter.write(vectorLayers(result, profile: profile), to: path("sites.gpkg"), crs: SpatialReference.moonGeographic())
+        try set.write(Data(csv(result).utf8), to: path("sites.csv"))
+        try set.write(Data(geojson(result, profile: profile).utf8), to: path("sites.geojson"))
+        try VectorWriter.write(vectorLayers(result, profile: profile, radius: grid.dataset.radius), to: path("sites.gpkg"), crs: SpatialReference.moonGeographic(),
+                               outputSet: set)
         let image = Quicklook.render(dem: dem, score: result.score, feasible: result.feasible, sites: result.sites, grid: grid)
         let png = try image.pngData()
-        try atomicWrite(png, to: path("quicklook.png"))
-        try atomicWrite(Data(HTMLReport.render(result, profile: profile, grid: grid, quicklook: png).utf8), to: path("report.html"))
-    }
-
-    static func atomicWrite(_ text: String, to path: String) throws { try atomicWrite(Data(text.utf8), to: path) }
-
-    static func atomicWrite(_ data: Data, to path: String) throws {
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw FarSideError.outputFailed("\(path): cannot write (\(error.localizedDescription))")
-        }
+        try set.write(png, to: path("quicklook.png"))
+        try set.write(Data(HTMLReport.render(result, profile: profile, grid: grid, quicklook: png).utf8), to: path("report.html"))
     }
 
     static func f(_ v: Double, _ digits: Int = 6) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "" }
@@ -95,7 +103,7 @@ public enum SiteOutputs {
     }
 
     /// Points and landing-ellipse polygons (ellipses traced on the sphere around each site).
-    static func vectorLayers(_ result: RankingResult, profile: MissionProfile) -> [VectorLayer] {
+    static func vectorLayers(_ result: RankingResult, profile: MissionProfile, radius: Double) -> [VectorLayer] {
         let names = ["rank", "name", "score", "feasible", "binding"] + result.labels
         func fields(_ s: SiteReport) -> [FieldValue] {
             [.integer(s.rank), .text(s.name), .real(Double(s.score)), .integer(s.feasible ? 1 : 0), .text(s.binding)]
@@ -106,7 +114,7 @@ public enum SiteOutputs {
         var layers = [points]
         if let e = profile.ellipse {
             let polygons = result.sites.map { s -> VectorFeature in
-                VectorFeature(fields: fields(s), ring: ellipseRing(lat: s.lat, lon: s.lon, ellipse: e))
+                VectorFeature(fields: fields(s), ring: ellipseRing(lat: s.lat, lon: s.lon, ellipse: e, radius: radius))
             }
             layers.append(VectorLayer(name: "landing_ellipses", kind: .polygon, fieldNames: names, features: polygons))
         }
@@ -114,17 +122,15 @@ public enum SiteOutputs {
     }
 
     /// The ellipse's outline as lon/lat points: for each angle, the ellipse radius along that bearing from
-    /// the centre, moved along a great circle of the 1737.4 km sphere.
-    static func ellipseRing(lat: Double, lon: Double, ellipse e: MissionProfile.Ellipse, points: Int = 72) -> [(x: Double, y: Double)] {
-        let p1 = lat * .pi / 180, l1 = lon * .pi / 180
-        return (0..<points).map { k in
+    /// the centre, moved along a great circle of the body's sphere of `radius` metres (the DEM CRS's).
+    static func ellipseRing(lat: Double, lon: Double, ellipse e: MissionProfile.Ellipse, radius: Double = CelestialBody.moonRadius,
+                            points: Int = 72) -> [(x: Double, y: Double)] {
+        (0..<points).map { k in
             let t = Double(k) / Double(points) * 2 * .pi          // angle from the major axis
             let r = e.semiMajorM * e.semiMinorM / ((e.semiMinorM * cos(t)).magnitudeSquared + (e.semiMajorM * sin(t)).magnitudeSquared).squareRoot()
             let bearing = e.azimuthDeg * .pi / 180 + t
-            let d = r / 1_737_400
-            let p2 = asin(sin(p1) * cos(d) + cos(p1) * sin(d) * cos(bearing))
-            let l2 = l1 + atan2(sin(bearing) * sin(d) * cos(p1), cos(d) - sin(p1) * sin(p2))
-            return (CoordinateTransformer.wrapLongitude(l2 * 180 / .pi), p2 * 180 / .pi)
+            let p = GreatCircle.destination(lat: lat, lon: lon, bearing: bearing, angle: r / radius)
+            return (CoordinateTransformer.wrapLongitude(p.lon), p.lat)
         }
     }
 }

@@ -49,7 +49,7 @@ public enum SiteRanking {
                                       membership: c.membership ?? .linear(from: 0, to: 1), weight: Float(c.weight)))
         }
         let labels = profile.criteria.map(\.label)
-        let metrics = grid.dataset.cellMetrics.rows(grid.rows)
+        let metrics = grid.cellMetrics.rows(grid.rows)
         // Safe = all hard limits (anywhere, for ellipses); feasible also needs the region and the ellipse.
         let (score, safe) = Scorer.score(layers: layers, criteria: criteria, threads: threads)
         var feasible = safe

@@ -33,19 +33,21 @@ public enum BuiltInOrbits {
         HaloOrbitApproximation(name: "earth-moon-l2", epoch: referenceEpoch)
     }
 
-    /// A built-in constellation by name, or nil.
-    public static func constellation(named name: String) -> Constellation? {
+    /// A built-in constellation by name, or nil. `ephemeris` places the Earth of the direct-to-Earth link
+    /// (`earth`); the relay orbits are models defined in the IAU lunar frames (`KeplerOrbit`,
+    /// `HaloOrbitApproximation`) and do not depend on it.
+    public static func constellation(named name: String, ephemeris: any EphemerisSource = AnalyticalEphemeris()) -> Constellation? {
         switch name.lowercased() {
         case "queqiao-2", "queqiao2": return Constellation(name: "queqiao-2", satellites: [queqiao2])
         case "earth-moon-l2", "queqiao-1", "queqiao1": return Constellation(name: "earth-moon-l2", satellites: [earthMoonL2])
-        case "earth": return Constellation(name: "earth", satellites: [DirectToEarth()])
+        case "earth": return Constellation(name: "earth", satellites: [DirectToEarth(source: ephemeris)])
         default: return nil
         }
     }
 
     /// A built-in name, or else an orbit file path (exit 3 when it is neither).
-    public static func resolve(_ nameOrPath: String) throws -> Constellation {
-        if let builtIn = constellation(named: nameOrPath) { return builtIn }
+    public static func resolve(_ nameOrPath: String, ephemeris: any EphemerisSource = AnalyticalEphemeris()) throws -> Constellation {
+        if let builtIn = constellation(named: nameOrPath, ephemeris: ephemeris) { return builtIn }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw FarSideError.badInput("--orbit \(nameOrPath): neither a built-in orbit (\(names.joined(separator: ", "))) nor an orbit file")

@@ -21,6 +21,9 @@ public enum LunarGravity {
     public static let j2ReferenceRadiusKm = 1738.0
     /// Mean radius of the LOLA reference sphere, km.
     public static let surfaceRadiusKm = EphemerisConstants.lunarRadiusKm
+    /// Radius of the Moon's sphere of influence about the Earth (Laplace: a (m / M)^(2/5), a = 384,400 km,
+    /// m / M = 1 / 81.3), km.
+    public static let sphereOfInfluenceKm = 66_100.0
 }
 
 /// Kepler's equation M = E - e sin E for elliptical orbits (0 <= e < 1).

@@ -87,6 +87,13 @@ public enum OrbitFile {
                     throw fail(field("eccentricity"), String(format: "periapsis radius a(1 - e) = %.1f km is below the lunar surface (1737.4 km): semi_major_axis_km %g, eccentricity %g", rp, a, e))
                 }
             }
+            // Beyond the Moon's sphere of influence (Laplace radius m/M ^ (2/5) x 384,400 km = 66,100 km) the
+            // Earth, not the Moon, governs the motion: a Kepler orbit about the Moon means nothing there.
+            let apoapsis = elements.semiMajorAxisKm * (1 + elements.eccentricity)
+            guard apoapsis <= LunarGravity.sphereOfInfluenceKm else {
+                let key = hasAltitudes ? "apoapsis_altitude_km" : "semi_major_axis_km"
+                throw fail(field(key), String(format: "apoapsis radius %g km is beyond the Moon's sphere of influence (%.0f km): not a lunar orbit", apoapsis, LunarGravity.sphereOfInfluenceKm))
+            }
             guard (0...180).contains(sat.inclinationDeg) else {
                 throw fail(field("inclination_deg"), "\(sat.inclinationDeg) is not in 0...180")
             }

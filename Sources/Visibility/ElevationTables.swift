@@ -27,8 +27,9 @@ public struct ElevationBinTables: Sendable {
     var values: [Float]
 
     /// Tables for a point body (the Earth's centre): G_k(theta) = number of steps with e_t > theta,
-    /// tabulated every `spacing` radians (default 0.0002 rad = 0.011 deg).
-    public init(pointElevations elevations: [Double], bins k: [Int32], weights: [Float]? = nil, binCount: Int, spacing: Double = 0.0002) {
+    /// tabulated every `spacing` radians (default 0.0001 rad = 0.0057 deg: a step decides by its own
+    /// elevation unless it is within that of the threshold).
+    public init(pointElevations elevations: [Double], bins k: [Int32], weights: [Float]? = nil, binCount: Int, spacing: Double = 0.0001) {
         self.init(elevations: elevations, radii: [Double](repeating: spacing * 16, count: elevations.count), bins: k,
                   weights: weights, binCount: binCount, point: true)
     }

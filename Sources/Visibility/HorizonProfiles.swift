@@ -49,11 +49,44 @@ public final class HorizonFile: HorizonProfiles {
         }
         azimuthCount = dataset.bandCount
         guard azimuthCount >= 4 else { throw FarSideError.badInput("\(path): \(azimuthCount) band(s); a horizon file has one band per azimuth") }
+        if let declared = dataset.metadataItem("HORIZON_AZIMUTHS"), Int(declared) != azimuthCount {
+            throw FarSideError.badInput("\(path): HORIZON_AZIMUTHS says \(declared) but the file has \(azimuthCount) bands")
+        }
         let b = dataset.block(band: 1)
         block = (b.width, b.height)
+        try checkSample()
         let needed = 2 * azimuthCount * b.width * b.height * b.sampleBytes * 11 / 10
         let compressed = (dataset.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE") ?? "NONE") != "NONE"
         if compressed && needed > 256 << 20 { GDALEnvironment.setBlockCache(bytes: min(needed, 512 << 20)) }
+    }
+
+    /// Horizon elevations are angles: anything outside -90 ... 90 deg is not a horizon.
+    static let validRange: ClosedRange<Float> = -90...90
+
+    /// A file that is not a horizon file is refused before any work: a central window (up to 64 x 64
+    /// cells) of every band is read, and it must hold valid angles only, and at least one.
+    private func checkSample() throws {
+        let w = min(64, width), h = min(64, height), c0 = (width - w) / 2, r0 = (height - h) / 2
+        var buffer = [Float](repeating: 0, count: w * h)
+        var valid = 0
+        for k in 1...azimuthCount {
+            try buffer.withUnsafeMutableBufferPointer { try dataset.readBand(k, into: $0.baseAddress!, column: c0, row: r0, width: w, height: h) }
+            try Self.checkRange(buffer.withUnsafeBufferPointer { $0 }, band: k, path: dataset.path)
+            valid += buffer.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
+        }
+        guard valid > 0 else {
+            throw FarSideError.badInput("\(dataset.path): no valid horizon angle in the central \(w) x \(h) cells of any band (all nodata)")
+        }
+    }
+
+    /// Throws when a value is an angle outside -90 ... 90 deg (NaN, nodata, passes).
+    static func checkRange(_ values: UnsafeBufferPointer<Float>, band: Int, path: String) throws {
+        var lo = Float.infinity, hi = -Float.infinity
+        for v in values where !v.isNaN { lo = Swift.min(lo, v); hi = Swift.max(hi, v) }
+        if lo < validRange.lowerBound || hi > validRange.upperBound {
+            let bad = lo < validRange.lowerBound ? lo : hi
+            throw FarSideError.badInput("\(path): band \(band) holds \(bad) deg; horizon angles must be -90 ... 90")
+        }
     }
 
     /// Observer height recorded by `farside horizon` (0 when absent).
@@ -75,6 +108,10 @@ public final class HorizonFile: HorizonProfiles {
                                          width: tileColumns.count, height: tileRows.count, lineStride: columns.count)
                 }
             }
+        }
+        // Every value read is checked (a file valid in its sampled centre may still hold garbage elsewhere).
+        for k in 0..<azimuthCount {
+            try Self.checkRange(UnsafeBufferPointer(start: out + k * n, count: n), band: k + 1, path: dataset.path)
         }
     }
 }

@@ -24,7 +24,12 @@ public struct IlluminationMaps: Sendable {
 /// e_t + dx sin(a) + dy cos(a) to first order, and its grid azimuths are rotated by gamma from the
 /// reference's. The Sun is visible where that elevation clears the horizon h(a + gamma) at the bin's
 /// azimuth a: e_t >= theta = h(a + gamma) - (dx sin a + dy cos a). The second-order error is about
-/// |d|^2 tan(h) / 2 (1e-6 rad for 64-cell tiles of 100 m cells). Sun and Earth fractions then come from
+/// |d|^2 tan(h) / 2 (1e-6 rad for 64-cell tiles of 100 m cells). The Earth is placed topocentrically: its
+/// direction is taken from the tile's reference cell on the ground (plus the observer height), not from
+/// the Moon's centre (which is up to R / d = 0.26 deg off). A cell offset by D from the reference sees the
+/// Earth's elevation differ from that by about (dh cos(e) + D sin(e)) / d for a height difference dh: at
+/// most 0.001 deg for 10 km tiles and 5 km of relief, and least where it matters, near the horizon.
+/// Sun and Earth fractions then come from
 /// per-bin tables (`ElevationBinTables`) in O(bins) per cell; the longest darkness needs
 /// the order of the steps, so it runs over them (`DarknessScan`) chunk by chunk of 32 cells, each chunk's
 /// thresholds cache-resident, most steps decided for the whole chunk by one compare.
@@ -43,13 +48,19 @@ public struct IlluminationEngine: Sendable {
     /// Observer height above the ground, metres, of the horizons given to `run`.
     public var observerHeight = 0.0
 
+    /// Radius of the body's reference sphere, metres (the DEM CRS's semi-major axis): heights are above it.
+    public var radius = CelestialBody.moonRadius
+    /// The window's length, hours (`TimeWindow.durationHours`): no run of steps is reported longer, since
+    /// the last step may stand for less than a whole step.
+    public var windowHours = Double.infinity
+
     public init() {}
 
     /// The lowest horizon an observer `height` metres above a smooth sphere of `radius` can have (the
     /// geometric dip, -acos(R / (R + h)), 0 at ground level), in degrees. Where a DEM ends, the surface
     /// is taken to continue as that sphere, so no horizon is lower than this: "no terrain" in a
     /// direction (a sweep's -90 deg at the DEM's edge) does not let the Sun be seen below the ground.
-    public static func horizonFloor(observerHeight height: Double, radius: Double = 1_737_400) -> Double {
+    public static func horizonFloor(observerHeight height: Double, radius: Double = CelestialBody.moonRadius) -> Double {
         -acos(radius / (radius + max(0, height))) * 180 / .pi
     }
 
@@ -59,7 +70,7 @@ public struct IlluminationEngine: Sendable {
         precondition(horizon.width == dem.width && horizon.height == dem.height)
         let w = dem.width, h = dem.height
         var sun = Grid(width: w, height: h), dark = sun, psr = sun, earth = sun
-        let tileSize = try self.tileSize > 0 ? self.tileSize : Self.automaticTileSize(transform: transform, transformer: transformer)
+        let tileSize = try self.tileSize > 0 ? self.tileSize : Self.automaticTileSize(transform: transform, transformer: transformer, radius: radius)
         try sun.values.withUnsafeMutableBufferPointer { sp in
             try dark.values.withUnsafeMutableBufferPointer { dp in
                 try psr.values.withUnsafeMutableBufferPointer { pp in
@@ -116,12 +127,24 @@ public struct IlluminationEngine: Sendable {
     }
 
     /// About 10 km of cells, from the ground distance between two neighbouring cell centres.
-    static func automaticTileSize(transform: GeoTransform, transformer: CoordinateTransformer) throws -> Int {
+    static func automaticTileSize(transform: GeoTransform, transformer: CoordinateTransformer, radius: Double) throws -> Int {
         let f = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: 0..<1, columns: 0..<2)
         let d = f[1].normal - f[0].normal
-        let cell = (d * d).sum().squareRoot() * 1_737_400
+        let cell = (d * d).sum().squareRoot() * radius
         guard cell.isFinite, cell > 0 else { return 64 }
         return max(32, min(256, Int(10_000 / cell)))
+    }
+
+    /// The tile's reference observer (Moon-centred ME, km): on the ground of the reference cell (the centre
+    /// cell's height, or the tile's mean where that is nodata) plus the observer height.
+    func referenceSite(_ reference: SurfaceFrame, rows: Range<Int>, columns: Range<Int>, dem: Grid) -> SIMD3<Double> {
+        var z = Double(dem[rows.lowerBound + rows.count / 2, columns.lowerBound + columns.count / 2])
+        if z.isNaN {
+            var sum = 0.0, count = 0
+            for r in rows { for c in columns where !dem[r, c].isNaN { sum += Double(dem[r, c]); count += 1 } }
+            z = count > 0 ? sum / Double(count) : 0
+        }
+        return reference.normal * ((radius + z + observerHeight) / 1000)
     }
 
     struct TileOutputs: @unchecked Sendable {
@@ -132,6 +155,7 @@ public struct IlluminationEngine: Sendable {
                  horizon: BlockProfiles, track: BodyTrack, stepHours: Double, out: TileOutputs) throws {
         let frames = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: rows, columns: columns)
         let reference = frames[(rows.count / 2) * columns.count + columns.count / 2]
+        let earthDirections = track.earthDirections(from: referenceSite(reference, rows: rows, columns: columns, dem: dem))
         let K = azimuthBins > 0 ? azimuthBins : horizon.azimuths, T = track.count
         let binWidth = 2 * Double.pi / Double(K)
         // Per step: elevation, the bin at or below the azimuth and the weight of the next bin, so thresholds
@@ -149,7 +173,7 @@ public struct IlluminationEngine: Sendable {
             eSun[t] = s.elevation
             (kLow[t], weight[t]) = place(s.azimuth)
             sunSteps[t] = SunStep(top: Float(s.elevation + track.sunRadius[t]), weight: weight[t], bin: kLow[t])
-            let e = reference.elevationAzimuth(track.earth[t])
+            let e = reference.elevationAzimuth(earthDirections[t])
             eEarth[t] = e.elevation
             (kEarth[t], wEarth[t]) = place(e.azimuth)
         }
@@ -158,7 +182,7 @@ public struct IlluminationEngine: Sendable {
         let sinA = (0..<K).map { sin(Double($0) * binWidth) }, cosA = (0..<K).map { cos(Double($0) * binWidth) }
 
         let A = horizon.azimuths
-        let floor = Float(Self.horizonFloor(observerHeight: observerHeight))
+        let floor = Float(Self.horizonFloor(observerHeight: observerHeight, radius: radius))
         // Per chunk of cells: thresholds theta(k) (bins + 1 rows of `lanes`), their per-bin-pair bounds,
         // the longest runs.
         let L = DarknessScan.lanes
@@ -213,7 +237,7 @@ public struct IlluminationEngine: Sendable {
                                 let (r, c) = position(lane)!, cell = r * dem.width + c
                                 out.sun[cell] = Float(chunk.sun[lane] / Double(T))
                                 out.earth[cell] = Float(chunk.earth[lane] / Double(T))
-                                out.dark[cell] = Float(Double(longest[lane]) * stepHours)
+                                out.dark[cell] = Float(min(Double(longest[lane]) * stepHours, windowHours))
                                 out.psr[cell] = longest[lane] >= Float(T) ? 1 : 0
                             }
                         }

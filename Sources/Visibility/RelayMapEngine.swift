@@ -30,6 +30,11 @@ public struct RelayMapEngine: Sendable {
     public var maxRangeKm: Double?
     /// Antenna height above the ground, metres.
     public var observerHeight = 0.0
+    /// Radius of the body's reference sphere, metres (the DEM CRS's semi-major axis): heights are above it.
+    public var radius = CelestialBody.moonRadius
+    /// The window's length, hours (`TimeWindow.durationHours`): no run of steps is reported longer, since
+    /// the last step may stand for less than a whole step.
+    public var windowHours = Double.infinity
     /// Largest tolerated interpolation error of elevation or azimuth at a tile's centre, degrees.
     public var interpolationTolerance = 0.002
 
@@ -44,7 +49,7 @@ public struct RelayMapEngine: Sendable {
         var relay = Grid(width: w, height: h), gap = relay, comms = relay
         let tileSize: Int
         if self.tileSize > 0 { tileSize = self.tileSize } else {
-            tileSize = max(16, min(128, try IlluminationEngine.automaticTileSize(transform: transform, transformer: transformer) / 2))
+            tileSize = max(16, min(128, try IlluminationEngine.automaticTileSize(transform: transform, transformer: transformer, radius: radius) / 2))
         }
         try relay.values.withUnsafeMutableBufferPointer { rp in
             try gap.values.withUnsafeMutableBufferPointer { gp in
@@ -81,7 +86,7 @@ public struct RelayMapEngine: Sendable {
         let nr = rows.count, nc = columns.count, cells = nr * nc
         let A = horizon.azimuths
         let profiles = IlluminationEngine.tileProfiles(horizon, rows: rows, columns: columns,
-                                                      floor: Float(IlluminationEngine.horizonFloor(observerHeight: observerHeight)))
+                                                      floor: Float(IlluminationEngine.horizonFloor(observerHeight: observerHeight, radius: radius)))
         var valid = [Bool](repeating: true, count: cells)
         var sites = [SIMD3<Double>](repeating: .zero, count: cells)
         // Per cell: its highest horizon (links above it need no azimuth) and its bilinear corner weights.
@@ -95,7 +100,7 @@ public struct RelayMapEngine: Sendable {
             let z = dem.values[(rows.lowerBound + r) * dem.width + columns.lowerBound + c]
             let p = profiles[(i * (A + 1))..<((i + 1) * (A + 1))]
             if z.isNaN || p.contains(where: { $0.isNaN }) { valid[i] = false; continue }
-            sites[i] = frames[i].normal * (1737.4 + (Double(z) + observerHeight) / 1000)
+            sites[i] = frames[i].normal * ((radius + Double(z) + observerHeight) / 1000)
             highestOf[i] = Double(p.max()!)
             highest = max(highest, highestOf[i])
         }
@@ -187,7 +192,7 @@ public struct RelayMapEngine: Sendable {
                 continue
             }
             out.relay[cell] = relayHits[i] / Float(T)
-            out.gap[cell] = Float(Double(longest[i]) * stepHours)
+            out.gap[cell] = Float(min(Double(longest[i]) * stepHours, windowHours))
             out.comms[cell] = commsHits[i] / Float(T)
         }
     }

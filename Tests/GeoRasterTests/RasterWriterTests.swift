@@ -19,7 +19,8 @@ final class RasterWriterTests: XCTestCase {
         grid[2, 3] = .nan
         let writer = try RasterWriter(path: path, geometry: try geometry(700, 600),
                                       bands: [BandSpec(description: "slope (degrees)", unit: "deg")], nodata: -9999,
-                                      options: RasterWriteOptions(metadata: ["FARSIDE_COMMAND": "farside terrain x", "FARSIDE_VERSION": "9.9"]))
+                                      options: RasterWriteOptions(compression: .deflate(level: 1),
+                                                                  metadata: ["FARSIDE_COMMAND": "farside terrain x", "FARSIDE_VERSION": "9.9"]))
         try writer.write(grid, row: 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path), "nothing at the final name before commit")
         try writer.commit()

@@ -30,12 +30,12 @@ final class MissionProfileTests: XCTestCase {
 
     func testRegionContainment() {
         let box = MissionProfile.Region.box(latMin: -45, latMax: -41, lonMin: -158, lonMax: -150)
-        XCTAssertTrue(SiteGrid.contains(box, lat: -41.6385, lon: -153.9852))
-        XCTAssertTrue(SiteGrid.contains(box, lat: -41.6385, lon: 206.0148), "east longitudes 0..360 too")
-        XCTAssertFalse(SiteGrid.contains(box, lat: -40, lon: -153))
+        XCTAssertTrue(SiteGrid.contains(box, lat: -41.6385, lon: -153.9852, radiusKm: 1737.4))
+        XCTAssertTrue(SiteGrid.contains(box, lat: -41.6385, lon: 206.0148, radiusKm: 1737.4), "east longitudes 0..360 too")
+        XCTAssertFalse(SiteGrid.contains(box, lat: -40, lon: -153, radiusKm: 1737.4))
         let circle = MissionProfile.Region.circle(lat: -90, lon: 0, radiusKm: 60)
-        XCTAssertTrue(SiteGrid.contains(circle, lat: -89.0, lon: 123))    // 30.3 km from the pole
-        XCTAssertFalse(SiteGrid.contains(circle, lat: -88.0, lon: 0))     // 60.6 km
+        XCTAssertTrue(SiteGrid.contains(circle, lat: -89.0, lon: 123, radiusKm: 1737.4))    // 30.3 km from the pole
+        XCTAssertFalse(SiteGrid.contains(circle, lat: -88.0, lon: 0, radiusKm: 1737.4))     // 60.6 km
     }
 
     func testValidationNamesTheFieldAndLine() throws {

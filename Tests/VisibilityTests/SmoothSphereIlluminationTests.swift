@@ -31,7 +31,9 @@ final class SmoothSphereIlluminationTests: XCTestCase {
                 let fraction = SolarDisc.visibleFraction((s.elevation - h) / track.sunRadius[t])
                 sum += fraction
                 if fraction > 0 { run = 0; lit = true } else { run += 1; longest = max(longest, run) }
-                let e = f.elevationAzimuth(track.earth[t])
+                // Topocentric: from the cell on the ground (heights 0), not from the Moon's centre.
+                let d = track.earthPositions[t] - f.normal * (CelestialBody.moonRadius / 1000)
+                let e = f.elevationAzimuth(d / (d * d).sum().squareRoot())
                 let he = horizon(cell, e.azimuth)
                 if e.elevation > he { earth += 1 }
             }
