@@ -6,7 +6,8 @@
 # there on one core). The ratio depends on the size: r.horizon marches every ray to the map edge, so its
 # cost per cell-direction grows with the DEM, farside's does not, and farside's fixed start-up (~0.13 s:
 # process start with GDAL's shared libraries, DEM read, frames) weighs more on small DEMs. Measured on a
-# 2-core VM: 164-201x at 1024^2, 245-267x at 2048^2 (2 threads; README).
+# 2-core VM with the exact horizons (issue 18): 20-38x at 1024^2 x 36 (2 threads; README). The sampled
+# sweep before issue 18 gave 150-200x there, with horizons up to 30 deg low on rugged polar terrain.
 # Env: FARSIDE (binary; default .build/release/farside as Scripts/setup.sh builds it), WORKDIR (default: a temp dir).
 #
 # Conventions: farside band k = grid azimuth (k-1)*360/A clockwise from grid north, degrees.

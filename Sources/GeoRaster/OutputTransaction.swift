@@ -140,17 +140,7 @@ public final class OutputSet: @unchecked Sendable {
                 failure = .outputFailed("\(file.target): cannot move into place (\(String(cString: strerror(errno))))")
             }
         }
-        mutex.lock()
-        for (path, slot) in temporaries {
-            TemporaryFiles.forget(slot)
-            if failure != nil || !files.contains(where: { $0.temporary == path }) { unlink(path) }
-        }
-        temporaries = [:]
-        staged = []
-        finished = true
-        mutex.unlock()
-        lock?.release()
-        lock = nil
+        finish(unlinking: { path in failure != nil || !files.contains(where: { $0.temporary == path }) })
         if failure != nil { removeCreatedDirectories() } else { createdDirectories.forEach { TemporaryFiles.forget($0.slot) } }
         createdDirectories = []
         if let failure { throw failure }
@@ -158,10 +148,17 @@ public final class OutputSet: @unchecked Sendable {
 
     /// Removes every temporary, the lock, and the folders this set created if they are empty.
     public func abort() {
+        finish(unlinking: { _ in true })
+        removeCreatedDirectories()
+    }
+
+    /// Ends the set: forgets every temporary (unlinking those `unlink` picks: all on failure, the ones not
+    /// renamed into place on success) and releases the folder's lock.
+    private func finish(unlinking shouldUnlink: (String) -> Bool) {
         mutex.lock()
         for (path, slot) in temporaries {
-            unlink(path)
             TemporaryFiles.forget(slot)
+            if shouldUnlink(path) { unlink(path) }
         }
         temporaries = [:]
         staged = []
@@ -169,7 +166,6 @@ public final class OutputSet: @unchecked Sendable {
         mutex.unlock()
         lock?.release()
         lock = nil
-        removeCreatedDirectories()
     }
 
     private func removeCreatedDirectories() {
