@@ -25,7 +25,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -39,7 +38,7 @@ let package = Package(
         .target(name: "CFarSideSupport"),
         .target(
             name: "GeoRaster",
-            dependencies: ["CGDAL", "CFarSideSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CGDAL", "CFarSideSupport"]
         ),
         .target(
             name: "Terrain",
@@ -59,7 +58,6 @@ let package = Package(
             dependencies: [
                 "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits", "Mission",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "farside", dependencies: ["FarSideCLI"]),
@@ -71,7 +69,7 @@ let package = Package(
         .testTarget(name: "SiteSelectionTests", dependencies: ["SiteSelection", "GeoRaster"]),
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster", "Terrain"]),
-        .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris"], exclude: ["Fixtures"]),
+        .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -9,7 +9,7 @@ final class CommandTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(at: folder) }
 
     func testInfoJSONOnLDEM4() throws {
-        guard FileManager.default.fileExists(atPath: TestSupport.ldem4) else { throw XCTSkip("no LDEM_4") }
+        try TestSupport.requireLDEM4()
         let result = try FarSideBinary.run(["info", TestSupport.ldem4, "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]

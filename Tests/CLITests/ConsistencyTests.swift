@@ -32,10 +32,7 @@ final class ConsistencyTests: XCTestCase {
     }
 
     func kernelsOrSkip() throws {
-        guard FileManager.default.fileExists(atPath: kernels) else {
-            if TestSupport.inCI { XCTFail("kernels missing at \(kernels)") }
-            throw XCTSkip("kernels missing at \(kernels)")
-        }
+        _ = try TestSupport.requireKernels()
     }
 
     // MARK: - Section 5

@@ -14,7 +14,8 @@ enum FarSideBinary {
     }
 
     static func run(_ arguments: [String]) throws -> TestSupport.ProcessResult {
-        guard let path else { throw XCTSkip("farside executable not found beside the tests") }
+        try TestSupport.require(path != nil, "the farside executable beside the tests")
+        guard let path else { throw XCTSkip("unreachable") }
         return try TestSupport.run(path, arguments)
     }
 }

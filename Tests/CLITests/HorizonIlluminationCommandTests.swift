@@ -80,10 +80,7 @@ final class HorizonIlluminationCommandTests: XCTestCase {
 /// massifs stand, and never lowers them.
 final class FarFieldCommandTests: XCTestCase {
     func testLDEM4FarFieldRaisesPolarHorizons() throws {
-        guard FileManager.default.fileExists(atPath: TestSupport.ldem4) else {
-            if TestSupport.inCI { XCTFail("no LDEM_4") }
-            throw XCTSkip("no LDEM_4")
-        }
+        try TestSupport.requireLDEM4()
         let folder = TestSupport.scratchDirectory("farfield")
         defer { try? FileManager.default.removeItem(at: folder) }
         let dem = folder.appendingPathComponent("flat.tif").path

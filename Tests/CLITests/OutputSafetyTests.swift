@@ -43,7 +43,8 @@ final class OutputSafetyTests: XCTestCase {
 
     /// Starts farside without waiting (stdout/stderr to pipes read after exit).
     func launch(_ arguments: [String]) throws -> (Process, Pipe) {
-        guard let binary = FarSideBinary.path else { throw XCTSkip("farside executable not found beside the tests") }
+        try TestSupport.require(FarSideBinary.path != nil, "the farside executable beside the tests")
+        let binary = FarSideBinary.path!
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

@@ -24,10 +24,7 @@ final class PolarGeographicCommandTests: XCTestCase {
 
     /// LDEM_4 rows 84 S ... 90 S (all longitudes, 0 ... 360 E) as a geographic (IAU_2015:30100) GeoTIFF.
     func polarCrop() throws -> String {
-        guard FileManager.default.fileExists(atPath: TestSupport.ldem4) else {
-            if TestSupport.inCI { XCTFail("missing \(TestSupport.ldem4)") }
-            throw XCTSkip("LDEM_4 not present at \(TestSupport.ldem4)")
-        }
+        try TestSupport.requireLDEM4()
         let ldem = try RasterDataset.open(TestSupport.ldem4)
         defer { ldem.close() }
         let rows = 24

@@ -116,10 +116,7 @@ final class RankCommandTests: XCTestCase {
     /// The real LOLA LDEM_4 far side: with the change6-lander profile the Chang'e-6 landing site (LROC fix)
     /// comes out feasible, and it lies in a scored, lit, relay-covered part of the zone.
     func testChangE6SiteIsFeasibleOnLDEM4() throws {
-        guard FileManager.default.fileExists(atPath: TestSupport.ldem4) else {
-            if TestSupport.inCI { XCTFail("no LDEM_4") }
-            throw XCTSkip("no LDEM_4")
-        }
+        try TestSupport.requireLDEM4()
         try "name,lat,lon\nChang'e-6,-41.6385,-153.9852\n".write(toFile: path("sites.csv"), atomically: true, encoding: .utf8)
         let r = try FarSideBinary.run(["rank", "--profile", "change6-lander", "--dem", TestSupport.ldem4, "-o", path("ce6"),
                                        "--sites", path("sites.csv"), "--quiet"])

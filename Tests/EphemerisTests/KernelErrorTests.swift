@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Ephemeris
 
@@ -23,7 +24,7 @@ final class KernelErrorTests: XCTestCase {
     }
 
     func testMissingFileNamesIt() throws {
-        guard FileManager.default.fileExists(atPath: TestPaths.kernels) else { throw XCTSkip("kernels absent") }
+        try TestSupport.require(file: TestPaths.kernels, "the SPICE kernels")
         // Only the SPK present (as a symlink): the PCK must be reported missing by name.
         try FileManager.default.createSymbolicLink(atPath: scratch.appendingPathComponent("de421.bsp").path,
                                                    withDestinationPath: TestPaths.kernels + "/de421.bsp")
@@ -110,7 +111,7 @@ final class KernelErrorTests: XCTestCase {
     }
 
     func testLunarFrameKernelIsParsedNotHardCoded() throws {
-        guard FileManager.default.fileExists(atPath: TestPaths.kernels) else { throw XCTSkip("kernels absent") }
+        try TestSupport.require(file: TestPaths.kernels, "the SPICE kernels")
         let k = try TextKernel(path: TestPaths.kernels + "/moon_080317.tf")
         XCTAssertEqual(k.frameID(named: "MOON_ME_DE421"), 31007)
         XCTAssertEqual(k.numbers("TKFRAME_31007_ANGLES"), [67.92, 78.56, 0.30])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Ephemeris
 
@@ -53,9 +54,7 @@ enum SharedSpice {
     static let result: Result<SpiceEphemeris, Error> = Result { try SpiceEphemeris(kernelDirectory: TestPaths.kernels) }
 
     static func get() throws -> SpiceEphemeris {
-        guard FileManager.default.fileExists(atPath: TestPaths.kernels) else {
-            throw XCTSkip("SPICE kernels not found at \(TestPaths.kernels); skipping kernel-based tests")
-        }
+        try TestSupport.require(file: TestPaths.kernels, "the SPICE kernels")
         return try result.get()
     }
 }

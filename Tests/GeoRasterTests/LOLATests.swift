@@ -8,10 +8,7 @@ final class LOLATests: XCTestCase {
     var transformer: CoordinateTransformer!
 
     override func setUpWithError() throws {
-        guard FileManager.default.fileExists(atPath: TestSupport.ldem4) else {
-            if TestSupport.inCI { XCTFail("missing \(TestSupport.ldem4)") }
-            throw XCTSkip("LDEM_4 not present")
-        }
+        try TestSupport.requireLDEM4()
         dataset = try RasterDataset.open(TestSupport.ldem4)
         transformer = try CoordinateTransformer(crs: dataset.crs)
     }

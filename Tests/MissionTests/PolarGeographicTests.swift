@@ -18,10 +18,7 @@ import XCTest
 ///   command test (CLITests.PolarGeographicCommandTests) checks all four.
 final class PolarGeographicTests: XCTestCase {
     override func setUpWithError() throws {
-        guard FileManager.default.fileExists(atPath: TestSupport.ldem4) else {
-            if TestSupport.inCI { XCTFail("missing \(TestSupport.ldem4)") }
-            throw XCTSkip("LDEM_4 not present at \(TestSupport.ldem4)")
-        }
+        try TestSupport.requireLDEM4()
     }
 
     /// The built-in ilrs-south-pole profile with coarser time steps and fewer azimuths (test speed).

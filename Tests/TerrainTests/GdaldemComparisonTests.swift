@@ -9,10 +9,8 @@ final class GdaldemComparisonTests: XCTestCase {
     var folder: URL!
 
     override func setUpWithError() throws {
-        guard let tool = TestSupport.which("gdaldem") else {
-            if TestSupport.inCI { XCTFail("gdaldem is missing (apt-get install gdal-bin)") }
-            throw XCTSkip("gdaldem not installed")
-        }
+        try TestSupport.require(TestSupport.which("gdaldem") != nil, "gdaldem (apt-get install gdal-bin)")
+        let tool = TestSupport.which("gdaldem")!
         gdaldem = tool
         folder = TestSupport.scratchDirectory("gdaldem")
     }

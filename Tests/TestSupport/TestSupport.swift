@@ -1,5 +1,6 @@
 import Foundation
 import GeoRaster
+import XCTest
 
 /// Shared helpers for FarSide's tests: scratch folders, fixture rasters, paths and peer tools.
 public enum TestSupport {
@@ -13,6 +14,34 @@ public enum TestSupport {
 
     /// True under CI=true: missing peers or data are failures there, not skips.
     public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Missing test data or a missing peer tool, under CI (thrown: the test fails with this message).
+    public struct MissingPrerequisite: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The one rule for missing test data and peer tools: unless `available`, a failure under CI=true
+    /// (CI has ../shared/data and installs the peers) and a skip that says what is missing elsewhere.
+    public static func require(_ available: Bool, _ what: String) throws {
+        guard !available else { return }
+        if inCI { throw MissingPrerequisite(description: "\(what) is missing (required under CI=true)") }
+        throw XCTSkip("\(what) is missing: skipped (under CI=true this is a failure)")
+    }
+
+    /// `require` for a file or folder.
+    public static func require(file path: String, _ what: String) throws {
+        try require(FileManager.default.fileExists(atPath: path), "\(what) (\(path))")
+    }
+
+    /// LDEM_4 (../shared/data/lola), required as `require` says.
+    public static func requireLDEM4() throws { try require(file: ldem4, "LOLA LDEM_4") }
+
+    /// The JPL/NAIF kernels folder (../shared/data/kernels), required as `require` says.
+    public static func requireKernels() throws -> String {
+        let path = sharedData.appendingPathComponent("kernels").path
+        try require(file: path, "the SPICE kernels")
+        return path
+    }
 
     /// A new empty scratch folder.
     public static func scratchDirectory(_ name: String = "test") -> URL {

@@ -18,11 +18,7 @@ final class TopocentricEarthTests: XCTestCase {
     var kernels: String { TestSupport.sharedData.appendingPathComponent("kernels").path }
 
     func spice() throws -> SpiceEphemeris {
-        guard FileManager.default.fileExists(atPath: kernels) else {
-            if TestSupport.inCI { XCTFail("kernels missing at \(kernels)") }
-            throw XCTSkip("kernels missing at \(kernels)")
-        }
-        return try SpiceEphemeris(kernelDirectory: kernels)
+        return try SpiceEphemeris(kernelDirectory: TestSupport.requireKernels())
     }
 
     /// A smooth sphere (all heights 0) on IAU_2015:30135, `size` x `size` cells of `cell` metres centred on

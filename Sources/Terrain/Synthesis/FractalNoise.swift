@@ -1,4 +1,5 @@
 import Foundation
+import GeoRaster
 
 /// Fractional Brownian surface by octave summation of value noise (Fournier, Fussell & Carpenter 1982;
 /// Musgrave's fBm): octave k has wavelength `wavelength / 2^k` and amplitude `amplitude x 2^(-kH)`,

@@ -1,4 +1,5 @@
 import Foundation
+import GeoRaster
 
 /// Named synthetic terrains (`farside synth --preset`).
 public enum SynthPreset: String, CaseIterable, Sendable {
