@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Visibility", targets: ["Visibility"]),
         .library(name: "Orbits", targets: ["Orbits"]),
         .library(name: "SiteSelection", targets: ["SiteSelection"]),
+        .library(name: "Batch", targets: ["Batch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,10 +54,11 @@ let package = Package(
         .target(name: "Mission", dependencies: ["GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits",
                                                 "SiteSelection", "StrictYAML"]),
         .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags + optimisedInDebug),
+        .target(name: "Batch", dependencies: ["GeoRaster", "Terrain"]),
         .target(
             name: "FarSideCLI",
             dependencies: [
-                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits", "Mission",
+                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits", "Mission", "Batch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +72,7 @@ let package = Package(
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster", "Terrain"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "GeoRaster"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -32,7 +32,13 @@ SOCKET="$MUNGE_DIR/munge.socket"
 TAG="FARSIDE_SLURM_TAG=$DIR"
 
 say() { echo "slurm-local: $*" >&2; }
-die() { echo "slurm-local: error: $*" >&2; exit 1; }
+starting=0
+die() {
+  echo "slurm-local: error: $*" >&2
+  # A failed start takes down whatever it had started (once: do_stop may die too).
+  if [ "$starting" = 1 ]; then starting=0; do_stop >/dev/null 2>&1 || true; fi
+  exit 1
+}
 
 cmd="${1:-}"
 case "$cmd" in
@@ -150,7 +156,8 @@ install_packages() {
   {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq &&
-      apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold slurm-wlm munge
+      apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 \
+        -o Dpkg::Options::=--force-confold slurm-wlm munge
   } >"$DIR/log/apt.log" 2>&1 || rc=$?
   [ -n "$guard" ] && rm -f "$guard"
   [ "$rc" -eq 0 ] || { tail -20 "$DIR/log/apt.log" >&2; die "apt-get install slurm-wlm munge failed (see $DIR/log/apt.log)"; }
@@ -171,7 +178,8 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$SOCKET
+# cred_expire: a requeued job waits this long before it may start again (default 120 s); tests requeue.
+AuthInfo=socket=$SOCKET,cred_expire=10
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -180,6 +188,8 @@ JobCompType=jobcomp/none
 MpiDefault=none
 SwitchType=switch/none
 SchedulerType=sched/backfill
+# Tests wait on short tasks: start pending array tasks as soon as CPUs free up.
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 # Use the CPUs and memory below even where the hardware reports more or fewer (VMs, containers).
@@ -246,6 +256,7 @@ do_start() {
     fi
   done
   install_packages
+  starting=1
   mkdir -p "$DIR/state" "$DIR/spool" "$DIR/log" "$DIR/run"
   write_conf
   start_munged
@@ -266,13 +277,13 @@ do_start() {
       else say "node $NODE not idle after ${TIMEOUT}s (state: '${state:-no answer from slurmctld}')"; fi
       sinfo -R >&2 2>/dev/null || true
       for f in slurmctld slurmd; do echo "--- $DIR/log/$f.log" >&2; tail -15 "$DIR/log/$f.log" >&2 2>/dev/null || true; done
-      do_stop || true
       die "cluster did not come up"
     fi
     # A node that registered as down (e.g. after an earlier unclean stop) is brought back.
     case "$state" in down*|drain*) scontrol update NodeName="$NODE" State=RESUME 2>/dev/null || true ;; esac
     sleep 0.2
   done
+  starting=0
   say "up: node $NODE idle, $(nproc) CPUs, MaxArraySize=$MAX_ARRAY_SIZE, state in $DIR"
   export_line
 }

@@ -397,7 +397,7 @@ public final class RasterWriter: @unchecked Sendable {
         finished = true
     }
 
-    private static func translateToCOG(from source: String, to target: String, options: RasterWriteOptions, reportingAs path: String) throws {
+    static func translateToCOG(from source: String, to target: String, options: RasterWriteOptions, reportingAs path: String) throws {
         guard let driver = GDALGetDriverByName("COG") else { throw FarSideError.failure("GDAL has no COG driver") }
         guard let src = GDALOpen(source, GA_ReadOnly) else { throw FarSideError.outputFailed("\(source): cannot reopen for COG") }
         defer { GDALClose(src) }

@@ -1,0 +1,55 @@
+import Foundation
+import GeoRaster
+
+/// `farside batch merge`: every output of the run as a VRT mosaic of the tiles' cores (no two overlap) and
+/// a COG with overviews, on the DEM's grid, under the single command's file names (OUT/slope.tif is the
+/// COG, OUT/slope.vrt the mosaic of the run folder's tiles). Missing tasks are refused (exit 3) unless
+/// `partial`, which mosaics what is done (the rest is nodata).
+public struct BatchMerger: Sendable {
+    public var plan: BatchPlan
+    public var run: RunFolder
+    public var operation: any TileOperation
+    public var writeOptions = RasterWriteOptions()
+    public var partial = false
+
+    public init(plan: BatchPlan, runFolder: String, operation: any TileOperation) {
+        self.plan = plan
+        run = RunFolder(runFolder)
+        self.operation = operation
+    }
+
+    public func merge(to output: String) throws {
+        try plan.checkInputs()
+        let status = BatchStatus(plan: plan, runFolder: run.path)
+        let missing = status.missingTasks
+        if !missing.isEmpty && !partial {
+            let listed = missing.prefix(20).map(String.init).joined(separator: ", ") + (missing.count > 20 ? ", ..." : "")
+            throw FarSideError.badInput("\(run.path): \(missing.count) of \(plan.taskCount) tasks not done (\(listed)); run them or merge with --partial")
+        }
+        let dem = try RasterDataset.open(plan.inputs[0].path)
+        let demTransform = dem.geoTransform
+        dem.close()
+        let doneTiles = plan.tiling.tiles.filter { DoneRecord.valid(run, tile: $0.index) != nil }
+        guard !doneTiles.isEmpty else { throw FarSideError.badInput("\(run.path): no tile is done") }
+        let names = operation.outputNames
+        let vrtNames = names.map { ($0 as NSString).deletingPathExtension + ".vrt" }
+        let cells = Int64(plan.tiling.rasterWidth) * Int64(plan.tiling.rasterHeight)
+        let set = try OutputSet(directory: output, targets: names + vrtNames, estimatedBytes: Int64(names.count) * cells * 4 * 3 / 2)
+        var options = writeOptions
+        options.outputSet = set
+        try set.run {
+            for (name, vrtName) in zip(names, vrtNames) {
+                let sources = doneTiles.map { URL(fileURLWithPath: run.tileFolder($0.index)).appendingPathComponent(name).path }
+                let vrtTarget = URL(fileURLWithPath: output).appendingPathComponent(vrtName).path
+                let vrt = set.temporaryPath(for: vrtTarget)
+                try RasterMosaic.buildVRT(sources: sources, to: vrt, grid: demTransform, width: plan.tiling.rasterWidth,
+                                          height: plan.tiling.rasterHeight)
+                let cogTarget = URL(fileURLWithPath: output).appendingPathComponent(name).path
+                let cog = set.temporaryPath(for: cogTarget)
+                try RasterMosaic.cog(from: vrt, to: cog, options: options, reportingAs: cogTarget)
+                set.stage(vrt, as: vrtTarget)
+                set.stage(cog, as: cogTarget)
+            }
+        }
+    }
+}

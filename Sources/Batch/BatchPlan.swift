@@ -1,0 +1,101 @@
+import Foundation
+import GeoRaster
+
+/// A run folder's plan (RUN/plan.json): what every task computes, on which tiles, from which inputs.
+/// `batch run` refuses a plan written by another FarSide version or whose inputs changed since.
+public struct BatchPlan: Sendable, Codable, Equatable {
+    /// plan.json's format; a FarSide that reads another format refuses the folder.
+    public static let formatVersion = 1
+
+    public var format: Int
+    public var farsideVersion: String
+    /// The command a tile runs, as on the command line without the DEM and -o (e.g. ["terrain", "--products", "slope"]).
+    public var command: [String]
+    /// The DEM, then every other input file the command reads.
+    public var inputs: [InputRecord]
+    public var tiling: TilePlan
+    /// Tiles per task (several small tiles share a task where there are many).
+    public var tilesPerTask: Int
+    /// Estimated peak memory (MB) and CPUs of one task.
+    public var memoryMBPerTask: Int
+    public var cpusPerTask: Int
+
+    public var taskCount: Int { (tiling.tiles.count + tilesPerTask - 1) / tilesPerTask }
+
+    /// The tiles task `k` computes.
+    public func tiles(ofTask k: Int) -> ArraySlice<TilePlan.Tile> {
+        let start = k * tilesPerTask
+        return tiling.tiles[start..<min(tiling.tiles.count, start + tilesPerTask)]
+    }
+
+    public static let fileName = "plan.json"
+
+    /// plan.json's bytes (sorted keys: the same plan gives the same file).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    /// Reads RUN/plan.json; a missing or unreadable plan, another format or another FarSide version is
+    /// badInput naming the file.
+    public static func read(runFolder: String, expectedVersion: String) throws -> BatchPlan {
+        let path = URL(fileURLWithPath: runFolder).appendingPathComponent(fileName).path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FarSideError.badInput("\(path): no plan (make one with `farside batch plan`)")
+        }
+        let plan: BatchPlan
+        do { plan = try JSONDecoder().decode(BatchPlan.self, from: data) } catch {
+            throw FarSideError.badInput("\(path): not a FarSide plan (\(error))")
+        }
+        guard plan.format == formatVersion else {
+            throw FarSideError.badInput("\(path): plan format \(plan.format), this FarSide reads format \(formatVersion)")
+        }
+        guard plan.farsideVersion == expectedVersion else {
+            throw FarSideError.badInput("\(path): planned by FarSide \(plan.farsideVersion), this is \(expectedVersion); plan the run again")
+        }
+        return plan
+    }
+
+    /// Throws badInput naming the first input whose size or checksum changed since the plan.
+    public func checkInputs() throws {
+        for input in inputs {
+            let now = try InputRecord(path: input.path, kind: input.kind)
+            guard now == input else {
+                throw FarSideError.badInput("\(input.path): changed since the run was planned (size or checksum differs); plan the run again")
+            }
+        }
+    }
+}
+
+/// An input file with its size and checksum: GDAL's checksum of every band for rasters (as gdalinfo
+/// -checksum), FNV-1a 64 of the bytes for other files.
+public struct InputRecord: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable { case raster, file }
+
+    public var path: String
+    public var kind: Kind
+    public var bytes: Int64
+    public var checksum: String
+
+    public init(path: String, kind: Kind) throws {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: absolute), let size = attributes[.size] as? NSNumber else {
+            throw FarSideError.badInput("\(absolute): cannot read")
+        }
+        self.path = absolute
+        self.kind = kind
+        bytes = size.int64Value
+        switch kind {
+        case .raster:
+            let dataset = try RasterDataset.open(absolute)
+            defer { dataset.close() }
+            checksum = "gdal:" + (1...max(1, dataset.bandCount)).map { String(dataset.checksum(band: $0)) }.joined(separator: ",")
+        case .file:
+            guard let data = FileManager.default.contents(atPath: absolute) else { throw FarSideError.badInput("\(absolute): cannot read") }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in data { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            checksum = "fnv1a64:" + String(hash, radix: 16)
+        }
+    }
+}

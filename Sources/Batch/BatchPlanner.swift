@@ -1,0 +1,76 @@
+import Foundation
+import GeoRaster
+
+/// `farside batch plan`: tiles a DEM for an operation and writes RUN/plan.json and RUN/slurm.sbatch.
+public struct BatchPlanner: Sendable {
+    /// The command line a tile runs (without the DEM and -o), stored in the plan.
+    public var command: [String]
+    public var operation: any TileOperation
+    /// Core edge of a tile, km (converted with the DEM's finest cell size).
+    public var tileKm: Double
+    /// Other input files (profiles, orbit files), checksummed with the DEM.
+    public var otherInputs: [String] = []
+    /// Tasks per job array at most (several tiles share a task beyond it).
+    public var maxTasks = 1000
+    public var cpusPerTask = 1
+    /// The `farside` executable the Slurm script calls.
+    public var farside: String
+    public var farsideVersion: String
+    public var slurm = SlurmOptions()
+
+    public struct SlurmOptions: Sendable {
+        public var maxArraySize = 1001
+        public var throttle: Int?
+        public var timeLimit: String?
+        public init() {}
+    }
+
+    public init(command: [String], operation: any TileOperation, tileKm: Double, farside: String, farsideVersion: String) {
+        self.command = command
+        self.operation = operation
+        self.tileKm = tileKm
+        self.farside = farside
+        self.farsideVersion = farsideVersion
+    }
+
+    /// The plan for `dem` (a tile smaller than its halo is a usage error).
+    public func plan(dem: RasterDataset) throws -> BatchPlan {
+        let metrics = dem.cellMetrics
+        let cell = min(metrics.dx.min() ?? 1, metrics.dy.min() ?? 1)
+        guard tileKm.isFinite, tileKm > 0 else { throw FarSideError.usage("--tile-km \(tileKm): must be positive") }
+        let tileCells = max(1, Int((tileKm * 1000 / cell).rounded()))
+        let halo = operation.halo(cellSize: cell)
+        let tiling: TilePlan
+        do {
+            tiling = try TilePlan(rasterWidth: dem.width, rasterHeight: dem.height, tileSize: tileCells, halo: halo)
+        } catch let error as TilePlan.PlanError {
+            throw FarSideError.usage("--tile-km \(tileKm): \(error)")
+        }
+        let tilesPerTask = max(1, (tiling.tiles.count + maxTasks - 1) / maxTasks)
+        let memory = tiling.memoryBytes(bytesPerCell: operation.bytesPerCell)
+        let inputs = try [InputRecord(path: dem.path, kind: .raster)] + otherInputs.map { try InputRecord(path: $0, kind: .file) }
+        return BatchPlan(format: BatchPlan.formatVersion, farsideVersion: farsideVersion, command: command, inputs: inputs,
+                         tiling: tiling, tilesPerTask: tilesPerTask, memoryMBPerTask: Int((memory + (1 << 20) - 1) >> 20),
+                         cpusPerTask: cpusPerTask)
+    }
+
+    /// Plans and writes RUN/plan.json and the Slurm scripts, all or nothing.
+    public func write(dem: RasterDataset, runFolder: String) throws -> BatchPlan {
+        let plan = try plan(dem: dem)
+        let run = RunFolder(runFolder)
+        var script = SlurmScript(runFolder: run.path, farside: farside, taskCount: plan.taskCount, cpusPerTask: plan.cpusPerTask,
+                                 memoryMBPerTask: plan.memoryMBPerTask)
+        script.maxArraySize = slurm.maxArraySize
+        script.throttle = slurm.throttle
+        script.timeLimit = slurm.timeLimit
+        script.jobName = "farside-\(operation.name)"
+        let scripts = script.scripts()
+        let set = try OutputSet(directory: run.path, targets: [BatchPlan.fileName] + scripts.map(\.name), estimatedBytes: 1 << 20)
+        try set.run {
+            try set.write(try plan.encoded(), to: BatchPlan.fileName)
+            for s in scripts { try set.write(Data(s.text.utf8), to: s.name) }
+        }
+        try FileManager.default.createDirectory(atPath: run.logs, withIntermediateDirectories: true)
+        return plan
+    }
+}

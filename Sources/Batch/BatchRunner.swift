@@ -1,0 +1,115 @@
+import Dispatch
+import Foundation
+import GeoRaster
+
+/// `farside batch run`: computes the tiles of a task (or of every pending task), each committed
+/// atomically: its outputs are published together (OutputSet), then its done record; a task killed at any
+/// point leaves at most outputs without a record, which a rerun recomputes and a merge does not take.
+public struct BatchRunner: Sendable {
+    public var plan: BatchPlan
+    public var run: RunFolder
+    public var operation: any TileOperation
+    public var threads = 1
+    public var writeOptions = RasterWriteOptions()
+    /// One line per stage (stderr on a terminal or not: Slurm keeps it in the task's log).
+    public var log: @Sendable (String) -> Void = { _ in }
+
+    public init(plan: BatchPlan, runFolder: String, operation: any TileOperation) {
+        self.plan = plan
+        run = RunFolder(runFolder)
+        self.operation = operation
+    }
+
+    /// Runs task `task`: exit 2 for a task the plan does not have, 3 when the inputs changed.
+    public func runTask(_ task: Int) throws {
+        guard (0..<plan.taskCount).contains(task) else {
+            throw FarSideError.usage("--task \(task): the plan has tasks 0 ... \(plan.taskCount - 1)")
+        }
+        try plan.checkInputs()
+        do {
+            let dem = try RasterDataset.open(plan.inputs[0].path)
+            defer { dem.close() }
+            for tile in plan.tiles(ofTask: task) {
+                if DoneRecord.valid(run, tile: tile.index) != nil {
+                    log("task \(task): tile \(tile.index) already done")
+                    continue
+                }
+                try runTile(tile, task: task, dem: dem)
+            }
+            unlink(run.failureRecord(task: task))
+        } catch {
+            recordFailure(task: task, error: error)
+            throw error
+        }
+    }
+
+    /// Runs every task that is not done, `jobs` at a time (each with `threads / jobs` threads).
+    public func runAll(jobs: Int) throws {
+        try plan.checkInputs()
+        let pending = (0..<plan.taskCount).filter { task in plan.tiles(ofTask: task).contains { DoneRecord.valid(run, tile: $0.index) == nil } }
+        log("\(pending.count) of \(plan.taskCount) tasks pending")
+        var runner = self
+        runner.threads = max(1, threads / max(1, jobs))
+        let failures = FailureList()
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, pending.count))) { worker in
+            for task in stride(from: worker, to: pending.count, by: max(1, jobs)) {
+                do { try runner.runTask(pending[task]) } catch { failures.append(pending[task], error) }
+            }
+        }
+        if let first = failures.first {
+            throw FarSideError.failure("\(failures.count) task(s) failed (first: task \(first.task): \(first.error)); `farside batch status` lists them")
+        }
+    }
+
+    func runTile(_ tile: TilePlan.Tile, task: Int, dem: RasterDataset) throws {
+        let start = Date()
+        let results = try operation.compute(input: dem, core: tile.core, threads: threads)
+        let folder = run.tileFolder(tile.index)
+        var options = writeOptions
+        let names = operation.outputNames
+        let set = try OutputSet(directory: folder, targets: names,
+                                estimatedBytes: Int64(names.count) * options.estimatedBytes(width: tile.core.width, height: tile.core.height, bands: 1))
+        options.outputSet = set
+        let geometry = RasterGeometry(width: tile.core.width, height: tile.core.height,
+                                      geoTransform: tile.core.geoTransform(in: dem.geoTransform), crsWKT: dem.crs.wkt)
+        let nodata: Float = dem.nodata.map { Float($0) }.flatMap { $0.isFinite ? $0 : nil } ?? -9999
+        try set.run {
+            for name in names {
+                guard let result = results[name] else { throw FarSideError.failure("\(operation.name): no output \(name)") }
+                let writer = try RasterWriter(path: URL(fileURLWithPath: folder).appendingPathComponent(name).path, geometry: geometry,
+                                              bands: [result.band], nodata: nodata, options: options)
+                try writer.write(result.grid, row: 0)
+                try writer.commit()
+            }
+        }
+        var checksums: [String: String] = [:]
+        for name in names {
+            let written = try RasterDataset.open(URL(fileURLWithPath: folder).appendingPathComponent(name).path)
+            checksums[name] = DoneRecord.checksum(written)
+            written.close()
+        }
+        let record = DoneRecord(tile: tile.index, task: task, outputs: checksums, seconds: Date().timeIntervalSince(start),
+                                finishedUTC: ISO8601DateFormatter().string(from: Date()))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let done = try OutputSet(file: run.doneRecord(tile.index), estimatedBytes: 4096)
+        try done.run { try done.write(try encoder.encode(record), to: run.doneRecord(tile.index)) }
+        log("task \(task): tile \(tile.index) (\(tile.core)) done in \(String(format: "%.2f", record.seconds)) s")
+    }
+
+    func recordFailure(task: Int, error: Error) {
+        let record = FailureRecord(task: task, message: "\(error)", failedUTC: ISO8601DateFormatter().string(from: Date()))
+        guard let data = try? JSONEncoder().encode(record),
+              let set = try? OutputSet(file: run.failureRecord(task: task), estimatedBytes: 4096) else { return }
+        try? set.run { try set.write(data, to: run.failureRecord(task: task)) }
+    }
+}
+
+/// Failures collected from concurrent tasks.
+private final class FailureList: @unchecked Sendable {
+    private var items: [(task: Int, error: Error)] = []
+    private let lock = NSLock()
+    func append(_ task: Int, _ error: Error) { lock.lock(); items.append((task, error)); lock.unlock() }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return items.count }
+    var first: (task: Int, error: Error)? { lock.lock(); defer { lock.unlock() }; return items.min { $0.task < $1.task } }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GeoRaster
+
+/// The files of a run folder:
+///   plan.json, slurm.sbatch (+ slurm.N.sbatch)   the plan and its job arrays (`batch plan`)
+///   tiles/NNNNNN/NAME.tif                        a tile's outputs, its core only (`batch run`)
+///   done/NNNNNN.json                             the tile's done record, written after its outputs: the commit point
+///   failed/task-K.json                           task K's last failure (removed when it succeeds)
+///   logs/                                        Slurm's task logs
+public struct RunFolder: Sendable {
+    public let path: String
+
+    public init(_ path: String) { self.path = URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    func file(_ components: String...) -> String {
+        components.reduce(URL(fileURLWithPath: path)) { $0.appendingPathComponent($1) }.path
+    }
+
+    static func tileName(_ index: Int) -> String { String(format: "%06d", index) }
+
+    public func tileFolder(_ index: Int) -> String { file("tiles", Self.tileName(index)) }
+    public func doneRecord(_ index: Int) -> String { file("done", Self.tileName(index) + ".json") }
+    public func failureRecord(task: Int) -> String { file("failed", "task-\(task).json") }
+    public var logs: String { file("logs") }
+}
+
+/// A tile's done record: its outputs' GDAL checksums, how long it took, and when it finished.
+public struct DoneRecord: Sendable, Codable, Equatable {
+    public var tile: Int
+    public var task: Int
+    public var outputs: [String: String]
+    public var seconds: Double
+    public var finishedUTC: String
+
+    /// The record of tile `index`, if it exists and every output it lists is there with that checksum.
+    static func valid(_ run: RunFolder, tile index: Int) -> DoneRecord? {
+        guard let data = FileManager.default.contents(atPath: run.doneRecord(index)),
+              let record = try? JSONDecoder().decode(DoneRecord.self, from: data), record.tile == index else { return nil }
+        for (name, checksum) in record.outputs {
+            let file = URL(fileURLWithPath: run.tileFolder(index)).appendingPathComponent(name).path
+            guard let dataset = try? RasterDataset.open(file) else { return nil }
+            defer { dataset.close() }
+            guard Self.checksum(dataset) == checksum else { return nil }
+        }
+        return record
+    }
+
+    static func checksum(_ dataset: RasterDataset) -> String {
+        (1...max(1, dataset.bandCount)).map { String(dataset.checksum(band: $0)) }.joined(separator: ",")
+    }
+}
+
+/// The last failure of a task (so `batch status` can say "failed" and why).
+public struct FailureRecord: Sendable, Codable, Equatable {
+    public var task: Int
+    public var message: String
+    public var failedUTC: String
+}

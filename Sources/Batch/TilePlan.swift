@@ -1,0 +1,81 @@
+import GeoRaster
+
+/// The tiles of a run: core windows that partition the region (aligned to the raster's own grid, so a
+/// cell's tile does not depend on the region's origin), each read with the halo its operators need and
+/// clamped to the raster. A tile computes its read window and keeps only its core: the single-process run
+/// is the one-tile case.
+///
+/// Memory per tile is bounded by the tile size, whatever the raster's: a task holds its read window,
+/// (size + 2 halo)^2 cells, times the operator's bytes per cell (`bytesPerCell`), plus a fixed overhead
+/// (`overheadBytes`: GDAL's block cache and the process itself).
+public struct TilePlan: Sendable, Codable, Equatable {
+    /// Raster size in cells.
+    public var rasterWidth: Int
+    public var rasterHeight: Int
+    /// The region planned (the whole raster for most commands).
+    public var region: RasterWindow
+    /// Core edge in cells.
+    public var tileSize: Int
+    /// Halo in cells on every side of a core.
+    public var halo: Int
+    public var tiles: [Tile]
+
+    public struct Tile: Sendable, Codable, Equatable {
+        public var index: Int
+        /// The cells this tile's outputs hold.
+        public var core: RasterWindow
+        /// The cells it reads: the core grown by the halo, clamped to the raster.
+        public var read: RasterWindow
+    }
+
+    /// Why a plan cannot be made.
+    public enum PlanError: Error, Equatable, CustomStringConvertible {
+        case tileSmallerThanHalo(tile: Int, halo: Int)
+        case emptyRegion
+
+        public var description: String {
+            switch self {
+            case let .tileSmallerThanHalo(tile, halo):
+                return "tile of \(tile) cells is smaller than its halo of \(halo) cells: most of every task would be halo; use larger tiles"
+            case .emptyRegion: return "the region has no cells"
+            }
+        }
+    }
+
+    public init(rasterWidth: Int, rasterHeight: Int, region: RasterWindow? = nil, tileSize: Int, halo: Int) throws {
+        precondition(tileSize > 0 && halo >= 0)
+        guard tileSize >= halo else { throw PlanError.tileSmallerThanHalo(tile: tileSize, halo: halo) }
+        let region = (region ?? .whole(width: rasterWidth, height: rasterHeight)).clamped(width: rasterWidth, height: rasterHeight)
+        guard !region.isEmpty else { throw PlanError.emptyRegion }
+        self.rasterWidth = rasterWidth
+        self.rasterHeight = rasterHeight
+        self.region = region
+        self.tileSize = tileSize
+        self.halo = halo
+        tiles = region.tiles(size: tileSize).enumerated().map { i, core in
+            Tile(index: i, core: core, read: core.expanded(by: halo).clamped(width: rasterWidth, height: rasterHeight))
+        }
+    }
+
+    /// Cells read by all tiles over the region's cells: 1 + the halo's share of the work.
+    public var readAmplification: Double {
+        Double(tiles.reduce(0) { $0 + $1.read.cellCount }) / Double(region.cellCount)
+    }
+
+    /// Fixed memory of a task besides its tile: GDAL's block cache and the process (bytes).
+    public static let overheadBytes: Int64 = 256 << 20
+
+    /// Peak memory of one tile's task: (size + 2 halo)^2 x `bytesPerCell` + `overheadBytes`.
+    public func memoryBytes(bytesPerCell: Int) -> Int64 {
+        let edge = Int64(tileSize + 2 * halo)
+        return edge * edge * Int64(bytesPerCell) + Self.overheadBytes
+    }
+
+    /// The largest tile edge whose task fits `memoryBytes` (at least 1 cell; 0 when even that does not fit).
+    public static func largestTile(fitting memoryBytes: Int64, halo: Int, bytesPerCell: Int) -> Int {
+        let budget = memoryBytes - overheadBytes
+        guard budget > 0 else { return 0 }
+        let edge = Int((Double(budget) / Double(bytesPerCell)).squareRoot().rounded(.down))
+        return max(0, edge - 2 * halo)
+    }
+}

@@ -1,0 +1,83 @@
+/// A rectangle of raster cells, as rasterio's `Window`: column and row offsets and a size, in cells of one
+/// raster. Tiles, their halos and profile regions are windows; a window knows its own geotransform, how to
+/// grow by a halo, to clamp to the raster, to intersect another, and to split into tiles.
+public struct RasterWindow: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var column: Int
+    public var row: Int
+    public var width: Int
+    public var height: Int
+
+    public init(column: Int, row: Int, width: Int, height: Int) {
+        precondition(width >= 0 && height >= 0)
+        self.column = column
+        self.row = row
+        self.width = width
+        self.height = height
+    }
+
+    /// The window of ranges of rows and columns.
+    public init(rows: Range<Int>, columns: Range<Int>) {
+        self.init(column: columns.lowerBound, row: rows.lowerBound, width: columns.count, height: rows.count)
+    }
+
+    /// The whole raster of `width` x `height` cells.
+    public static func whole(width: Int, height: Int) -> RasterWindow { RasterWindow(column: 0, row: 0, width: width, height: height) }
+
+    public var rows: Range<Int> { row..<(row + height) }
+    public var columns: Range<Int> { column..<(column + width) }
+    public var cellCount: Int { width * height }
+    public var isEmpty: Bool { width == 0 || height == 0 }
+
+    public var description: String { "\(width) x \(height) cells at column \(column), row \(row)" }
+
+    /// The cells of both windows (empty, at the lower corner of the two, when they do not meet).
+    public func intersection(_ other: RasterWindow) -> RasterWindow {
+        let c0 = max(column, other.column), r0 = max(row, other.row)
+        let c1 = min(column + width, other.column + other.width), r1 = min(row + height, other.row + other.height)
+        return RasterWindow(column: c0, row: r0, width: max(0, c1 - c0), height: max(0, r1 - r0))
+    }
+
+    /// Whether every cell of `other` is in this window.
+    public func contains(_ other: RasterWindow) -> Bool { intersection(other) == other }
+
+    /// Grown by `rows` above and below and `columns` left and right (not clamped: see `clamped`).
+    public func expanded(rows dr: Int, columns dc: Int) -> RasterWindow {
+        RasterWindow(column: column - dc, row: row - dr, width: width + 2 * dc, height: height + 2 * dr)
+    }
+
+    /// Grown by `halo` cells on every side (not clamped).
+    public func expanded(by halo: Int) -> RasterWindow { expanded(rows: halo, columns: halo) }
+
+    /// The part inside a raster of `width` x `height` cells.
+    public func clamped(width w: Int, height h: Int) -> RasterWindow { intersection(.whole(width: w, height: h)) }
+
+    /// This window's cells as a window of `outer` (offsets relative to outer's corner); `outer` must contain it.
+    public func relative(to outer: RasterWindow) -> RasterWindow {
+        precondition(outer.contains(self), "\(self) is not inside \(outer)")
+        return RasterWindow(column: column - outer.column, row: row - outer.row, width: width, height: height)
+    }
+
+    /// Tiles of at most `size` x `size` cells covering the window, row-major, aligned to the raster's own
+    /// grid (tile boundaries at multiples of `size` from the raster's corner, not from the window's), so a
+    /// cell falls in the same tile whatever window it is planned from.
+    public func tiles(size: Int) -> [RasterWindow] {
+        precondition(size > 0 && column >= 0 && row >= 0, "tiles of a window inside the raster")
+        guard !isEmpty else { return [] }
+        var out: [RasterWindow] = []
+        var r = row
+        while r < row + height {
+            let r1 = min(row + height, (r / size + 1) * size)
+            var c = column
+            while c < column + width {
+                let c1 = min(column + width, (c / size + 1) * size)
+                out.append(RasterWindow(column: c, row: r, width: c1 - c, height: r1 - r))
+                c = c1
+            }
+            r = r1
+        }
+        return out
+    }
+
+    /// The geotransform of the window's upper-left corner in a raster georeferenced by `transform`.
+    public func geoTransform(in transform: GeoTransform) -> GeoTransform { transform.offset(column: column, row: row) }
+}
