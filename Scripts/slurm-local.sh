@@ -15,7 +15,9 @@
 #   slurm.conf  munge/ (key, socket, pid, log: our own munged, never the system one)  state/  spool/  log/  run/
 # Settings (environment): FARSIDE_SLURM_MAX_ARRAY_SIZE (MaxArraySize, default 1001),
 #   FARSIDE_SLURM_PORT (slurmctld port, default 6817; slurmd uses the next one),
-#   FARSIDE_SLURM_TIMEOUT (seconds to wait for the node to be idle, default 60).
+#   FARSIDE_SLURM_TIMEOUT (seconds to wait for the node to be idle, default 60),
+#   FARSIDE_SLURM_CRED_EXPIRE (AuthInfo cred_expire, default 10 s instead of Slurm's 120: a requeued task
+#   waits this long before it runs again).
 # Needs root (re-runs itself through `sudo -n` otherwise); jobs run as the submitting user.
 set -euo pipefail
 
@@ -24,6 +26,7 @@ MAX_ARRAY_SIZE="${FARSIDE_SLURM_MAX_ARRAY_SIZE:-1001}"
 CTLD_PORT="${FARSIDE_SLURM_PORT:-6817}"
 SLURMD_PORT=$((CTLD_PORT + 1))
 TIMEOUT="${FARSIDE_SLURM_TIMEOUT:-60}"
+CRED_EXPIRE="${FARSIDE_SLURM_CRED_EXPIRE:-10}"
 CONF="$DIR/slurm.conf"
 MUNGE_DIR="$DIR/munge"
 SOCKET="$MUNGE_DIR/munge.socket"
@@ -49,7 +52,8 @@ esac
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     exec sudo -n FARSIDE_SLURM_DIR="$DIR" FARSIDE_SLURM_MAX_ARRAY_SIZE="$MAX_ARRAY_SIZE" \
-      FARSIDE_SLURM_PORT="$CTLD_PORT" FARSIDE_SLURM_TIMEOUT="$TIMEOUT" "$0" "$@"
+      FARSIDE_SLURM_PORT="$CTLD_PORT" FARSIDE_SLURM_TIMEOUT="$TIMEOUT" \
+      FARSIDE_SLURM_CRED_EXPIRE="$CRED_EXPIRE" "$0" "$@"
   fi
   die "must run as root (or with passwordless sudo)"
 fi
@@ -144,6 +148,7 @@ install_packages() {
   local missing=() c
   for c in munged slurmctld slurmd sbatch sinfo squeue scancel; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
   [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get: install Slurm and MUNGE first"
   say "installing slurm-wlm munge (missing: ${missing[*]})"
   # Keep the packages' maintainer scripts from starting the system munge/slurm services (they would take
   # the default ports and socket); remove our guard afterwards.
@@ -159,7 +164,7 @@ install_packages() {
       apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 \
         -o Dpkg::Options::=--force-confold slurm-wlm munge
   } >"$DIR/log/apt.log" 2>&1 || rc=$?
-  [ -n "$guard" ] && rm -f "$guard"
+  if [ -n "$guard" ]; then rm -f "$guard"; fi
   [ "$rc" -eq 0 ] || { tail -20 "$DIR/log/apt.log" >&2; die "apt-get install slurm-wlm munge failed (see $DIR/log/apt.log)"; }
   for c in munged slurmctld slurmd sbatch sinfo; do command -v "$c" >/dev/null 2>&1 || die "$c not found after install"; done
 }
@@ -179,17 +184,18 @@ SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
 # cred_expire: a requeued job waits this long before it may start again (default 120 s); tests requeue.
-AuthInfo=socket=$SOCKET,cred_expire=10
+AuthInfo=socket=$SOCKET,cred_expire=$CRED_EXPIRE
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MpiDefault=none
+MailProg=/bin/true
 SwitchType=switch/none
 SchedulerType=sched/backfill
-# Tests wait on short tasks: start pending array tasks as soon as CPUs free up.
-SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
+# Tests wait on short tasks: start pending tasks (and requeued ones) as soon as they may run.
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,sched_interval=1,bf_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 # Use the CPUs and memory below even where the hardware reports more or fewer (VMs, containers).
@@ -259,6 +265,8 @@ do_start() {
   starting=1
   mkdir -p "$DIR/state" "$DIR/spool" "$DIR/log" "$DIR/run"
   write_conf
+  local f
+  for f in slurmctld.log slurmd.log slurmctld.stderr slurmd.stderr munged.stderr; do : > "$DIR/log/$f"; done
   start_munged
   env "$TAG" slurmctld -c -f "$CONF" 2>>"$DIR/log/slurmctld.stderr" || { tail -20 "$DIR/log/slurmctld.log" >&2 2>/dev/null; die "slurmctld failed to start"; }
   env "$TAG" slurmd -f "$CONF" -N "$NODE" 2>>"$DIR/log/slurmd.stderr" || { tail -20 "$DIR/log/slurmd.log" >&2 2>/dev/null; die "slurmd failed to start"; }

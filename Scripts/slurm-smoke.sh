@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end check of Scripts/slurm-local.sh against real Slurm: start a single-node cluster, run a job
-# array (with --requeue), check its outputs, check a %N throttle and MaxArraySize, stop, and check that
+# array (with --requeue), check its outputs, check a %N throttle, a requeue and MaxArraySize, stop, and check that
 # nothing the cluster started is still running. Exits non-zero on any failure.
 # Usage: Scripts/slurm-smoke.sh     (as root, or with passwordless sudo)
 # Uses its own state folder and ports (FARSIDE_SLURM_DIR, FARSIDE_SLURM_PORT; defaults below) so it does not
@@ -94,7 +94,20 @@ done
 for k in 0 1 2 3 4 5; do [ "$(cat "$work/thr-$k" 2>/dev/null)" = "$k" ] || fail "throttled task $k output missing or wrong"; done
 step "array 0-5%2: 6 outputs correct, at most $max_running running at once"
 
-# 4. MaxArraySize is what we configured: the last index allowed is MaxArraySize-1.
+# 4. --requeue: a running task sent back to the queue runs again (SLURM_RESTART_COUNT=1) and completes.
+job="$(sbatch --parsable --requeue -D "$work" -o "$work/slurm-requeue-%j.log" \
+  --wrap 'if [ -z "${SLURM_RESTART_COUNT:-}" ]; then echo first > requeue; sleep 300; else echo "$SLURM_RESTART_COUNT" > requeue; fi')"
+t0="$(date +%s)"
+until [ "$(cat "$work/requeue" 2>/dev/null)" = first ]; do
+  [ $(($(date +%s) - t0)) -lt "$WAIT" ] || fail "job $job did not start"
+  sleep 0.2
+done
+scontrol requeue "$job" || fail "scontrol requeue $job failed"
+wait_gone "$job"
+[ "$(cat "$work/requeue")" = 1 ] || fail "requeued job $job: restart count '$(cat "$work/requeue")', want 1"
+step "requeue: job ran again after scontrol requeue ($(($(date +%s) - t0))s)"
+
+# 5. MaxArraySize is what we configured: the last index allowed is MaxArraySize-1.
 got="$(scontrol show config | awk '$1 == "MaxArraySize" { print $3 }')"
 [ "$got" = "$FARSIDE_SLURM_MAX_ARRAY_SIZE" ] || fail "MaxArraySize is '$got', want $FARSIDE_SLURM_MAX_ARRAY_SIZE"
 if sbatch --parsable --hold --array=0-"$FARSIDE_SLURM_MAX_ARRAY_SIZE" -D "$work" -o /dev/null --wrap true >/dev/null 2>&1; then
@@ -102,7 +115,7 @@ if sbatch --parsable --hold --array=0-"$FARSIDE_SLURM_MAX_ARRAY_SIZE" -D "$work"
 fi
 step "MaxArraySize=$got enforced"
 
-# 5. Stop leaves nothing running.
+# 6. Stop leaves nothing running.
 "$local_sh" stop 2>/dev/null
 started=0
 running() { # pid: alive and not a zombie (this container's init reaps exited daemons late)

@@ -71,6 +71,9 @@ struct BatchPlanCommand: ParsableCommand {
     @Option(help: "Wall-clock limit per task (Slurm --time), e.g. 02:00:00.")
     var time: String?
 
+    @Option(help: "The farside executable the tasks run (default: this one), e.g. its path on the compute nodes.")
+    var farside: String?
+
     @OptionGroup var input: InputOptions
 
     @Argument(parsing: .postTerminator, help: "The command each tile runs, after --, without the DEM and -o (e.g. -- terrain --products slope).")
@@ -89,7 +92,7 @@ struct BatchPlanCommand: ParsableCommand {
         let dataset = try input.open(dem)
         defer { dataset.close() }
         var planner = BatchPlanner(command: command, operation: operation, tileKm: tileKm,
-                                   farside: URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path,
+                                   farside: farside ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path,
                                    farsideVersion: FarSide.version)
         planner.maxTasks = maxTasks
         planner.cpusPerTask = cpusPerTask
