@@ -20,7 +20,7 @@ public struct BatchMerger: Sendable {
 
     public func merge(to output: String) throws {
         try plan.checkInputs()
-        let status = BatchStatus(plan: plan, runFolder: run.path)
+        let status = BatchStatus(plan: plan, runFolder: run.path, verify: true)
         let missing = status.missingTasks
         if !missing.isEmpty && !partial {
             let listed = missing.prefix(20).map(String.init).joined(separator: ", ") + (missing.count > 20 ? ", ..." : "")

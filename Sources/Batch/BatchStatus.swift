@@ -21,11 +21,12 @@ public struct BatchStatus: Sendable, Codable, Equatable {
     public var failed: Int { tasks.filter { $0.state == .failed }.count }
     public var seconds: Double { tasks.reduce(0) { $0 + $1.seconds } }
 
-    public init(plan: BatchPlan, runFolder: String) {
+    /// `verify`: check every output's checksum (merge), not only that it exists (status).
+    public init(plan: BatchPlan, runFolder: String, verify: Bool = false) {
         let run = RunFolder(runFolder)
         tasks = (0..<plan.taskCount).map { k in
             let tiles = plan.tiles(ofTask: k)
-            let records = tiles.compactMap { DoneRecord.valid(run, tile: $0.index) }
+            let records = tiles.compactMap { DoneRecord.valid(run, tile: $0.index, verify: verify) }
             let failure = FileManager.default.contents(atPath: run.failureRecord(task: k)).flatMap { try? JSONDecoder().decode(FailureRecord.self, from: $0) }
             let state: State = records.count == tiles.count ? .done : (failure != nil ? .failed : .pending)
             return Task(task: k, state: state, tilesDone: records.count, tiles: tiles.count, seconds: records.reduce(0) { $0 + $1.seconds },

@@ -74,12 +74,19 @@ struct BatchPlanCommand: ParsableCommand {
     @Option(help: "The farside executable the tasks run (default: this one), e.g. its path on the compute nodes.")
     var farside: String?
 
+    @Option(help: "A mission profile: the run ranks it (as `-- rank --profile P`).")
+    var profile: String?
+
     @OptionGroup var input: InputOptions
 
     @Argument(parsing: .postTerminator, help: "The command each tile runs, after --, without the DEM and -o (e.g. -- terrain --products slope).")
     var command: [String] = []
 
+    /// The command each tile runs: the one after --, or rank for --profile.
+    var tileCommand: [String] { profile.map { ["rank", "--profile", $0] } ?? command }
+
     func validate() throws {
+        guard (profile == nil) != command.isEmpty else { throw ValidationError("give either --profile P or -- COMMAND ARGS...") }
         guard tileKm.isFinite, tileKm > 0 else { throw ValidationError("--tile-km \(tileKm): must be positive") }
         guard maxTasks >= 1 else { throw ValidationError("--max-tasks \(maxTasks): must be at least 1") }
         guard maxArraySize >= 2 else { throw ValidationError("--max-array-size \(maxArraySize): must be at least 2") }
@@ -88,10 +95,10 @@ struct BatchPlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let operation = try BatchCommand.operation(for: command)
+        let operation = try BatchCommand.operation(for: tileCommand)
         let dataset = try input.open(dem)
         defer { dataset.close() }
-        var planner = BatchPlanner(command: command, operation: operation, tileKm: tileKm,
+        var planner = BatchPlanner(command: tileCommand, operation: operation, tileKm: tileKm,
                                    farside: farside ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path,
                                    farsideVersion: FarSide.version)
         planner.maxTasks = maxTasks
