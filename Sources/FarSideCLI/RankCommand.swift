@@ -80,7 +80,7 @@ struct RankCommand: ParsableCommand {
         let result = try SiteRanking.run(profile: mission, grid: grid, stack: stack, threads: runOptions.threads,
                                          candidates: candidates, sensitivity: sensitivity, seed: seed)
         progress.report(0.9)
-        try SiteOutputs.write(result, profile: mission, grid: grid, dem: stack.layers["elevation"]!, directory: output, options: options)
+        try SiteOutputs.write(result, profile: mission, grid: grid, dem: stack.layers[.elevation]!, directory: output, options: options)
         try set.publish()
         progress.report(1)
         if !runOptions.quiet {

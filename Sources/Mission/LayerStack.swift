@@ -12,7 +12,7 @@ import Visibility
 /// engine), relay and comms visibility (relay engine), distance to permanently shadowed cells (exact
 /// Euclidean distance transform), and user rasters resampled onto the grid through GDAL.
 public struct LayerStack: @unchecked Sendable {
-    public var layers: [String: Grid] = [:]
+    public var layers: [Layer: Grid] = [:]
     public var notes: [String] = []
 
     public static func compute(profile: MissionProfile, grid: SiteGrid, ephemeris: any EphemerisSource,
@@ -26,12 +26,12 @@ public struct LayerStack: @unchecked Sendable {
         let inner = (rows: (grid.rows.lowerBound - grid.outerRows.lowerBound)..<(grid.rows.upperBound - grid.outerRows.lowerBound),
                      columns: (grid.columns.lowerBound - grid.outerColumns.lowerBound)..<(grid.columns.upperBound - grid.outerColumns.lowerBound))
         let dem = outer.window(rows: inner.rows, columns: inner.columns)
-        stack.layers["elevation"] = dem
+        stack.layers[.elevation] = dem
         let outerMetrics = grid.cellMetrics.rows(grid.outerRows)
-        if !needed.isDisjoint(with: ["slope", "roughness"]) {
+        if !needed.isDisjoint(with: [.slope, .roughness]) {
             let t = TerrainKernels.compute(outer, metrics: outerMetrics, products: [.slope, .roughness], threads: threads)
-            stack.layers["slope"] = t[.slope]!.window(rows: inner.rows, columns: inner.columns)
-            stack.layers["roughness"] = t[.roughness]!.window(rows: inner.rows, columns: inner.columns)
+            stack.layers[.slope] = t[.slope]!.window(rows: inner.rows, columns: inner.columns)
+            stack.layers[.roughness] = t[.roughness]!.window(rows: inner.rows, columns: inner.columns)
         }
         progress(0.1)
         if profile.needsTime, let start = profile.start, let end = profile.end {
@@ -56,7 +56,7 @@ public struct LayerStack: @unchecked Sendable {
             progress(0.4)
             let horizons = HorizonWindow(base: cube, rowOffset: inner.rows.lowerBound, columnOffset: inner.columns.lowerBound,
                                          width: dem.width, height: dem.height)
-            let illuminationLayers: Set<String> = ["sun_fraction", "max_darkness_h", "earth_fraction", "psr_distance_m"]
+            let illuminationLayers: Set<Layer> = [.sunFraction, .maxDarknessHours, .earthFraction, .psrDistance]
             if !needed.isDisjoint(with: illuminationLayers) {
                 let track = BodyTrack.compute(ephemeris, window: window, threads: threads)
                 var engine = IlluminationEngine()
@@ -65,14 +65,14 @@ public struct LayerStack: @unchecked Sendable {
                 engine.radius = dataset.radius
                 engine.windowHours = window.durationHours
                 // PSR distances need shadowed cells outside the region too: the whole outer grid then.
-                let wide = needed.contains("psr_distance_m")
+                let wide = needed.contains(.psrDistance)
                 let maps = try engine.run(dem: wide ? outer : dem, transform: wide ? grid.outerTransform : grid.transform,
                                           transformer: grid.transformer, horizon: wide ? cube : horizons as any HorizonProfiles, track: track,
                                           stepHours: window.stepHours)
                 func crop(_ g: Grid) -> Grid { wide ? g.window(rows: inner.rows, columns: inner.columns) : g }
-                stack.layers["sun_fraction"] = crop(maps.sunFraction)
-                stack.layers["max_darkness_h"] = crop(maps.maxDarknessHours)
-                stack.layers["earth_fraction"] = crop(maps.earthFraction)
+                stack.layers[.sunFraction] = crop(maps.sunFraction)
+                stack.layers[.maxDarknessHours] = crop(maps.maxDarknessHours)
+                stack.layers[.earthFraction] = crop(maps.earthFraction)
                 if wide {
                     let shadowed = Grid(width: outer.width, height: outer.height, values: maps.psr.values.map { $0 == 1 ? 1 : 0 })
                     let distance: Grid
@@ -92,12 +92,12 @@ public struct LayerStack: @unchecked Sendable {
                     } else {
                         distance = DistanceTransform.distance(to: shadowed, metrics: outerMetrics, threads: threads)
                     }
-                    stack.layers["psr_distance_m"] = crop(distance)
+                    stack.layers[.psrDistance] = crop(distance)
                     if !shadowed.values.contains(1) { stack.notes.append("no permanently shadowed cell in the window and margin: psr_distance_m is infinite") }
                 }
             }
             progress(0.7)
-            let relayLayers: Set<String> = ["relay_fraction", "relay_max_gap_h", "comms_fraction"]
+            let relayLayers: Set<Layer> = [.relayFraction, .relayMaxGapHours, .commsFraction]
             if !needed.isDisjoint(with: relayLayers) {
                 let track = RelayTrack.sample(try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris), ephemeris: ephemeris, window: window)
                 var engine = RelayMapEngine()
@@ -108,17 +108,17 @@ public struct LayerStack: @unchecked Sendable {
                 engine.windowHours = window.durationHours
                 let maps = try engine.run(dem: dem, transform: grid.transform, transformer: grid.transformer, horizon: horizons,
                                           satellites: track.satellites, earth: track.earth, stepHours: window.stepHours)
-                stack.layers["relay_fraction"] = maps.relayFraction
-                stack.layers["relay_max_gap_h"] = maps.relayMaxGapHours
-                stack.layers["comms_fraction"] = maps.commsFraction
+                stack.layers[.relayFraction] = maps.relayFraction
+                stack.layers[.relayMaxGapHours] = maps.relayMaxGapHours
+                stack.layers[.commsFraction] = maps.commsFraction
             }
         }
         progress(0.9)
-        for criterion in profile.criteria where criterion.layer == "raster" {
-            guard let file = criterion.file else { continue }
+        for criterion in profile.criteria {
+            guard case .raster(let file) = criterion.layer else { continue }
             let source = try RasterDataset.open(file)
             defer { source.close() }
-            stack.layers[criterion.label] = try RasterWarp.resample(source, crsWKT: dataset.crs.wkt, transform: grid.transform,
+            stack.layers[criterion.layer] = try RasterWarp.resample(source, crsWKT: dataset.crs.wkt, transform: grid.transform,
                                                                     width: dem.width, height: dem.height)
         }
         return stack
@@ -126,6 +126,6 @@ public struct LayerStack: @unchecked Sendable {
 
     /// The grid for a criterion.
     public func layer(for criterion: MissionProfile.Criterion) -> Grid? {
-        layers[criterion.layer == "raster" ? criterion.label : criterion.layer]
+        layers[criterion.layer]
     }
 }

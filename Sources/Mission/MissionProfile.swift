@@ -31,15 +31,15 @@ public struct MissionProfile: Sendable {
     }
 
     public struct Criterion: Sendable {
-        public var layer: String
+        public var layer: Layer
         /// For layer `raster`: the user raster, resampled onto the DEM grid.
-        public var file: String?
+        public var file: String? { if case .raster(let file) = layer { return file } else { return nil } }
         public var min: Double?
         public var max: Double?
         public var membership: Membership?
         public var weight: Double
         /// Name used in reports (the layer, or the raster's file name).
-        public var label: String { file.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? layer }
+        public var label: String { file.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? layer.name }
     }
 
     public struct Ellipse: Sendable {
@@ -67,14 +67,11 @@ public struct MissionProfile: Sendable {
     /// The YAML text, for reports.
     public var text: String
 
-    /// Layers FarSide computes from the DEM (plus `raster` for user rasters).
-    public static let layers = ["elevation", "slope", "roughness", "sun_fraction", "max_darkness_h", "earth_fraction",
-                                "relay_fraction", "relay_max_gap_h", "comms_fraction", "psr_distance_m", "raster"]
-    static let timeLayers: Set<String> = ["sun_fraction", "max_darkness_h", "earth_fraction", "relay_fraction",
-                                          "relay_max_gap_h", "comms_fraction", "psr_distance_m"]
+    /// Layer names a profile may use (`Layer.names`).
+    public static var layers: [String] { Layer.names }
 
     /// True when a criterion needs the time window (illumination or relay layers).
-    public var needsTime: Bool { criteria.contains { Self.timeLayers.contains($0.layer) } }
+    public var needsTime: Bool { criteria.contains { $0.layer.needsTime } }
 
     /// A built-in profile by name, or a YAML file.
     public static func load(_ nameOrPath: String) throws -> MissionProfile {
@@ -147,6 +144,7 @@ public struct MissionProfile: Sendable {
             }
             if c.layer == "raster" && c.file == nil { throw fail(base + [key("file")], "missing (required for layer raster)") }
             if c.layer != "raster" && c.file != nil { throw fail(base + [key("file")], "only for layer raster") }
+            guard let layer = Layer(name: c.layer, file: c.file) else { throw fail(base + [key("layer")], "unknown layer '\(c.layer)'") }
             try finite(c.min, base + [key("min")]); try finite(c.max, base + [key("max")])
             if let lo = c.min, let hi = c.max, lo > hi { throw fail(base + [key("min")], "min \(lo) is above max \(hi)") }
             let weight = c.weight ?? 0
@@ -168,9 +166,9 @@ public struct MissionProfile: Sendable {
             }
             if weight > 0 && membership == nil { throw fail(base + [key("membership")], "missing (required when weight > 0)") }
             if weight == 0 && c.min == nil && c.max == nil { throw fail(base, "neither a weight nor a hard limit: the criterion does nothing") }
-            criteria.append(Criterion(layer: c.layer, file: c.file, min: c.min, max: c.max, membership: membership, weight: weight))
+            criteria.append(Criterion(layer: layer, min: c.min, max: c.max, membership: membership, weight: weight))
         }
-        if criteria.contains(where: { timeLayers.contains($0.layer) }) && start == nil {
+        if criteria.contains(where: { $0.layer.needsTime }) && start == nil {
             throw fail([key("time")], "missing (required by the illumination/relay criteria)")
         }
         // Ellipse

@@ -10,7 +10,7 @@ final class MissionProfileTests: XCTestCase {
         XCTAssertEqual([latMin, latMax, lonMin, lonMax], [-45, -41, -158, -150])
         XCTAssertEqual(ce6.start?.utcISO8601, "2024-06-01T22:23:00.000Z")
         XCTAssertEqual(ce6.end!.tdbSecondsPastJ2000 - ce6.start!.tdbSecondsPastJ2000, 49 * 3600, accuracy: 1e-6)
-        XCTAssertEqual(ce6.criteria.first { $0.layer == "slope" }?.max, 8)
+        XCTAssertEqual(ce6.criteria.first { $0.layer == .slope }?.max, 8)
         XCTAssertEqual(ce6.ellipse?.semiMajorM, 2500)
         XCTAssertEqual(ce6.ellipse?.semiMinorM, 1250)
         XCTAssertEqual(ce6.ellipse?.minSafeFraction, 0.95)
@@ -19,8 +19,8 @@ final class MissionProfileTests: XCTestCase {
 
         let ilrs = try MissionProfile.load("ilrs-south-pole")
         XCTAssertEqual(ilrs.heightM, 2)
-        XCTAssertEqual(ilrs.criteria.first { $0.layer == "slope" }?.max, 10)
-        XCTAssertEqual(ilrs.criteria.first { $0.layer == "psr_distance_m" }?.max, 5000)
+        XCTAssertEqual(ilrs.criteria.first { $0.layer == .slope }?.max, 10)
+        XCTAssertEqual(ilrs.criteria.first { $0.layer == .psrDistance }?.max, 5000)
         XCTAssertEqual(ilrs.end!.tdbSecondsPastJ2000 - ilrs.start!.tdbSecondsPastJ2000, 8760 * 3600, accuracy: 1e-6)
 
         let terrain = try MissionProfile.load("terrain-only")

@@ -61,7 +61,7 @@ final class PolarGeographicTests: XCTestCase {
         let feasible = result.feasible.values.filter { $0 == 1 }.count
         XCTAssertGreaterThan(feasible, 0)
         XCTAssertGreaterThan(result.sites.count, 0)
-        let distance = try XCTUnwrap(stack.layers["psr_distance_m"])
+        let distance = try XCTUnwrap(stack.layers[.psrDistance])
         XCTAssertGreaterThan(distance.values.filter { $0 == 0 }.count, 0, "permanently shadowed cells")
         // psr_distance_m is 0 on a permanently shadowed cell.
         for (name, lat, lon) in [("Shackleton", -89.67, 129.78), ("Shoemaker", -88.14, 44.91)] {
@@ -69,7 +69,7 @@ final class PolarGeographicTests: XCTestCase {
             let r = Int(p.row) - grid.rows.lowerBound, c = Int(p.column) - grid.columns.lowerBound
             XCTAssertEqual(distance[r, c], 0, "\(name) floor should be permanently shadowed")
         }
-        let sun = try XCTUnwrap(stack.layers["sun_fraction"])
+        let sun = try XCTUnwrap(stack.layers[.sunFraction])
         XCTAssertGreaterThan(sun.values.filter { !$0.isNaN }.max() ?? 0, 0.3, "lit rims and ridges")
     }
 }
