@@ -47,7 +47,9 @@ let package = Package(
             swiftSettings: kernelFlags + optimisedInDebug
         ),
         .target(name: "Ephemeris"),
-        .target(name: "Horizon", dependencies: ["GeoRaster"], swiftSettings: kernelFlags + optimisedInDebug),
+        // Compiler builtins for the kernels (software prefetch), as swift-numerics reaches them.
+        .target(name: "CKernelShims"),
+        .target(name: "Horizon", dependencies: ["GeoRaster", "CKernelShims"], swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "StrictYAML", dependencies: ["GeoRaster", .product(name: "Yams", package: "Yams")]),
         .target(name: "Orbits", dependencies: ["Ephemeris", "GeoRaster", "StrictYAML", .product(name: "Yams", package: "Yams")]),
         .target(name: "SiteSelection", dependencies: ["GeoRaster"], swiftSettings: kernelFlags + optimisedInDebug),
