@@ -144,7 +144,7 @@ public struct IlluminationEngine: Sendable {
             for r in rows { for c in columns where !dem[r, c].isNaN { sum += Double(dem[r, c]); count += 1 } }
             z = count > 0 ? sum / Double(count) : 0
         }
-        return reference.normal * ((radius + z + observerHeight) / 1000)
+        return reference.position(height: z + observerHeight, radius: radius)
     }
 
     struct TileOutputs: @unchecked Sendable {

@@ -100,7 +100,7 @@ public struct RelayMapEngine: Sendable {
             let z = dem.values[(rows.lowerBound + r) * dem.width + columns.lowerBound + c]
             let p = profiles[(i * (A + 1))..<((i + 1) * (A + 1))]
             if z.isNaN || p.contains(where: { $0.isNaN }) { valid[i] = false; continue }
-            sites[i] = frames[i].normal * ((radius + Double(z) + observerHeight) / 1000)
+            sites[i] = frames[i].position(height: Double(z) + observerHeight, radius: radius)
             highestOf[i] = Double(p.max()!)
             highest = max(highest, highestOf[i])
         }

@@ -40,6 +40,11 @@ public struct SurfaceFrame: Sendable {
         return frames
     }
 
+    /// The point `height` metres above the reference sphere of `radius` metres along this frame's normal
+    /// (Moon-centred ME, km): where an observer on the cell stands.
+    @inlinable
+    public func position(height: Double, radius: Double) -> SIMD3<Double> { normal * ((radius + height) / 1000) }
+
     /// Elevation and grid azimuth (radians, azimuth clockwise from `up` in 0..<2 pi) of direction `d`.
     @inlinable
     public func elevationAzimuth(_ d: SIMD3<Double>) -> (elevation: Double, azimuth: Double) {
