@@ -65,23 +65,15 @@ public struct BatchRunner: Sendable {
         let start = Date()
         let results = try operation.compute(input: dem, core: tile.core, threads: threads)
         let folder = run.tileFolder(tile.index)
-        var options = writeOptions
         let names = operation.outputNames
-        let set = try OutputSet(directory: folder, targets: names,
-                                estimatedBytes: Int64(names.count) * options.estimatedBytes(width: tile.core.width, height: tile.core.height, bands: 1))
-        options.outputSet = set
         let geometry = RasterGeometry(width: tile.core.width, height: tile.core.height,
                                       geoTransform: tile.core.geoTransform(in: dem.geoTransform), crsWKT: dem.crs.wkt)
         let nodata: Float = dem.nodata.map { Float($0) }.flatMap { $0.isFinite ? $0 : nil } ?? -9999
-        try set.run {
-            for name in names {
-                guard let result = results[name] else { throw FarSideError.failure("\(operation.name): no output \(name)") }
-                let writer = try RasterWriter(path: URL(fileURLWithPath: folder).appendingPathComponent(name).path, geometry: geometry,
-                                              bands: [result.band], nodata: nodata, options: options)
-                try writer.write(result.grid, row: 0)
-                try writer.commit()
-            }
+        let rasters = try names.map { name -> (name: String, grid: Grid, band: BandSpec) in
+            guard let result = results[name] else { throw FarSideError.failure("\(operation.name): no output \(name)") }
+            return (name, result.grid, result.band)
         }
+        try OutputSet.writeRasters(rasters, directory: folder, geometry: geometry, nodata: nodata, options: writeOptions)
         var checksums: [String: String] = [:]
         for name in names {
             let written = try RasterDataset.open(URL(fileURLWithPath: folder).appendingPathComponent(name).path)

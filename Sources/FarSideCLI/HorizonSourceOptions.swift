@@ -102,28 +102,10 @@ struct HorizonSourceOptions: ParsableArguments {
     }
 }
 
-/// Writes every map to a temporary file first; none is renamed into place unless all were written (by
-/// `options.outputSet`, the set the command prepared before its work, when there is one).
+/// Writes every map as one all-or-nothing set (`OutputSet.writeRasters`; into `options.outputSet`, the
+/// set the command prepared before its work, when there is one).
 func writeMaps(_ outputs: [(name: String, grid: Grid, description: String, unit: String)], directory: String,
                like dataset: RasterDataset, options: RasterWriteOptions) throws {
-    if options.outputSet == nil {
-        var options = options
-        let set = try prepareOutputs(&options, directory: directory, targets: outputs.map { "\($0.name).tif" },
-                                     estimatedBytes: Int64(outputs.count) * options.estimatedBytes(width: dataset.width, height: dataset.height, bands: 1))
-        return try set.run { try writeMaps(outputs, directory: directory, like: dataset, options: options) }
-    }
-    var writers: [RasterWriter] = []
-    do {
-        for o in outputs {
-            let w = try RasterWriter(path: URL(fileURLWithPath: directory).appendingPathComponent("\(o.name).tif").path,
-                                     geometry: RasterGeometry(of: dataset), bands: [BandSpec(description: o.description, unit: o.unit)],
-                                     nodata: -9999, options: options)
-            writers.append(w)
-            try w.write(o.grid, row: 0)
-        }
-        for w in writers { try w.commit() }
-    } catch {
-        writers.forEach { $0.abort() }
-        throw error
-    }
+    try OutputSet.writeRasters(outputs.map { ("\($0.name).tif", $0.grid, BandSpec(description: $0.description, unit: $0.unit)) },
+                               directory: directory, geometry: RasterGeometry(of: dataset), options: options)
 }
