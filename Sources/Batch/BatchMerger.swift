@@ -19,7 +19,7 @@ public struct BatchMerger: Sendable {
     }
 
     public func merge(to output: String) throws {
-        try plan.checkInputs()
+        try plan.checkInputs(verifyChecksums: true)
         let status = BatchStatus(plan: plan, runFolder: run.path, verify: true)
         let missing = status.missingTasks
         if !missing.isEmpty && !partial {

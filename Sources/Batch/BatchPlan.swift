@@ -57,35 +57,44 @@ public struct BatchPlan: Sendable, Codable, Equatable {
         return plan
     }
 
-    /// Throws badInput naming the first input whose size or checksum changed since the plan.
-    public func checkInputs() throws {
+    /// Throws badInput naming the first input whose size or modification time changed since the plan, and,
+    /// with `verifyChecksums`, whose checksum did. Tasks check size and time (O(1): a checksum reads the
+    /// whole DEM, which a task of a basin-wide run must not do); merge verifies the checksums, once.
+    public func checkInputs(verifyChecksums: Bool) throws {
         for input in inputs {
-            let now = try InputRecord(path: input.path, kind: input.kind)
-            guard now == input else {
-                throw FarSideError.badInput("\(input.path): changed since the run was planned (size or checksum differs); plan the run again")
+            let now = try InputRecord(path: input.path, kind: input.kind, checksum: verifyChecksums)
+            guard now.bytes == input.bytes, now.modified == input.modified, !verifyChecksums || now.checksum == input.checksum else {
+                throw FarSideError.badInput("\(input.path): changed since the run was planned (size, time or checksum differs); plan the run again")
             }
         }
     }
 }
 
-/// An input file with its size and checksum: GDAL's checksum of every band for rasters (as gdalinfo
-/// -checksum), FNV-1a 64 of the bytes for other files.
+/// An input file with its size, modification time and checksum: GDAL's checksum of every band for rasters
+/// (as gdalinfo -checksum), FNV-1a 64 of the bytes for other files.
 public struct InputRecord: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable { case raster, file }
 
     public var path: String
     public var kind: Kind
     public var bytes: Int64
+    /// Modification time, seconds since 1970.
+    public var modified: Double
     public var checksum: String
 
-    public init(path: String, kind: Kind) throws {
+    /// The record of `path` now (without `checksum`, the checksum is left empty: size and time only).
+    public init(path: String, kind: Kind, checksum computeChecksum: Bool = true) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: absolute), let size = attributes[.size] as? NSNumber else {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: absolute), let size = attributes[.size] as? NSNumber,
+              let date = attributes[.modificationDate] as? Date else {
             throw FarSideError.badInput("\(absolute): cannot read")
         }
         self.path = absolute
         self.kind = kind
         bytes = size.int64Value
+        modified = date.timeIntervalSince1970
+        checksum = ""
+        guard computeChecksum else { return }
         switch kind {
         case .raster:
             let dataset = try RasterDataset.open(absolute)

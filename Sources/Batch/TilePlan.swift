@@ -65,10 +65,10 @@ public struct TilePlan: Sendable, Codable, Equatable {
     /// Fixed memory of a task besides its tile: GDAL's block cache and the process (bytes).
     public static let overheadBytes: Int64 = 256 << 20
 
-    /// Peak memory of one tile's task: (size + 2 halo)^2 x `bytesPerCell` + `overheadBytes`.
+    /// Peak memory of one tile's task: its largest read window's cells (at most (size + 2 halo)^2; less
+    /// when the raster is smaller than a tile) x `bytesPerCell` + `overheadBytes`.
     public func memoryBytes(bytesPerCell: Int) -> Int64 {
-        let edge = Int64(tileSize + 2 * halo)
-        return edge * edge * Int64(bytesPerCell) + Self.overheadBytes
+        Int64(tiles.map(\.read.cellCount).max() ?? 0) * Int64(bytesPerCell) + Self.overheadBytes
     }
 
     /// The largest tile edge whose task fits `memoryBytes` (at least 1 cell; 0 when even that does not fit).
