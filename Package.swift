@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Visibility", targets: ["Visibility"]),
         .library(name: "Orbits", targets: ["Orbits"]),
         .library(name: "SiteSelection", targets: ["SiteSelection"]),
+        .library(name: "Mission", targets: ["Mission"]),
         .library(name: "Batch", targets: ["Batch"]),
     ],
     dependencies: [
@@ -56,7 +57,7 @@ let package = Package(
         .target(name: "Mission", dependencies: ["GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits",
                                                 "SiteSelection", "StrictYAML"]),
         .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags + optimisedInDebug),
-        .target(name: "Batch", dependencies: ["GeoRaster", "Terrain"]),
+        .target(name: "Batch", dependencies: ["GeoRaster", "Terrain", "Ephemeris", "Visibility", "Orbits", "Mission"]),
         .target(
             name: "FarSideCLI",
             dependencies: [

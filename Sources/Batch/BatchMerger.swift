@@ -11,6 +11,10 @@ public struct BatchMerger: Sendable {
     public var operation: any TileOperation
     public var writeOptions = RasterWriteOptions()
     public var partial = false
+    /// Also write NAME.vrt, the mosaic of the run folder's tiles (not for runs whose folder is temporary).
+    public var writeVRT = true
+    /// One line per stage.
+    public var log: @Sendable (String) -> Void = { _ in }
 
     public init(plan: BatchPlan, runFolder: String, operation: any TileOperation) {
         self.plan = plan
@@ -32,24 +36,30 @@ public struct BatchMerger: Sendable {
         let doneTiles = plan.tiling.tiles.filter { DoneRecord.valid(run, tile: $0.index) != nil }
         guard !doneTiles.isEmpty else { throw FarSideError.badInput("\(run.path): no tile is done") }
         let names = operation.outputNames
-        let vrtNames = names.map { ($0 as NSString).deletingPathExtension + ".vrt" }
-        let cells = Int64(plan.tiling.rasterWidth) * Int64(plan.tiling.rasterHeight)
-        let set = try OutputSet(directory: output, targets: names + vrtNames, estimatedBytes: Int64(names.count) * cells * 4 * 3 / 2)
+        let vrtNames = writeVRT ? names.map { ($0 as NSString).deletingPathExtension + ".vrt" } : []
+        let region = plan.tiling.region
+        let cells = Int64(region.width) * Int64(region.height)
+        let set = try OutputSet(directory: output, targets: names + vrtNames + operation.mergedNames,
+                                estimatedBytes: Int64(names.count) * cells * 4 * 3 / 2 + (16 << 20))
         var options = writeOptions
         options.outputSet = set
+        let out = URL(fileURLWithPath: output)
         try set.run {
-            for (name, vrtName) in zip(names, vrtNames) {
+            for name in names {
                 let sources = doneTiles.map { URL(fileURLWithPath: run.tileFolder($0.index)).appendingPathComponent(name).path }
-                let vrtTarget = URL(fileURLWithPath: output).appendingPathComponent(vrtName).path
+                // The VRT lies on the region's window of the DEM's grid (the whole DEM for most commands).
+                let vrtTarget = out.appendingPathComponent((name as NSString).deletingPathExtension + ".vrt").path
                 let vrt = set.temporaryPath(for: vrtTarget)
-                try RasterMosaic.buildVRT(sources: sources, to: vrt, grid: demTransform, width: plan.tiling.rasterWidth,
-                                          height: plan.tiling.rasterHeight)
-                let cogTarget = URL(fileURLWithPath: output).appendingPathComponent(name).path
+                try RasterMosaic.buildVRT(sources: sources, to: vrt, grid: region.geoTransform(in: demTransform), width: region.width,
+                                          height: region.height)
+                let cogTarget = out.appendingPathComponent(name).path
                 let cog = set.temporaryPath(for: cogTarget)
                 try RasterMosaic.cog(from: vrt, to: cog, options: options, reportingAs: cogTarget)
-                set.stage(vrt, as: vrtTarget)
+                if writeVRT { set.stage(vrt, as: vrtTarget) } else { unlink(vrt) }
                 set.stage(cog, as: cogTarget)
+                log("merged \(name) from \(sources.count) tiles")
             }
+            try operation.finishMerge(plan: plan, run: run, tiles: doneTiles, set: set, directory: output, options: options)
         }
     }
 }

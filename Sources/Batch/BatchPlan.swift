@@ -5,7 +5,7 @@ import GeoRaster
 /// `batch run` refuses a plan written by another FarSide version or whose inputs changed since.
 public struct BatchPlan: Sendable, Codable, Equatable {
     /// plan.json's format; a FarSide that reads another format refuses the folder.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public var format: Int
     public var farsideVersion: String
@@ -95,16 +95,21 @@ public struct InputRecord: Sendable, Codable, Equatable {
         modified = date.timeIntervalSince1970
         checksum = ""
         guard computeChecksum else { return }
+        checksum = try Self.checksum(absolute, kind: kind)
+    }
+
+    /// GDAL's checksum of every band ("gdal:C1,C2,...") for rasters, FNV-1a 64 of the bytes for other files.
+    public static func checksum(_ path: String, kind: Kind) throws -> String {
         switch kind {
         case .raster:
-            let dataset = try RasterDataset.open(absolute)
+            let dataset = try RasterDataset.open(path)
             defer { dataset.close() }
-            checksum = "gdal:" + (1...max(1, dataset.bandCount)).map { String(dataset.checksum(band: $0)) }.joined(separator: ",")
+            return "gdal:" + (1...max(1, dataset.bandCount)).map { String(dataset.checksum(band: $0)) }.joined(separator: ",")
         case .file:
-            guard let data = FileManager.default.contents(atPath: absolute) else { throw FarSideError.badInput("\(absolute): cannot read") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw FarSideError.badInput("\(path): cannot read") }
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in data { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            checksum = "fnv1a64:" + String(hash, radix: 16)
+            return "fnv1a64:" + String(hash, radix: 16)
         }
     }
 }

@@ -38,17 +38,22 @@ public struct BatchPlanner: Sendable {
         let metrics = dem.cellMetrics
         let cell = min(metrics.dx.min() ?? 1, metrics.dy.min() ?? 1)
         guard tileKm.isFinite, tileKm > 0 else { throw FarSideError.usage("--tile-km \(tileKm): must be positive") }
-        let tileCells = max(1, Int((tileKm * 1000 / cell).rounded()))
-        let halo = operation.halo(cellSize: cell)
+        // Cores are whole multiples of the operation's engine blocks, so no block straddles two tiles.
+        let alignment = max(1, try operation.alignment(dem))
+        let tileCells = max(1, Int((tileKm * 1000 / cell / Double(alignment)).rounded())) * alignment
+        let halo = try operation.halo(dem)
         let tiling: TilePlan
         do {
-            tiling = try TilePlan(rasterWidth: dem.width, rasterHeight: dem.height, tileSize: tileCells, halo: halo)
+            tiling = try TilePlan(rasterWidth: dem.width, rasterHeight: dem.height, region: try operation.region(dem), tileSize: tileCells,
+                                  halo: halo)
         } catch let error as TilePlan.PlanError {
             throw FarSideError.usage("--tile-km \(tileKm): \(error)")
         }
         let tilesPerTask = max(1, (tiling.tiles.count + maxTasks - 1) / maxTasks)
-        let memory = tiling.memoryBytes(bytesPerCell: operation.bytesPerCell)
-        let inputs = try [InputRecord(path: dem.path, kind: .raster)] + otherInputs.map { try InputRecord(path: $0, kind: .file) }
+        let memory = tiling.memoryBytes(bytesPerCell: operation.bytesPerCell, bytesPerCoreCell: operation.bytesPerCoreCell)
+        let others = otherInputs + operation.inputFiles
+        let inputs = try [InputRecord(path: dem.path, kind: .raster)]
+            + others.map { try InputRecord(path: $0, kind: $0.hasSuffix(".tif") ? .raster : .file) }
         return BatchPlan(format: BatchPlan.formatVersion, farsideVersion: farsideVersion, command: command, inputs: inputs,
                          tiling: tiling, tilesPerTask: tilesPerTask, memoryMBPerTask: Int((memory + (1 << 20) - 1) >> 20),
                          cpusPerTask: cpusPerTask)

@@ -63,22 +63,32 @@ public struct BatchRunner: Sendable {
 
     func runTile(_ tile: TilePlan.Tile, task: Int, dem: RasterDataset) throws {
         let start = Date()
-        let results = try operation.compute(input: dem, core: tile.core, threads: threads)
         let folder = run.tileFolder(tile.index)
-        let names = operation.outputNames
         let geometry = RasterGeometry(width: tile.core.width, height: tile.core.height,
                                       geoTransform: tile.core.geoTransform(in: dem.geoTransform), crsWKT: dem.crs.wkt)
         let nodata: Float = dem.nodata.map { Float($0) }.flatMap { $0.isFinite ? $0 : nil } ?? -9999
-        let rasters = try names.map { name -> (name: String, grid: Grid, band: BandSpec) in
-            guard let result = results[name] else { throw FarSideError.failure("\(operation.name): no output \(name)") }
-            return (name, result.grid, result.band)
+        // The tile's rasters and files appear together (one output set), then the done record commits them.
+        let set = try OutputSet(directory: folder, targets: operation.outputNames + operation.fileNames,
+                                estimatedBytes: operation.estimatedBytes(core: tile.core))
+        var options = writeOptions
+        options.outputSet = set
+        try set.run {
+            var result = try operation.compute(input: dem, core: tile.core, threads: threads, output: TileOutput(folder: folder, options: options))
+            for note in result.notes { log("task \(task): tile \(tile.index): note: \(note)") }
+            options.metadata.merge(result.metadata) { $1 }
+            let rasters = try operation.outputNames.filter { !result.written.contains($0) }.map { name -> (name: String, grid: Grid, band: BandSpec) in
+                guard let r = result.rasters.removeValue(forKey: name) else { throw FarSideError.failure("\(operation.name): no output \(name)") }
+                return (name, r.grid, r.band)
+            }
+            try OutputSet.writeRasters(rasters, directory: folder, geometry: geometry, nodata: nodata, options: options)
+            for name in operation.fileNames where !result.written.contains(name) {
+                guard let data = result.files[name] else { throw FarSideError.failure("\(operation.name): no output \(name)") }
+                try set.write(data, to: URL(fileURLWithPath: folder).appendingPathComponent(name).path)
+            }
         }
-        try OutputSet.writeRasters(rasters, directory: folder, geometry: geometry, nodata: nodata, options: writeOptions)
         var checksums: [String: String] = [:]
-        for name in names {
-            let written = try RasterDataset.open(URL(fileURLWithPath: folder).appendingPathComponent(name).path)
-            checksums[name] = DoneRecord.checksum(written)
-            written.close()
+        for name in operation.outputNames + operation.fileNames {
+            checksums[name] = try DoneRecord.checksum(URL(fileURLWithPath: folder).appendingPathComponent(name).path)
         }
         let record = DoneRecord(tile: tile.index, task: task, outputs: checksums, seconds: Date().timeIntervalSince(start),
                                 finishedUTC: ISO8601DateFormatter().string(from: Date()))

@@ -43,15 +43,14 @@ public struct DoneRecord: Sendable, Codable, Equatable {
                 if !FileManager.default.fileExists(atPath: file) { return nil }
                 continue
             }
-            guard let dataset = try? RasterDataset.open(file) else { return nil }
-            defer { dataset.close() }
-            guard Self.checksum(dataset) == checksum else { return nil }
+            guard (try? Self.checksum(file)) == checksum else { return nil }
         }
         return record
     }
 
-    static func checksum(_ dataset: RasterDataset) -> String {
-        (1...max(1, dataset.bandCount)).map { String(dataset.checksum(band: $0)) }.joined(separator: ",")
+    /// A tile output's checksum: GDAL's per band for rasters (.tif), FNV-1a 64 of the bytes for other files.
+    static func checksum(_ path: String) throws -> String {
+        try InputRecord.checksum(path, kind: path.hasSuffix(".tif") ? .raster : .file)
     }
 }
 

@@ -66,16 +66,30 @@ public struct TilePlan: Sendable, Codable, Equatable {
     public static let overheadBytes: Int64 = 256 << 20
 
     /// Peak memory of one tile's task: its largest read window's cells (at most (size + 2 halo)^2; less
-    /// when the raster is smaller than a tile) x `bytesPerCell` + `overheadBytes`.
-    public func memoryBytes(bytesPerCell: Int) -> Int64 {
-        Int64(tiles.map(\.read.cellCount).max() ?? 0) * Int64(bytesPerCell) + Self.overheadBytes
+    /// when the raster is smaller than a tile) x `bytesPerCell`, plus its largest core's cells x
+    /// `bytesPerCoreCell` (what is kept per result cell: horizons, maps), plus `overheadBytes`.
+    public func memoryBytes(bytesPerCell: Int, bytesPerCoreCell: Int = 0) -> Int64 {
+        Int64(tiles.map(\.read.cellCount).max() ?? 0) * Int64(bytesPerCell)
+            + Int64(tiles.map(\.core.cellCount).max() ?? 0) * Int64(bytesPerCoreCell) + Self.overheadBytes
     }
 
-    /// The largest tile edge whose task fits `memoryBytes` (at least 1 cell; 0 when even that does not fit).
-    public static func largestTile(fitting memoryBytes: Int64, halo: Int, bytesPerCell: Int) -> Int {
-        let budget = memoryBytes - overheadBytes
+    /// The largest tile edge, a multiple of `alignment`, whose task fits `memoryBytes` by the formula of
+    /// `memoryBytes(bytesPerCell:bytesPerCoreCell:)` (0 when not even one aligned tile fits).
+    public static func largestTile(fitting memoryBytes: Int64, halo: Int, bytesPerCell: Int, bytesPerCoreCell: Int = 0,
+                                   alignment: Int = 1) -> Int {
+        let budget = Double(memoryBytes - overheadBytes)
         guard budget > 0 else { return 0 }
-        let edge = Int((Double(budget) / Double(bytesPerCell)).squareRoot().rounded(.down))
-        return max(0, edge - 2 * halo)
+        func cost(_ edge: Int) -> Double {
+            Double(edge + 2 * halo) * Double(edge + 2 * halo) * Double(bytesPerCell) + Double(edge) * Double(edge) * Double(bytesPerCoreCell)
+        }
+        // cost is increasing in edge: the largest fitting edge by bisection, then down to the alignment.
+        var lo = 0, hi = 1
+        while cost(hi) <= budget && hi < 1 << 24 { lo = hi; hi *= 2 }
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if cost(mid) <= budget { lo = mid } else { hi = mid }
+        }
+        let step = max(1, alignment)
+        return lo / step * step
     }
 }

@@ -13,29 +13,10 @@ struct BatchCommand: ParsableCommand {
             sbatch RUN/slurm.sbatch        (or: farside batch run RUN --all)
             farside batch status RUN
             farside batch merge RUN -o OUT (OUT/slope.tif as a COG, OUT/slope.vrt)
-            Tiled today: terrain. Horizon, illumination, relay and rank are planned next (issue 13).
+            Tiled: terrain, horizon, illumination, relay (maps) and rank (or --profile P).
             """,
         subcommands: [BatchPlanCommand.self, BatchRunCommand.self, BatchStatusCommand.self, BatchMergeCommand.self]
     )
-
-    /// The operation a plan's command line describes (the CLI parses it as the single command would).
-    static func operation(for command: [String]) throws -> any TileOperation {
-        guard let name = command.first else { throw FarSideError.usage("batch: give the command after --, e.g. -- terrain --products slope") }
-        switch name {
-        case "terrain":
-            let parsed: TerrainCommand
-            do {
-                parsed = try TerrainCommand.parse(["DEM", "-o", "RUN"] + command.dropFirst())
-            } catch {
-                throw FarSideError.usage("batch: \(command.joined(separator: " ")): \(TerrainCommand.message(for: error))")
-            }
-            return TerrainTileOperation(products: try parsed.parsedProducts(), algorithm: parsed.algorithm)
-        case "horizon", "illumination", "relay", "rank":
-            throw FarSideError.usage("batch: \(name) is not tiled yet (tiled today: terrain)")
-        default:
-            throw FarSideError.usage("batch: '\(name)' is not a raster command (tiled today: terrain)")
-        }
-    }
 
     /// Writes one log line to stderr (terminal or not: Slurm keeps stderr in the task's log).
     static func log(_ line: String) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoRaster
+import Mission
 import Horizon
 
 /// `farside horizon DEM -o HORIZON.tif [--azimuths 360] [--height-m H] [--far-field DEM2]`.
@@ -34,11 +35,17 @@ struct HorizonCommand: ParsableCommand {
     @Option(name: .customLong("height-m"), parsing: .unconditional, help: "Observer height above the ground, metres.")
     var heightM: Double = 0
 
+    @Option(name: .customLong("horizon-block-km"), parsing: .unconditional, help: "Horizon block edge, km (default: about 2048 cells): every cell's horizon sees its block and the margin around it; tiled runs' tiles are whole blocks.")
+    var horizonBlockKm: Double?
+
     @Option(name: .customLong("far-field"), help: "A coarser DEM covering a larger area (far-field horizons).")
     var farField: String?
 
     @Option(name: .customLong("far-field-margin-km"), parsing: .unconditional, help: "How far beyond the DEM's edges the far field reaches, km.")
     var farFieldMarginKm: Double = 300
+
+    @Option(name: .customLong("horizon-margin-km"), parsing: .unconditional, help: "Terrain around each window (a tile's core in tiled runs) included in every horizon, km.")
+    var horizonMarginKm: Double = 30
 
     @Flag(help: "Store angles as Int16 hundredths of a degree (GDAL scale 0.01): half the size of Float32.")
     var int16 = false
@@ -49,7 +56,19 @@ struct HorizonCommand: ParsableCommand {
     func validate() throws {
         guard (4...7200).contains(azimuths) else { throw ValidationError("--azimuths \(azimuths): must be 4 ... 7200") }
         guard heightM.isFinite, heightM >= 0, heightM < 10_000 else { throw ValidationError("--height-m \(heightM): must be 0 ... 10000") }
+        guard horizonMarginKm >= 0, horizonMarginKm <= 1000 else { throw ValidationError("--horizon-margin-km: must be 0 ... 1000") }
+        if let horizonBlockKm { guard horizonBlockKm > 0, horizonBlockKm <= 10_000 else { throw ValidationError("--horizon-block-km: must be > 0 and <= 10000") } }
         guard farFieldMarginKm > 0, farFieldMarginKm <= 3000 else { throw ValidationError("--far-field-margin-km: must be > 0 and <= 3000") }
+    }
+
+    /// The engine's settings for these options.
+    var horizonSettings: HorizonSettings {
+        var settings = HorizonSettings(azimuths: azimuths, observerHeight: heightM, marginKm: horizonMarginKm)
+        settings.blockKm = horizonBlockKm
+        settings.farField = farField
+        settings.farFieldMarginKm = farFieldMarginKm
+        settings.assumeCRS = input.assumeCRS
+        return settings
     }
 
     func run() throws {
@@ -62,11 +81,10 @@ struct HorizonCommand: ParsableCommand {
         let set = try OutputSet(file: output, estimatedBytes: options.estimatedBytes(width: dataset.width, height: dataset.height, bands: azimuths))
         defer { set.abort() }
         options.outputSet = set
-        let inputs = try HorizonInputs.load(dataset, input: input, farFieldPath: farField, marginKm: farFieldMarginKm, azimuths: azimuths)
-        inputs.printNote(dataset, quiet: runOptions.quiet)
-        if let farField { options.metadata["FAR_FIELD"] = farField }
-        try inputs.writeHorizonFile(to: output, like: dataset, azimuths: azimuths, observerHeight: heightM,
-                                    threads: runOptions.threads, options: options, progress: runOptions.progress)
+        let progress = runOptions.progress
+        let notes = try HorizonBands.write(dataset, window: .whole(width: dataset.width, height: dataset.height), settings: horizonSettings,
+                                           to: output, threads: runOptions.threads, options: options, progress: { progress.report($0) })
+        if !runOptions.quiet { for note in notes { FileHandle.standardError.write(Data("farside: note: \(note)\n".utf8)) } }
         try set.publish()
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Ephemeris
 import Foundation
 import GeoRaster
+import Mission
 import Horizon
 import Visibility
 
@@ -41,48 +42,31 @@ struct IlluminationCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func run() throws {
-        let window = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
-                                    step: TimeWindow.parseStep(step))
+        let time = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
+                                  step: TimeWindow.parseStep(step))
         let source = try ephemeris.source()
-        guard source.coverage.contains(window.start), source.coverage.contains(window.end) else {
-            throw FarSideError.badInput("--start/--end: outside the coverage of \(source.name)")
-        }
+        try time.checkCoverage(source)
         let dataset = try input.open(dem)
         defer { dataset.close() }
         let progress = runOptions.progress
+        let window = RasterWindow.whole(width: dataset.width, height: dataset.height)
+        let horizonSource = horizons.source(input: input)
         // The output set first (targets checked, folder made and locked, stale temporaries swept, space
         // checked): before any computation. Its files appear together at publish(), or none of them.
         var setOptions = runOptions.writeOptions
-        let set = try prepareOutputs(&setOptions, directory: output, targets: ["sun_fraction.tif", "max_darkness_h.tif", "psr.tif", "earth_fraction.tif"],
+        let set = try prepareOutputs(&setOptions, directory: output, targets: IlluminationMapping.fileNames,
                                      estimatedBytes: 4 * setOptions.estimatedBytes(width: dataset.width, height: dataset.height, bands: 1)
-                                         + horizons.scratchBytes(dataset))
+                                         + horizonSource.scratchBytes(window: window))
         defer { set.abort() }
-        let acquired = try horizons.acquire(dataset, input: input, output: output, threads: runOptions.threads, progress: progress,
-                                            quiet: runOptions.quiet)
-        defer { acquired.cleanUp() }
-        progress.report(0.3)
-        let track = BodyTrack.compute(source, window: window, threads: runOptions.threads)
-        var engine = IlluminationEngine()
-        engine.threads = runOptions.threads
-        engine.observerHeight = acquired.observerHeight
-        engine.radius = dataset.radius
-        engine.windowHours = window.durationHours
-        let maps = try engine.run(dem: acquired.dem, transform: dataset.geoTransform, transformer: CoordinateTransformer(crs: dataset.crs),
-                                  horizon: acquired.profiles, track: track, stepHours: window.stepHours,
-                                  progress: { progress.report(0.3 + 0.65 * $0) })
+        var mapping = IlluminationMapping(time: time, horizons: horizonSource)
+        mapping.threads = runOptions.threads
+        let result = try mapping.run(dataset, window: window, ephemeris: source, scratchDirectory: output,
+                                     progress: { progress.report(0.95 * $0) })
+        if !runOptions.quiet { for note in result.notes { FileHandle.standardError.write(Data("farside: note: \(note)\n".utf8)) } }
         var options = setOptions
-        options.metadata["WINDOW_START"] = window.start.utcISO8601
-        options.metadata["WINDOW_END"] = window.end.utcISO8601
-        options.metadata["STEP_S"] = "\(window.step)"
-        options.metadata["STEPS"] = "\(window.count)"
-        options.metadata["EPHEMERIS"] = source.name
-        options.metadata["OBSERVER_HEIGHT_M"] = "\(acquired.observerHeight)"
-        try writeMaps([
-            ("sun_fraction", maps.sunFraction, "mean visible fraction of the solar disc", "1"),
-            ("max_darkness_h", maps.maxDarknessHours, "longest run of steps with no part of the solar disc visible", "h"),
-            ("psr", maps.psr, "1 where no part of the Sun was ever visible in the window", "1"),
-            ("earth_fraction", maps.earthFraction, "fraction of steps with the Earth's centre above the horizon", "1"),
-        ], directory: output, like: dataset, options: options)
+        options.metadata.merge(mapping.metadata(ephemeris: source, observerHeight: result.observerHeight)) { $1 }
+        try OutputSet.writeRasters(IlluminationMapping.rasters(result.maps), directory: output, geometry: RasterGeometry(of: dataset),
+                                   options: options)
         try set.publish()
         progress.report(1)
     }

@@ -39,6 +39,12 @@ struct RankCommand: ParsableCommand {
     @Option(name: .customLong("horizon-margin-km"), parsing: .unconditional, help: "Terrain around the region included for horizons, km.")
     var horizonMarginKm: Double = 30
 
+    @Option(name: .customLong("horizon-block-km"), parsing: .unconditional, help: "Horizon block edge, km (default: about 2048 cells); tiled runs' tiles are whole blocks.")
+    var horizonBlockKm: Double?
+
+    @Option(name: .customLong("memory-mb"), parsing: .unconditional, help: "Memory budget, MB: a region that does not fit is computed tile by tile; a horizon cube larger than it goes through a temporary file.")
+    var memoryMB: Int = 1536
+
     @Flag(name: .customLong("show-profile"), help: "Print the profile's YAML and exit.")
     var showProfile = false
 
@@ -49,7 +55,18 @@ struct RankCommand: ParsableCommand {
     func validate() throws {
         guard (0...10_000).contains(sensitivity) else { throw ValidationError("--sensitivity \(sensitivity): must be 0 ... 10000") }
         guard horizonMarginKm >= 0, horizonMarginKm <= 1000 else { throw ValidationError("--horizon-margin-km: must be 0 ... 1000") }
+        if let horizonBlockKm { guard horizonBlockKm > 0, horizonBlockKm <= 10_000 else { throw ValidationError("--horizon-block-km: must be > 0 and <= 10000") } }
+        guard memoryMB >= 256 else { throw ValidationError("--memory-mb \(memoryMB): must be at least 256") }
         if !showProfile && output == nil { throw ValidationError("-o DIR is required") }
+    }
+
+    /// The horizon margin, block and memory budget (the profile sets azimuths and observer height).
+    var horizonSettings: HorizonSettings {
+        var settings = HorizonSettings(marginKm: horizonMarginKm)
+        settings.blockKm = horizonBlockKm
+        settings.memoryBytes = Int64(memoryMB) << 20
+        settings.assumeCRS = input.assumeCRS
+        return settings
     }
 
     func run() throws {
@@ -67,7 +84,7 @@ struct RankCommand: ParsableCommand {
         let progress = runOptions.progress
         let dataset = try input.open(demPath)
         defer { dataset.close() }
-        let grid = try SiteGrid(dataset: dataset, region: mission.region, horizonMarginKm: mission.needsTime ? horizonMarginKm : 0)
+        let grid = try SiteGrid(dataset: dataset, region: mission.region)
         // The output set before any computation (targets checked, folder made and locked, stale temporaries
         // swept, space checked); all seven files appear together at the end, or none of them.
         var options = runOptions.writeOptions
@@ -76,6 +93,7 @@ struct RankCommand: ParsableCommand {
                                      estimatedBytes: SiteOutputs.estimatedBytes(width: grid.width, height: grid.height, options: options))
         defer { set.abort() }
         let stack = try LayerStack.compute(profile: mission, grid: grid, ephemeris: source, threads: runOptions.threads,
+                                           horizons: horizonSettings, scratchDirectory: output,
                                            progress: { progress.report(0.8 * $0) })
         let result = try SiteRanking.run(profile: mission, grid: grid, stack: stack, threads: runOptions.threads,
                                          candidates: candidates, sensitivity: sensitivity, seed: seed)

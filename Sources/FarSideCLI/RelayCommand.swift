@@ -158,49 +158,33 @@ struct RelayCommand: ParsableCommand {
 
     /// Map mode: relay_fraction.tif, relay_max_gap_h.tif and comms_fraction.tif on the DEM's grid.
     func runMaps(dem: String, output: String) throws {
-        let window = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
-                                    step: TimeWindow.parseStep(step))
+        let time = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"),
+                                  step: TimeWindow.parseStep(step))
         let source = try ephemeris.source()
-        guard source.coverage.contains(window.start), source.coverage.contains(window.end) else {
-            throw FarSideError.badInput("--start/--end: outside the coverage of \(source.name) (\(source.coverage.lowerBound) ... \(source.coverage.upperBound))")
-        }
+        try time.checkCoverage(source)
         let constellation = try BuiltInOrbits.resolve(orbit, ephemeris: source)
         let dataset = try input.open(dem)
         defer { dataset.close() }
         let progress = runOptions.progress
+        let window = RasterWindow.whole(width: dataset.width, height: dataset.height)
+        var mapping = RelayMapping(time: time, horizons: horizons.source(input: input), constellation: constellation)
+        mapping.threads = runOptions.threads
+        mapping.minElevationDeg = minElevationDeg
+        mapping.maxRangeKm = maxRangeKm
         // The output set first (targets checked, folder made and locked, stale temporaries swept, space
         // checked): before any computation. Its files appear together at publish(), or none of them.
         var setOptions = runOptions.writeOptions
-        let set = try prepareOutputs(&setOptions, directory: output, targets: ["relay_fraction.tif", "relay_max_gap_h.tif", "comms_fraction.tif"],
+        let set = try prepareOutputs(&setOptions, directory: output, targets: RelayMapping.fileNames,
                                      estimatedBytes: 3 * setOptions.estimatedBytes(width: dataset.width, height: dataset.height, bands: 1)
-                                         + horizons.scratchBytes(dataset))
+                                         + mapping.horizons.scratchBytes(window: window))
         defer { set.abort() }
-        let acquired = try horizons.acquire(dataset, input: input, output: output, threads: runOptions.threads, progress: progress,
-                                            quiet: runOptions.quiet)
-        defer { acquired.cleanUp() }
-        let track = RelayTrack.sample(constellation, ephemeris: source, window: window)
-        var engine = RelayMapEngine()
-        engine.threads = runOptions.threads
-        engine.minElevationDeg = minElevationDeg
-        engine.maxRangeKm = maxRangeKm
-        engine.observerHeight = acquired.observerHeight
-        engine.radius = dataset.radius
-        engine.windowHours = window.durationHours
-        let maps = try engine.run(dem: acquired.dem, transform: dataset.geoTransform, transformer: CoordinateTransformer(crs: dataset.crs),
-                                  horizon: acquired.profiles, satellites: track.satellites, earth: track.earth, stepHours: window.stepHours,
-                                  progress: { progress.report(0.3 + 0.65 * $0) })
+        let result = try mapping.run(dataset, window: window, ephemeris: source, scratchDirectory: output,
+                                     progress: { progress.report(0.95 * $0) })
+        if !runOptions.quiet { for note in result.notes { FileHandle.standardError.write(Data("farside: note: \(note)\n".utf8)) } }
         var options = setOptions
-        options.metadata["WINDOW_START"] = window.start.utcISO8601
-        options.metadata["WINDOW_END"] = window.end.utcISO8601
-        options.metadata["STEP_S"] = "\(window.step)"
-        options.metadata["ORBIT"] = orbit
-        options.metadata["MIN_ELEVATION_DEG"] = "\(minElevationDeg)"
-        options.metadata["ANTENNA_HEIGHT_M"] = "\(acquired.observerHeight)"
-        try writeMaps([
-            ("relay_fraction", maps.relayFraction, "fraction of steps with a relay satellite above the horizon and minimum elevation", "1"),
-            ("relay_max_gap_h", maps.relayMaxGapHours, "longest run of steps without a relay link", "h"),
-            ("comms_fraction", maps.commsFraction, "fraction of steps with any link (relay or direct to Earth)", "1"),
-        ], directory: output, like: dataset, options: options)
+        options.metadata.merge(mapping.metadata(orbit: orbit, observerHeight: result.observerHeight)) { $1 }
+        try OutputSet.writeRasters(RelayMapping.rasters(result.maps), directory: output, geometry: RasterGeometry(of: dataset),
+                                   options: options)
         try set.publish()
         progress.report(1)
     }

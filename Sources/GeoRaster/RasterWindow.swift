@@ -60,22 +60,34 @@ public struct RasterWindow: Sendable, Hashable, Codable, CustomStringConvertible
     /// Tiles of at most `size` x `size` cells covering the window, row-major, aligned to the raster's own
     /// grid (tile boundaries at multiples of `size` from the raster's corner, not from the window's), so a
     /// cell falls in the same tile whatever window it is planned from.
-    public func tiles(size: Int) -> [RasterWindow] {
-        precondition(size > 0 && column >= 0 && row >= 0, "tiles of a window inside the raster")
+    public func tiles(size: Int) -> [RasterWindow] { tiles(height: size, width: size) }
+
+    /// Tiles of at most `height` x `width` cells, aligned to the raster's grid as `tiles(size:)`.
+    public func tiles(height: Int, width tileWidth: Int) -> [RasterWindow] {
+        precondition(height > 0 && tileWidth > 0 && column >= 0 && row >= 0, "tiles of a window inside the raster")
         guard !isEmpty else { return [] }
         var out: [RasterWindow] = []
         var r = row
-        while r < row + height {
-            let r1 = min(row + height, (r / size + 1) * size)
+        while r < row + self.height {
+            let r1 = min(row + self.height, (r / height + 1) * height)
             var c = column
             while c < column + width {
-                let c1 = min(column + width, (c / size + 1) * size)
+                let c1 = min(column + width, (c / tileWidth + 1) * tileWidth)
                 out.append(RasterWindow(column: c, row: r, width: c1 - c, height: r1 - r))
                 c = c1
             }
             r = r1
         }
         return out
+    }
+
+    /// The smallest window containing this one whose edges are multiples of `multiple` (from the raster's
+    /// corner): engine blocks aligned to the raster's grid then lie wholly inside it.
+    public func alignedOutward(to multiple: Int) -> RasterWindow {
+        precondition(multiple > 0)
+        let r0 = row / multiple * multiple, c0 = column / multiple * multiple
+        let r1 = (row + height + multiple - 1) / multiple * multiple, c1 = (column + width + multiple - 1) / multiple * multiple
+        return RasterWindow(column: c0, row: r0, width: c1 - c0, height: r1 - r0)
     }
 
     /// The geotransform of the window's upper-left corner in a raster georeferenced by `transform`.

@@ -258,6 +258,29 @@ public final class RasterWriter: @unchecked Sendable {
         guard err == CE_None else { throw writeFailure(errno: errno, or: "write error") }
     }
 
+    /// Writes a window of band `band` from `buffer` (the window's cells, row-major); the buffer is used as
+    /// scratch, as in `write(consuming:band:row:rows:)`.
+    public func write(consuming buffer: UnsafeMutableBufferPointer<Float>, band: Int = 1, window: RasterWindow) throws {
+        guard let ds = dataset else { throw FarSideError.failure("\(path): write after close") }
+        precondition(buffer.count >= window.cellCount && window.clamped(width: geometry.width, height: geometry.height) == window)
+        if window.column == 0 && window.width == geometry.width {
+            return try write(consuming: buffer, band: band, row: window.row, rows: window.height)
+        }
+        GDALEnvironment.resetError()
+        let err: CPLErr
+        let handle = GDALGetRasterBand(ds, Int32(band))
+        let (x, y, w, h) = (Int32(window.column), Int32(window.row), Int32(window.width), Int32(window.height))
+        if case .int16(let scale) = options.sampleType {
+            let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+            Int16Codes.pack(raw, count: window.cellCount, inverseScale: Float(1 / scale))
+            err = GDALRasterIO(handle, GF_Write, x, y, w, h, raw, w, h, GDT_Int16, 0, 0)
+        } else {
+            Self.replaceNaN(buffer.baseAddress!, count: window.cellCount, with: nodata)
+            err = GDALRasterIO(handle, GF_Write, x, y, w, h, buffer.baseAddress, w, h, GDT_Float32, 0, 0)
+        }
+        guard err == CE_None else { throw writeFailure(errno: errno, or: "write error") }
+    }
+
     /// The error for a failed write: "disk full" when it is (OutputPaths.writeFailure).
     private func writeFailure(errno code: Int32, or fallback: String) -> FarSideError {
         OutputPaths.writeFailure(path, errno: code, detail: GDALEnvironment.lastError(or: fallback))

@@ -4,13 +4,12 @@ import GeoRaster
 /// report.html: one self-contained page (the quicklook inlined as a data: URI, no external files or
 /// scripts): the profile, the map, the ranked table with each criterion's value and contribution.
 public enum HTMLReport {
-    public static func render(_ result: RankingResult, profile: MissionProfile, grid: SiteGrid, quicklook: Data) -> String {
+    public static func render(_ result: RankingResult, profile: MissionProfile, grid: SiteGrid, feasibleCount: Int, quicklook: Data) -> String {
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
         func num(_ v: Float, _ d: Int = 3) -> String { v.isFinite ? String(format: "%.\(d)f", Double(v)) : "&ndash;" }
-        let feasibleCount = result.feasible.values.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
         var rows = ""
         for s in result.sites {
             var cells = "<td>\(s.rank)</td><td>\(esc(s.name))</td><td>\(String(format: "%.4f", s.lat))</td><td>\(String(format: "%.4f", s.lon))</td>"
@@ -35,9 +34,9 @@ public enum HTMLReport {
         <h1>FarSide site ranking: \(esc(profile.name))</h1>
         <p>\(esc(profile.description))</p>
         <table class="meta">
-        <tr><td>DEM</td><td>\(esc(grid.dataset.path)) (\(grid.width) &times; \(grid.height) cells in the region window, \(esc(grid.dataset.crs.name)))</td></tr>
+        <tr><td>DEM</td><td>\(esc(grid.dataset.path)) (\(grid.region.width) &times; \(grid.region.height) cells in the region window, \(esc(grid.dataset.crs.name)))</td></tr>
         <tr><td>Time window</td><td>\(window)</td></tr>
-        <tr><td>Feasible cells</td><td>\(feasibleCount) of \(grid.width * grid.height)</td></tr>
+        <tr><td>Feasible cells</td><td>\(feasibleCount) of \(grid.region.cellCount)</td></tr>
         <tr><td>Coordinates</td><td>planetocentric lat/lon on IAU_2015:30100 (Moon 2015 sphere, east-positive)</td></tr>
         </table>
         <h2>Map</h2>

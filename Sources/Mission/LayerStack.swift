@@ -7,110 +7,121 @@ import SiteSelection
 import Terrain
 import Visibility
 
-/// The layers a profile's criteria need, computed on demand on the region's window of the DEM:
-/// elevation, slope and roughness (Horn 1981), sunlight, darkness and Earth visibility (illumination
-/// engine), relay and comms visibility (relay engine), distance to permanently shadowed cells (exact
-/// Euclidean distance transform), and user rasters resampled onto the grid through GDAL.
+/// The layers a profile's criteria need, computed on demand on a window of the DEM (the region's, or a
+/// tile of it): elevation, slope and roughness (Horn 1981), sunlight, darkness and Earth visibility
+/// (illumination engine), relay and comms visibility (relay engine), distance to permanently shadowed cells
+/// (exact Euclidean distance transform, or great circles on lat/lon grids), and user rasters resampled
+/// onto the grid through GDAL.
+///
+/// Every layer of a cell depends only on terrain within fixed distances of it, never on the window's
+/// extent, so a tile computes the same values as a whole-region run: slope and roughness read one cell
+/// around the window; horizons the horizon margin (`HorizonSettings`); the distance to permanently
+/// shadowed cells is exact up to the profile's PSR reach (`MissionProfile.psrReachM`: the largest
+/// distance its criterion tells apart) and infinite beyond it, the illumination being computed on the
+/// window grown by that reach.
 public struct LayerStack: @unchecked Sendable {
     public var layers: [Layer: Grid] = [:]
     public var notes: [String] = []
 
-    public static func compute(profile: MissionProfile, grid: SiteGrid, ephemeris: any EphemerisSource,
-                               threads: Int, progress: (Double) -> Void = { _ in }) throws -> LayerStack {
+    /// `horizons`: the horizon margin, block and memory budget (a cube larger than it goes through a temporary
+    /// file in `scratchDirectory`); the profile sets the azimuths and the observer height.
+    public static func compute(profile: MissionProfile, grid: SiteGrid, ephemeris: any EphemerisSource, threads: Int,
+                               horizons horizonSettings: HorizonSettings = HorizonSettings(), scratchDirectory: String? = nil,
+                               progress: @escaping (Double) -> Void = { _ in }) throws -> LayerStack {
         var stack = LayerStack()
         let dataset = grid.dataset
         let needed = Set(profile.criteria.map(\.layer))
-        let outer = try dataset.read(column: grid.outerColumns.lowerBound, row: grid.outerRows.lowerBound,
-                                     width: grid.outerColumns.count, height: grid.outerRows.count)
-        guard outer.validCount > 0 else { throw FarSideError.badInput("\(dataset.path): every cell of the region is nodata") }
-        let inner = (rows: (grid.rows.lowerBound - grid.outerRows.lowerBound)..<(grid.rows.upperBound - grid.outerRows.lowerBound),
-                     columns: (grid.columns.lowerBound - grid.outerColumns.lowerBound)..<(grid.columns.upperBound - grid.outerColumns.lowerBound))
-        let dem = outer.window(rows: inner.rows, columns: inner.columns)
+        let window = grid.window
+        // One cell around the window for the 3 x 3 terrain kernels.
+        let terrainRead = window.expanded(by: 1).clamped(width: dataset.width, height: dataset.height)
+        let terrainDEM = try dataset.read(column: terrainRead.column, row: terrainRead.row, width: terrainRead.width, height: terrainRead.height)
+        let inner = window.relative(to: terrainRead)
+        let dem = terrainDEM.window(rows: inner.rows, columns: inner.columns)
+        guard dem.validCount > 0 else { throw FarSideError.badInput("\(dataset.path): every cell of the region is nodata") }
         stack.layers[.elevation] = dem
-        let outerMetrics = grid.cellMetrics.rows(grid.outerRows)
         if !needed.isDisjoint(with: [.slope, .roughness]) {
-            let t = TerrainKernels.compute(outer, metrics: outerMetrics, products: [.slope, .roughness], threads: threads)
+            let t = TerrainKernels.compute(terrainDEM, metrics: grid.cellMetrics.rows(terrainRead.rows), products: [.slope, .roughness], threads: threads)
             stack.layers[.slope] = t[.slope]!.window(rows: inner.rows, columns: inner.columns)
             stack.layers[.roughness] = t[.roughness]!.window(rows: inner.rows, columns: inner.columns)
         }
         progress(0.1)
         if profile.needsTime, let start = profile.start, let end = profile.end {
-            let window = try TimeWindow(start: start, end: end, step: profile.stepSeconds)
+            let time = try TimeWindow(start: start, end: end, step: profile.stepSeconds)
             guard ephemeris.coverage.contains(start), ephemeris.coverage.contains(end) else {
                 throw FarSideError.badInput("profile time window: outside the coverage of \(ephemeris.name)")
             }
-            let mid = outer.height / 2
-            let options = HorizonOptions(azimuthCount: profile.azimuths, observerHeight: profile.heightM, radius: dataset.radius, threads: threads)
-            // Geographic/cylindrical grids whose cell sizes vary too much for one sweep (near a pole, wide
-            // latitude spans, cylindrical metres far from the standard parallel): horizons on a projected
-            // grid, resampled back per cell (`ProjectedHorizons`).
-            let cube: any HorizonProfiles
-            if let plan = try ProjectedHorizons.plan(dataset, rows: grid.outerRows, columns: grid.outerColumns,
-                                                     sweepDx: outerMetrics.dx[mid], sweepDy: outerMetrics.dy[mid], azimuths: profile.azimuths) {
-                stack.notes.append(plan.note(for: dataset.path))
-                cube = try ProjectedHorizons.compute(dataset, rows: grid.outerRows, columns: grid.outerColumns, plan: plan,
-                                                     options: options, dem: outer)
-            } else {
-                cube = HorizonMap.cube(outer, dx: outerMetrics.dx[mid], dy: outerMetrics.dy[mid], options: options, storage: .int16CentiDegrees)
+            var settings = horizonSettings
+            settings.azimuths = profile.azimuths
+            settings.observerHeight = profile.heightM
+            settings.assumeCRS = dataset.options.assumeCRS
+            // The engines compute in blocks aligned to the raster's grid (`EngineTiles`): every cell of the
+            // window is computed in its whole block, the window grown to block edges, so its values do not
+            // depend on the window. PSR distances need shadowed cells around the window: illumination on the
+            // window grown by the reach (then to block edges).
+            // (Geographic and cylindrical grids are not tiled: their window is computed whole, `HorizonSettings.blocks`.)
+            let alignment = RasterDataset.isLatLonLike(dataset.crs) ? 1 : try HorizonSource.alignment(dataset)
+            let aligned = window.alignedOutward(to: alignment).clamped(width: dataset.width, height: dataset.height)
+            let wide = needed.contains(.psrDistance)
+            let reach = profile.psrReachM ?? settings.marginKm * 1000
+            var lit = aligned
+            if wide {
+                let m = HorizonSettings(marginKm: reach / 1000).marginCells(dataset, window: window)
+                lit = window.expanded(rows: m.rows, columns: m.columns).alignedOutward(to: alignment)
+                    .clamped(width: dataset.width, height: dataset.height)
             }
-            progress(0.4)
-            let horizons = HorizonWindow(base: cube, rowOffset: inner.rows.lowerBound, columnOffset: inner.columns.lowerBound,
-                                         width: dem.width, height: dem.height)
+            let horizons = try WindowHorizons.compute(dataset, window: lit, settings: settings, threads: threads,
+                                                      scratchDirectory: scratchDirectory ?? NSTemporaryDirectory(),
+                                                      progress: { progress(0.1 + 0.3 * $0) })
+            defer { horizons.cleanUp() }
+            stack.notes += horizons.notes
+            let litTransform = lit.geoTransform(in: dataset.geoTransform)
+            let own = window.relative(to: lit)
+            func crop(_ g: Grid) -> Grid { g.window(rows: own.rows, columns: own.columns) }
             let illuminationLayers: Set<Layer> = [.sunFraction, .maxDarknessHours, .earthFraction, .psrDistance]
             if !needed.isDisjoint(with: illuminationLayers) {
-                let track = BodyTrack.compute(ephemeris, window: window, threads: threads)
+                let track = BodyTrack.compute(ephemeris, window: time, threads: threads)
                 var engine = IlluminationEngine()
                 engine.threads = threads
                 engine.observerHeight = profile.heightM
                 engine.radius = dataset.radius
-                engine.windowHours = window.durationHours
-                // PSR distances need shadowed cells outside the region too: the whole outer grid then.
-                let wide = needed.contains(.psrDistance)
-                let maps = try engine.run(dem: wide ? outer : dem, transform: wide ? grid.outerTransform : grid.transform,
-                                          transformer: grid.transformer, horizon: wide ? cube : horizons as any HorizonProfiles, track: track,
-                                          stepHours: window.stepHours)
-                func crop(_ g: Grid) -> Grid { wide ? g.window(rows: inner.rows, columns: inner.columns) : g }
+                engine.windowHours = time.durationHours
+                engine.rasterOrigin = RasterOrigin(row: lit.row, column: lit.column)
+                engine.rasterTransform = dataset.geoTransform
+                let maps = try engine.run(dem: horizons.dem, transform: litTransform, transformer: grid.transformer, horizon: horizons.profiles,
+                                          track: track, stepHours: time.stepHours)
                 stack.layers[.sunFraction] = crop(maps.sunFraction)
                 stack.layers[.maxDarknessHours] = crop(maps.maxDarknessHours)
                 stack.layers[.earthFraction] = crop(maps.earthFraction)
                 if wide {
-                    let shadowed = Grid(width: outer.width, height: outer.height, values: maps.psr.values.map { $0 == 1 ? 1 : 0 })
-                    let distance: Grid
-                    if RasterDataset.isLatLonLike(dataset.crs) {
-                        // Rows are parallels: the separable transform's flat spacing is wrong near a pole and
-                        // misses neighbours across the pole or the longitude seam; exact great circles instead.
-                        var points = [SIMD3<Double>](repeating: SIMD3(repeating: .nan), count: outer.width * outer.height)
-                        for r in 0..<outer.height {
-                            for c in 0..<outer.width {
-                                if let ll = dataset.latLon(column: Double(grid.outerColumns.lowerBound + c), row: Double(grid.outerRows.lowerBound + r),
-                                                           using: grid.transformer) {
-                                    points[r * outer.width + c] = SurfaceFrame.unitVector(lat: ll.lat, lon: ll.lon)
-                                }
-                            }
-                        }
-                        distance = SphericalDistance.distance(to: shadowed, points: points, radius: dataset.radius, threads: threads)
-                    } else {
-                        distance = DistanceTransform.distance(to: shadowed, metrics: outerMetrics, threads: threads)
-                    }
+                    let shadowed = Grid(width: lit.width, height: lit.height, values: maps.psr.values.map { $0 == 1 ? 1 : 0 })
+                    var distance = psrDistance(shadowed, window: lit, grid: grid, threads: threads)
+                    for i in distance.values.indices where distance.values[i] > Float(reach) { distance.values[i] = .infinity }
                     stack.layers[.psrDistance] = crop(distance)
-                    if !shadowed.values.contains(1) { stack.notes.append("no permanently shadowed cell in the window and margin: psr_distance_m is infinite") }
+                    if !shadowed.values.contains(1) { stack.notes.append("no permanently shadowed cell within \(reach) m of the window: psr_distance_m is infinite") }
                 }
             }
             progress(0.7)
             let relayLayers: Set<Layer> = [.relayFraction, .relayMaxGapHours, .commsFraction]
             if !needed.isDisjoint(with: relayLayers) {
-                let track = RelayTrack.sample(try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris), ephemeris: ephemeris, window: window)
+                let track = RelayTrack.sample(try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris), ephemeris: ephemeris, window: time)
                 var engine = RelayMapEngine()
                 engine.threads = threads
                 engine.minElevationDeg = profile.minElevationDeg
                 engine.observerHeight = profile.heightM
                 engine.radius = dataset.radius
-                engine.windowHours = window.durationHours
-                let maps = try engine.run(dem: dem, transform: grid.transform, transformer: grid.transformer, horizon: horizons,
-                                          satellites: track.satellites, earth: track.earth, stepHours: window.stepHours)
-                stack.layers[.relayFraction] = maps.relayFraction
-                stack.layers[.relayMaxGapHours] = maps.relayMaxGapHours
-                stack.layers[.commsFraction] = maps.commsFraction
+                engine.windowHours = time.durationHours
+                engine.rasterOrigin = RasterOrigin(row: aligned.row, column: aligned.column)
+                engine.rasterTransform = dataset.geoTransform
+                let inLit = aligned.relative(to: lit)
+                let maps = try engine.run(dem: horizons.dem.window(rows: inLit.rows, columns: inLit.columns),
+                                          transform: aligned.geoTransform(in: dataset.geoTransform), transformer: grid.transformer,
+                                          horizon: HorizonWindow(base: horizons.profiles, rowOffset: inLit.row, columnOffset: inLit.column,
+                                                                 width: aligned.width, height: aligned.height),
+                                          satellites: track.satellites, earth: track.earth, stepHours: time.stepHours)
+                let own = window.relative(to: aligned)
+                stack.layers[.relayFraction] = maps.relayFraction.window(rows: own.rows, columns: own.columns)
+                stack.layers[.relayMaxGapHours] = maps.relayMaxGapHours.window(rows: own.rows, columns: own.columns)
+                stack.layers[.commsFraction] = maps.commsFraction.window(rows: own.rows, columns: own.columns)
             }
         }
         progress(0.9)
@@ -127,5 +138,26 @@ public struct LayerStack: @unchecked Sendable {
     /// The grid for a criterion.
     public func layer(for criterion: MissionProfile.Criterion) -> Grid? {
         layers[criterion.layer]
+    }
+}
+
+extension LayerStack {
+    /// Metres from each cell of `window` to the nearest shadowed cell of it.
+    static func psrDistance(_ shadowed: Grid, window: RasterWindow, grid: SiteGrid, threads: Int) -> Grid {
+        let dataset = grid.dataset
+        guard RasterDataset.isLatLonLike(dataset.crs) else {
+            return DistanceTransform.distance(to: shadowed, metrics: grid.cellMetrics.rows(window.rows), threads: threads)
+        }
+        // Rows are parallels: the separable transform's flat spacing is wrong near a pole and misses
+        // neighbours across the pole or the longitude seam; exact great circles instead.
+        var points = [SIMD3<Double>](repeating: SIMD3(repeating: .nan), count: window.cellCount)
+        for r in 0..<window.height {
+            for c in 0..<window.width {
+                if let ll = dataset.latLon(column: Double(window.column + c), row: Double(window.row + r), using: grid.transformer) {
+                    points[r * window.width + c] = SurfaceFrame.unitVector(lat: ll.lat, lon: ll.lon)
+                }
+            }
+        }
+        return SphericalDistance.distance(to: shadowed, points: points, radius: dataset.radius, threads: threads)
     }
 }

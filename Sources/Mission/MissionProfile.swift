@@ -309,3 +309,22 @@ public struct MissionProfile: Sendable {
         }
     }
 }
+
+extension MissionProfile {
+    /// The largest distance to a permanently shadowed cell the profile tells apart, metres: the largest
+    /// finite limit or membership breakpoint of its psr_distance_m criteria (nil when it has none). Beyond
+    /// it every distance scores the same, so the layer is computed exactly up to it and infinite beyond.
+    public var psrReachM: Double? {
+        var reach: Double?
+        for c in criteria where c.layer == .psrDistance {
+            var values = [c.min, c.max].compactMap { $0 }
+            switch c.membership {
+            case let .linear(from, to)?: values += [Double(from), Double(to)]
+            case let .threshold(at, _)?: values.append(Double(at))
+            case nil: break
+            }
+            for v in values where v.isFinite { reach = Swift.max(reach ?? 0, v) }
+        }
+        return reach
+    }
+}

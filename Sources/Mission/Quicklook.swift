@@ -7,15 +7,30 @@ import GeoRaster
 public enum Quicklook {
     public static func render(dem: Grid, score: Grid, feasible: Grid, sites: [SiteReport], grid: SiteGrid) -> RGBImage {
         let stride = max(1, (max(dem.width, dem.height) + 1023) / 1024)
-        let w = (dem.width + stride - 1) / stride, h = (dem.height + stride - 1) / stride
+        let metrics = grid.cellMetrics.rows(grid.rows)
+        func sample(_ g: Grid) -> Grid {
+            guard stride > 1 else { return g }
+            let w = (g.width + stride - 1) / stride, h = (g.height + stride - 1) / stride
+            var out = Grid(width: w, height: h)
+            for y in 0..<h { for x in 0..<w { out[y, x] = g[y * stride, x * stride] } }
+            return out
+        }
+        let rows = Swift.stride(from: 0, to: dem.height, by: stride).map { $0 }
+        return render(sampledDEM: sample(dem), score: sample(score), feasible: sample(feasible), sites: sites,
+                      dx: rows.map { metrics.dx[$0] * Double(stride) }, dy: rows.map { metrics.dy[$0] * Double(stride) }, stride: stride)
+    }
+
+    /// The image from grids already sampled every `stride` cells (at most 1024 a side), with the sampled
+    /// cells' sizes per row (metres) for the hillshade; sites are at full-resolution rows and columns.
+    public static func render(sampledDEM dem: Grid, score: Grid, feasible: Grid, sites: [SiteReport], dx: [Double], dy: [Double],
+                              stride: Int) -> RGBImage {
+        let w = dem.width, h = dem.height
         let legend = 28
         var image = RGBImage(width: w, height: h + legend)
-        let metrics = grid.cellMetrics.rows(grid.rows)
         for y in 0..<h {
             for x in 0..<w {
-                let r = y * stride, c = x * stride
-                let shade = hillshade(dem, r, c, dx: metrics.dx[r] * Double(1), dy: metrics.dy[r])
-                let s = score[r, c], f = feasible[r, c]
+                let shade = hillshade(dem, y, x, dx: dx[y], dy: dy[y])
+                let s = score[y, x], f = feasible[y, x]
                 var rgb: (Double, Double, Double)
                 if s.isNaN {
                     rgb = (shade * 0.5, shade * 0.5, shade * 0.55)

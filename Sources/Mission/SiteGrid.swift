@@ -1,16 +1,16 @@
 import Foundation
 import GeoRaster
 
-/// The part of a DEM a profile looks at: the region's bounding window, plus a margin of terrain around it
-/// for horizons (distant mountains outside the region still shade it and block links).
+/// The part of a DEM a profile looks at: the region's bounding window (or a tile of it, `restricted(to:)`),
+/// and which of its cells lie inside the region. Horizons add their own margin of terrain around it
+/// (`HorizonSettings`).
 public struct SiteGrid: @unchecked Sendable {
     public let dataset: RasterDataset
-    /// The analysis window (rows, columns of the DEM).
+    /// The region's bounding window in DEM cells (ranks and candidates count rows and columns from it).
+    public let region: RasterWindow
+    /// The analysis window (rows, columns of the DEM): the region's window, or a tile of it.
     public let rows: Range<Int>
     public let columns: Range<Int>
-    /// The window plus the horizon margin.
-    public let outerRows: Range<Int>
-    public let outerColumns: Range<Int>
     public let transformer: CoordinateTransformer
     /// 1 inside the region, 0 outside (on the window).
     public let inRegion: [Bool]
@@ -23,13 +23,16 @@ public struct SiteGrid: @unchecked Sendable {
     public var width: Int { columns.count }
     public var height: Int { rows.count }
     public var transform: GeoTransform { dataset.geoTransform.offset(column: columns.lowerBound, row: rows.lowerBound) }
-    public var outerTransform: GeoTransform { dataset.geoTransform.offset(column: outerColumns.lowerBound, row: outerRows.lowerBound) }
+    /// The window in DEM cells.
+    public var window: RasterWindow { RasterWindow(rows: rows, columns: columns) }
     public var geometry: RasterGeometry {
         RasterGeometry(width: width, height: height, geoTransform: transform, crsWKT: dataset.crs.wkt)
     }
 
-    /// Finds the region's window in `dataset` (exit 3 when the DEM does not cover the region).
-    public init(dataset: RasterDataset, region: MissionProfile.Region, horizonMarginKm: Double) throws {
+    /// Finds the region's window in `dataset` (exit 3 when the DEM does not cover the region); the grid
+    /// covers that window, or only its part inside `limit` (a tile and its halo: region membership is then
+    /// computed for those cells only).
+    public init(dataset: RasterDataset, region: MissionProfile.Region, limit: RasterWindow? = nil) throws {
         self.dataset = dataset
         transformer = try CoordinateTransformer(crs: dataset.crs)
         let radiusKm = dataset.radius / 1000
@@ -58,33 +61,52 @@ public struct SiteGrid: @unchecked Sendable {
         let c0 = max(0, Int(minC.rounded(.down))), c1 = min(dataset.width, Int(maxC.rounded(.up)))
         let r0 = max(0, Int(minR.rounded(.down))), r1 = min(dataset.height, Int(maxR.rounded(.up)))
         guard c0 < c1, r0 < r1 else { throw FarSideError.badInput("\(dataset.path): does not cover the profile's region") }
-        rows = r0..<r1
-        columns = c0..<c1
+        let regionWindow = RasterWindow(rows: r0..<r1, columns: c0..<c1)
+        self.region = regionWindow
+        let window = limit.map { regionWindow.intersection($0) } ?? regionWindow
+        guard !window.isEmpty else { throw FarSideError.badInput("\(dataset.path): the window \(limit!) lies outside the profile's region") }
+        rows = window.rows
+        columns = window.columns
         var metrics = dataset.cellMetrics
         if dataset.crs.isProjected && RasterDataset.isLatLonLike(dataset.crs) {
             let sizes = dataset.trueCellSizes(rows: 0..<dataset.height, column: Double(dataset.width) / 2, transformer: transformer)
             for (r, s) in sizes.enumerated() where s.dx > 0 && s.dy > 0 { metrics.dx[r] = s.dx; metrics.dy[r] = s.dy }
         }
         cellMetrics = metrics
-        // Rows from the north-south cell size, columns from the east-west one (on a geographic grid near a
-        // pole the east-west cells are tiny: the columns margin then takes every column, not the rows').
-        let midRow = min((r0 + r1) / 2, dataset.height - 1)
-        let cell = (dx: metrics.dx[midRow], dy: metrics.dy[midRow])
-        let rowMargin = Int((horizonMarginKm * 1000 / cell.dy).rounded(.up))
-        let columnMargin = Int(min(Double(dataset.width), (horizonMarginKm * 1000 / cell.dx).rounded(.up)))
-        outerRows = max(0, r0 - rowMargin)..<min(dataset.height, r1 + rowMargin)
-        outerColumns = max(0, c0 - columnMargin)..<min(dataset.width, c1 + columnMargin)
-        var inside = [Bool](repeating: true, count: (r1 - r0) * (c1 - c0))
+        var inside = [Bool](repeating: true, count: window.cellCount)
         if case .whole = region {} else {
-            for r in rows {
-                for c in columns {
+            for r in window.rows {
+                for c in window.columns {
                     let ll = dataset.latLon(column: Double(c), row: Double(r), using: transformer)
-                    inside[(r - r0) * (c1 - c0) + (c - c0)] = ll.map { Self.contains(region, lat: $0.lat, lon: $0.lon, radiusKm: radiusKm) } ?? false
+                    inside[(r - window.row) * window.width + (c - window.column)] = ll.map { Self.contains(region, lat: $0.lat, lon: $0.lon, radiusKm: radiusKm) } ?? false
                 }
             }
         }
         inRegion = inside
-        guard inside.contains(true) else { throw FarSideError.badInput("\(dataset.path): no cell centre lies inside the profile's region") }
+        guard limit != nil || inside.contains(true) else { throw FarSideError.badInput("\(dataset.path): no cell centre lies inside the profile's region") }
+    }
+
+    private init(dataset: RasterDataset, region: RasterWindow, rows: Range<Int>, columns: Range<Int>, transformer: CoordinateTransformer,
+                 inRegion: [Bool], cellMetrics: CellMetrics) {
+        self.dataset = dataset
+        self.region = region
+        self.rows = rows
+        self.columns = columns
+        self.transformer = transformer
+        self.inRegion = inRegion
+        self.cellMetrics = cellMetrics
+    }
+
+    /// The part of this grid inside `window` (DEM cells): a tile of the region, with the same metrics and
+    /// region membership per cell.
+    public func restricted(to window: RasterWindow) -> SiteGrid {
+        let w = window.intersection(self.window)
+        var inside = [Bool](repeating: false, count: w.cellCount)
+        for r in 0..<w.height {
+            let from = (w.row + r - rows.lowerBound) * columns.count + (w.column - columns.lowerBound)
+            for c in 0..<w.width { inside[r * w.width + c] = inRegion[from + c] }
+        }
+        return SiteGrid(dataset: dataset, region: region, rows: w.rows, columns: w.columns, transformer: transformer, inRegion: inside, cellMetrics: cellMetrics)
     }
 
     /// Points along the region's boundary (and its centre), degrees, on the body's sphere of `radiusKm`.

@@ -42,14 +42,27 @@ public enum SiteOutputs {
             writers.forEach { $0.abort() }
             throw error
         }
+        let image = Quicklook.render(dem: dem, score: result.score, feasible: result.feasible, sites: result.sites, grid: grid)
+        try writeReports(result, profile: profile, grid: grid, feasibleCount: result.feasible.values.reduce(0) { $0 + ($1 == 1 ? 1 : 0) },
+                         quicklook: image, set: set, directory: directory)
+    }
+
+    /// The files besides the score and feasibility rasters.
+    public static let reportNames = ["sites.csv", "sites.geojson", "sites.gpkg", "quicklook.png", "report.html"]
+
+    /// Writes `reportNames` into `set` (the sites as CSV, GeoJSON and GeoPackage, the quicklook, the report).
+    public static func writeReports(_ result: RankingResult, profile: MissionProfile, grid: SiteGrid, feasibleCount: Int, quicklook: RGBImage,
+                                    set: OutputSet, directory: String) throws {
+        let dir = URL(fileURLWithPath: directory)
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         try set.write(Data(csv(result).utf8), to: path("sites.csv"))
         try set.write(Data(geojson(result, profile: profile).utf8), to: path("sites.geojson"))
         try VectorWriter.write(vectorLayers(result, profile: profile, radius: grid.dataset.radius), to: path("sites.gpkg"), crs: SpatialReference.moonGeographic(),
                                outputSet: set)
-        let image = Quicklook.render(dem: dem, score: result.score, feasible: result.feasible, sites: result.sites, grid: grid)
-        let png = try image.pngData()
+        let png = try quicklook.pngData()
         try set.write(png, to: path("quicklook.png"))
-        try set.write(Data(HTMLReport.render(result, profile: profile, grid: grid, quicklook: png).utf8), to: path("report.html"))
+        try set.write(Data(HTMLReport.render(result, profile: profile, grid: grid, feasibleCount: feasibleCount, quicklook: png).utf8),
+                      to: path("report.html"))
     }
 
     static func f(_ v: Double, _ digits: Int = 6) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "" }

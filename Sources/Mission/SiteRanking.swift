@@ -30,6 +30,26 @@ public struct RankingResult: Sendable {
     public var feasible: Grid
     public var labels: [String]
     public var weights: [Float]
+
+    public init(sites: [SiteReport], score: Grid, feasible: Grid, labels: [String], weights: [Float]) {
+        self.sites = sites
+        self.score = score
+        self.feasible = feasible
+        self.labels = labels
+        self.weights = weights
+    }
+}
+
+/// A window's scores: the weighted score, safe (every hard limit met), feasible (safe, in the region and
+/// with a safe enough landing ellipse), the ellipse's safe fraction, and the layers and criteria they came
+/// from (for per-site breakdowns).
+public struct ScoredWindow: Sendable {
+    public var score: Grid
+    public var safe: Grid
+    public var feasible: Grid
+    public var ellipseFraction: Grid?
+    public var layers: [Grid]
+    public var criteria: [Criterion]
 }
 
 /// The ranking job: the fused scorer over the profile's layers (plus the region mask), landing-ellipse
@@ -37,18 +57,21 @@ public struct RankingResult: Sendable {
 /// met), greedy ranking with a minimum separation, per-site breakdowns, and optionally the Monte Carlo
 /// weight sensitivity.
 public enum SiteRanking {
-    public static func run(profile: MissionProfile, grid: SiteGrid, stack: LayerStack, threads: Int,
-                           candidates: [(name: String, lat: Double, lon: Double)]? = nil, sensitivity: Int = 0,
-                           seed: UInt64 = 1) throws -> RankingResult {
-        var layers: [Grid] = []
-        var criteria: [Criterion] = []
-        for (k, c) in profile.criteria.enumerated() {
-            guard let g = stack.layer(for: c) else { throw FarSideError.failure("layer \(c.label) was not computed") }
-            layers.append(g)
-            criteria.append(Criterion(layer: k, min: c.min.map(Float.init), max: c.max.map(Float.init),
-                                      membership: c.membership ?? .linear(from: 0, to: 1), weight: Float(c.weight)))
+    /// The scorer's criteria of a profile (criterion k reads layer k).
+    public static func criteria(_ profile: MissionProfile) -> [Criterion] {
+        profile.criteria.enumerated().map { k, c in
+            Criterion(layer: k, min: c.min.map(Float.init), max: c.max.map(Float.init), membership: c.membership ?? .linear(from: 0, to: 1),
+                      weight: Float(c.weight))
         }
-        let labels = profile.criteria.map(\.label)
+    }
+
+    /// Scores, safety and feasibility of every cell of `grid` (`ScoredWindow`).
+    public static func score(profile: MissionProfile, grid: SiteGrid, stack: LayerStack, threads: Int) throws -> ScoredWindow {
+        let layers = try profile.criteria.map { c -> Grid in
+            guard let g = stack.layer(for: c) else { throw FarSideError.failure("layer \(c.label) was not computed") }
+            return g
+        }
+        let criteria = criteria(profile)
         let metrics = grid.cellMetrics.rows(grid.rows)
         // Safe = all hard limits (anywhere, for ellipses); feasible also needs the region and the ellipse.
         let (score, safe) = Scorer.score(layers: layers, criteria: criteria, threads: threads)
@@ -63,6 +86,17 @@ public enum SiteRanking {
             }
         }
         for i in feasible.values.indices where !grid.inRegion[i] { feasible.values[i] = feasible.values[i].isNaN ? .nan : 0 }
+        return ScoredWindow(score: score, safe: safe, feasible: feasible, ellipseFraction: ellipseFraction, layers: layers, criteria: criteria)
+    }
+
+    public static func run(profile: MissionProfile, grid: SiteGrid, stack: LayerStack, threads: Int,
+                           candidates: [(name: String, lat: Double, lon: Double)]? = nil, sensitivity: Int = 0,
+                           seed: UInt64 = 1) throws -> RankingResult {
+        let scored = try score(profile: profile, grid: grid, stack: stack, threads: threads)
+        let (score, safe, feasible, ellipseFraction, layers, criteria) = (scored.score, scored.safe, scored.feasible, scored.ellipseFraction,
+                                                                          scored.layers, scored.criteria)
+        let labels = profile.criteria.map(\.label)
+        let metrics = grid.cellMetrics.rows(grid.rows)
 
         func report(rank: Int, name: String, row: Int, column: Int) -> SiteReport {
             let b = Scorer.breakdown(layers: layers, criteria: criteria, row: row, column: column)

@@ -42,10 +42,15 @@ public final class HorizonFile: HorizonProfiles {
     /// Opens `path` and checks that it lies on the grid of `dem`. For a compressed file, raises GDAL's
     /// block cache (up to 512 MB) to hold two of the file's tiles in every band, what one column of tiles
     /// under a block needs (see `bands`); an uncompressed file's tiles cost only a copy to read again.
-    public init(path: String, matching dem: RasterDataset) throws {
-        dataset = try RasterDataset.open(path, options: OpenOptions(assumeCRS: dem.options.assumeCRS))
-        guard dataset.width == dem.width, dataset.height == dem.height, dataset.geoTransform == dem.geoTransform else {
-            throw FarSideError.badInput("\(path): horizon grid does not match \(dem.path)")
+    public convenience init(path: String, matching dem: RasterDataset) throws {
+        try self.init(path: path, geometry: RasterGeometry(of: dem), assumeCRS: dem.options.assumeCRS, describing: dem.path)
+    }
+
+    /// Opens `path` and checks that it lies on `geometry`'s grid (a window's horizons, e.g. a tile's).
+    public init(path: String, geometry: RasterGeometry, assumeCRS: String?, describing grid: String = "the window's grid") throws {
+        dataset = try RasterDataset.open(path, options: OpenOptions(assumeCRS: assumeCRS))
+        guard dataset.width == geometry.width, dataset.height == geometry.height, dataset.geoTransform == geometry.geoTransform else {
+            throw FarSideError.badInput("\(path): horizon grid does not match \(grid)")
         }
         azimuthCount = dataset.bandCount
         guard azimuthCount >= 4 else { throw FarSideError.badInput("\(path): \(azimuthCount) band(s); a horizon file has one band per azimuth") }

@@ -17,18 +17,22 @@ public struct IlluminationMaps: Sendable {
 
 /// Illumination and Earth visibility from horizon maps and a body track.
 ///
-/// Cells are processed in tiles. Each tile takes the local frame of its centre cell as reference; every
-/// time step gets the Sun's (and Earth's) elevation e_t and azimuth in that frame, and the steps are
-/// binned by azimuth. A cell whose normal is tilted by (dx, dy) from the reference normal (components
-/// along the reference right/up axes, |d| <= tile half-width / R) sees the body at elevation
-/// e_t + dx sin(a) + dy cos(a) to first order, and its grid azimuths are rotated by gamma from the
-/// reference's. The Sun is visible where that elevation clears the horizon h(a + gamma) at the bin's
-/// azimuth a: e_t >= theta = h(a + gamma) - (dx sin a + dy cos a). The second-order error is about
-/// |d|^2 tan(h) / 2 (1e-6 rad for 64-cell tiles of 100 m cells). The Earth is placed topocentrically: its
-/// direction is taken from the tile's reference cell on the ground (plus the observer height), not from
-/// the Moon's centre (which is up to R / d = 0.26 deg off). A cell offset by D from the reference sees the
-/// Earth's elevation differ from that by about (dh cos(e) + D sin(e)) / d for a height difference dh: at
-/// most 0.001 deg for 10 km tiles and 5 km of relief, and least where it matters, near the horizon.
+/// Cells are processed in tiles, aligned to the raster's grid (squares of `tileSize` cells counted from the
+/// raster's corner, cut by the window; `rasterOrigin`, `EngineTiles`): a cell's result depends on its tile,
+/// so tiles, frames and reference cells that do not depend on the window let a raster be computed window by
+/// window (whole-basin runs) with results bit-identical to one run over the whole raster. Each tile takes
+/// the local frame of its centre cell as reference; every time step gets the Sun's (and Earth's) elevation
+/// e_t and azimuth in that frame, and the steps are binned by azimuth. A cell whose normal is tilted by
+/// (dx, dy) from the reference normal (components along the reference right/up axes, |d| <= tile
+/// half-width / R) sees the body at elevation e_t + dx sin(a) + dy cos(a) to first order, and its grid
+/// azimuths are rotated by gamma from the reference's. The Sun is visible where that elevation clears the
+/// horizon h(a + gamma) at the bin's azimuth a: e_t >= theta = h(a + gamma) - (dx sin a + dy cos a). The
+/// second-order error is about |d|^2 tan(h) / 2 (1e-6 rad for 64-cell tiles of 100 m cells). The Earth is
+/// placed topocentrically: its direction is taken from the tile's reference cell on the ground (plus the
+/// observer height), not from the Moon's centre (which is up to R / d = 0.26 deg off). A cell offset by D
+/// from the reference sees the Earth's elevation differ from that by about (dh cos(e) + D sin(e)) / d for a
+/// height difference dh: at most 0.001 deg for 10 km tiles and 5 km of relief, and least where it matters,
+/// near the horizon.
 /// Sun and Earth fractions then come from
 /// per-bin tables (`ElevationBinTables`) in O(bins) per cell; the longest darkness needs
 /// the order of the steps, so it runs over them (`DarknessScan`) chunk by chunk of 32 cells, each chunk's
@@ -44,6 +48,15 @@ public struct IlluminationEngine: Sendable {
     /// put the Sun and Earth in its frame; the first-order tilt error grows with the tile's half-width.
     public var tileSize = 0
     public var threads = 1
+
+    /// Where the DEM given to `run` lies in its raster: the raster row and column of its upper-left cell.
+    /// Tiles are aligned to the raster's grid and every frame comes from `rasterTransform` at raster rows
+    /// and columns, so a cell's result does not depend on the window it is computed in, as long as the
+    /// window's edges are multiples of the tile size or the raster's edges (`EngineTiles.blockAlignment`).
+    public var rasterOrigin = RasterOrigin(row: 0, column: 0)
+    /// The raster's own geotransform (nil: `run`'s transform, the DEM then being a whole raster at (0, 0)).
+    /// Needed when `rasterOrigin` is not (0, 0); `run`'s transform must be its offset to the origin.
+    public var rasterTransform: GeoTransform?
 
     /// Observer height above the ground, metres, of the horizons given to `run`.
     public var observerHeight = 0.0
@@ -64,20 +77,24 @@ public struct IlluminationEngine: Sendable {
         -acos(radius / (radius + max(0, height))) * 180 / .pi
     }
 
+    /// `transform` is the DEM's (the window's) geotransform; see `rasterOrigin` and `rasterTransform` for
+    /// windows of a larger raster.
     public func run(dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer,
                     horizon: any HorizonProfiles, track: BodyTrack, stepHours: Double,
                     progress: ((Double) -> Void)? = nil) throws -> IlluminationMaps {
         precondition(horizon.width == dem.width && horizon.height == dem.height)
         let w = dem.width, h = dem.height
         var sun = Grid(width: w, height: h), dark = sun, psr = sun, earth = sun
-        let tileSize = try self.tileSize > 0 ? self.tileSize : Self.automaticTileSize(transform: transform, transformer: transformer, radius: radius)
+        let raster = try rasterOrigin.rasterTransform(window: transform, raster: rasterTransform)
+        let tileSize = try Self.tileSize(self.tileSize, transform: raster, transformer: transformer, radius: radius)
         try sun.values.withUnsafeMutableBufferPointer { sp in
             try dark.values.withUnsafeMutableBufferPointer { dp in
                 try psr.values.withUnsafeMutableBufferPointer { pp in
                     try earth.values.withUnsafeMutableBufferPointer { ep in
                         let out = TileOutputs(sun: sp, dark: dp, psr: pp, earth: ep)
-                        try BlockTiles.forEach(width: w, height: h, tileSize: tileSize, horizon: horizon, threads: threads, progress: progress) { rows, columns, source in
-                            try runTile(rows: rows, columns: columns, dem: dem, transform: transform, transformer: transformer,
+                        try BlockTiles.forEach(width: w, height: h, origin: rasterOrigin, tileSize: tileSize, horizon: horizon, threads: threads,
+                                               progress: progress) { rows, columns, source in
+                            try runTile(rows: rows, columns: columns, dem: dem, raster: raster, transformer: transformer,
                                         horizon: source, track: track, stepHours: stepHours, out: out)
                         }
                     }
@@ -126,7 +143,13 @@ public struct IlluminationEngine: Sendable {
         return profiles
     }
 
-    /// About 10 km of cells, from the ground distance between two neighbouring cell centres.
+    /// The tile edge in cells: `size`, or when 0 the automatic one for the raster of `transform` (the
+    /// raster's own geotransform, so every window of it gets the same).
+    static func tileSize(_ size: Int, transform: GeoTransform, transformer: CoordinateTransformer, radius: Double) throws -> Int {
+        try size > 0 ? size : automaticTileSize(transform: transform, transformer: transformer, radius: radius)
+    }
+
+    /// About 10 km of cells, from the ground distance between the raster's first two cell centres.
     static func automaticTileSize(transform: GeoTransform, transformer: CoordinateTransformer, radius: Double) throws -> Int {
         let f = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: 0..<1, columns: 0..<2)
         let d = f[1].normal - f[0].normal
@@ -151,9 +174,10 @@ public struct IlluminationEngine: Sendable {
         let sun, dark, psr, earth: UnsafeMutableBufferPointer<Float>
     }
 
-    func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer,
+    /// One tile (rows and columns of the window; `raster`: the raster's geotransform, see `rasterOrigin`).
+    func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, raster: GeoTransform, transformer: CoordinateTransformer,
                  horizon: BlockProfiles, track: BodyTrack, stepHours: Double, out: TileOutputs) throws {
-        let frames = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: rows, columns: columns)
+        let frames = try rasterOrigin.frames(raster: raster, transformer: transformer, rows: rows, columns: columns)
         let reference = frames[(rows.count / 2) * columns.count + columns.count / 2]
         let earthDirections = track.earthDirections(from: referenceSite(reference, rows: rows, columns: columns, dem: dem))
         let K = azimuthBins > 0 ? azimuthBins : horizon.azimuths, T = track.count

@@ -21,11 +21,18 @@ public struct RelayMaps: Sendable {
 /// A link needs elevation >= the minimum elevation, >= the terrain horizon at that azimuth (interpolated
 /// between horizon azimuths) and, optionally, a slant range <= the maximum. Tiles whose whole elevation
 /// range clears both the minimum and the highest horizon in their azimuth span are linked without
-/// per-cell work; tiles entirely below the minimum elevation are not.
+/// per-cell work; tiles entirely below the minimum elevation are not. Tiles are aligned to the raster's grid
+/// and frames come from the raster's geotransform at raster indices (`rasterOrigin`, `EngineTiles`), so a
+/// cell's result (its tile's corners and bilinear weights) is the same in any window of the raster whose
+/// edges are multiples of the tile size or the raster's edges.
 public struct RelayMapEngine: Sendable {
     public var threads = 1
-    /// Tile edge in cells (0: about 5 km, 16 ... 128 cells).
+    /// Tile edge in cells (0: about 5 km, 16 ... 128 cells: half the illumination engine's automatic size).
     public var tileSize = 0
+    /// Where the DEM given to `run` lies in its raster, as `IlluminationEngine.rasterOrigin`.
+    public var rasterOrigin = RasterOrigin(row: 0, column: 0)
+    /// The raster's own geotransform, as `IlluminationEngine.rasterTransform` (nil: `run`'s transform).
+    public var rasterTransform: GeoTransform?
     public var minElevationDeg = 5.0
     public var maxRangeKm: Double?
     /// Antenna height above the ground, metres.
@@ -41,28 +48,33 @@ public struct RelayMapEngine: Sendable {
     public init() {}
 
     /// `satellites[s][t]`: Moon-centred ME positions (km) of each relay at each step; `earth[t]`: the Earth's
-    /// (apparent) ME position (km) for the direct link.
+    /// (apparent) ME position (km) for the direct link. `transform` is the DEM's (the window's) geotransform.
     public func run(dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer, horizon: any HorizonProfiles,
                     satellites: [[SIMD3<Double>]], earth: [SIMD3<Double>], stepHours: Double,
                     progress: ((Double) -> Void)? = nil) throws -> RelayMaps {
         let w = dem.width, h = dem.height
         var relay = Grid(width: w, height: h), gap = relay, comms = relay
-        let tileSize: Int
-        if self.tileSize > 0 { tileSize = self.tileSize } else {
-            tileSize = max(16, min(128, try IlluminationEngine.automaticTileSize(transform: transform, transformer: transformer, radius: radius) / 2))
-        }
+        let raster = try rasterOrigin.rasterTransform(window: transform, raster: rasterTransform)
+        let tileSize = try Self.tileSize(self.tileSize, transform: raster, transformer: transformer, radius: radius)
         try relay.values.withUnsafeMutableBufferPointer { rp in
             try gap.values.withUnsafeMutableBufferPointer { gp in
                 try comms.values.withUnsafeMutableBufferPointer { cp in
                     let out = Outputs(relay: rp, gap: gp, comms: cp)
-                    try BlockTiles.forEach(width: w, height: h, tileSize: tileSize, horizon: horizon, threads: threads, progress: progress) { rows, columns, source in
-                        try runTile(rows: rows, columns: columns, dem: dem, transform: transform, transformer: transformer, horizon: source,
+                    try BlockTiles.forEach(width: w, height: h, origin: rasterOrigin, tileSize: tileSize, horizon: horizon, threads: threads,
+                                           progress: progress) { rows, columns, source in
+                        try runTile(rows: rows, columns: columns, dem: dem, raster: raster, transformer: transformer, horizon: source,
                                     bodies: satellites + [earth], stepHours: stepHours, out: out)
                     }
                 }
             }
         }
         return RelayMaps(relayFraction: relay, relayMaxGapHours: gap, commsFraction: comms)
+    }
+
+    /// The tile edge in cells: `size`, or when 0 half the illumination engine's automatic size for the
+    /// raster of `transform` (the raster's own geotransform), 16 ... 128.
+    static func tileSize(_ size: Int, transform: GeoTransform, transformer: CoordinateTransformer, radius: Double) throws -> Int {
+        try size > 0 ? size : max(16, min(128, IlluminationEngine.automaticTileSize(transform: transform, transformer: transformer, radius: radius) / 2))
     }
 
     struct Outputs: @unchecked Sendable {
@@ -80,9 +92,10 @@ public struct RelayMapEngine: Sendable {
         return (asin(max(-1, min(1, z / range))), a, range)
     }
 
-    func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer,
+    /// One tile (rows and columns of the window; `raster`: the raster's geotransform, see `rasterOrigin`).
+    func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, raster: GeoTransform, transformer: CoordinateTransformer,
                  horizon: IlluminationEngine.BlockProfiles, bodies: [[SIMD3<Double>]], stepHours: Double, out: Outputs) throws {
-        let frames = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: rows, columns: columns)
+        let frames = try rasterOrigin.frames(raster: raster, transformer: transformer, rows: rows, columns: columns)
         let nr = rows.count, nc = columns.count, cells = nr * nc
         let A = horizon.azimuths
         let profiles = IlluminationEngine.tileProfiles(horizon, rows: rows, columns: columns,

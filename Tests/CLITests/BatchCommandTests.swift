@@ -91,8 +91,14 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         assertOneLine(try FarSideBinary.run(["batch", "run", path("run"), "--task", "99"]), status: 2, mentions: "--task 99", "0 ... 15")
         assertOneLine(try FarSideBinary.run(["batch", "status", path("nowhere")]), status: 3, mentions: "plan.json")
-        assertOneLine(try FarSideBinary.run(["batch", "plan", "--dem", dem, "--tile-km", "3", "-o", path("r2"), "--", "rank"]),
-                      status: 2, mentions: "rank is not tiled yet")
+        assertOneLine(try FarSideBinary.run(["batch", "plan", "--dem", dem, "--tile-km", "3", "-o", path("r2"), "--", "rank",
+                                             "--profile", "terrain-only", "--sensitivity", "10"]),
+                      status: 2, mentions: "single-process options")
+        assertOneLine(try FarSideBinary.run(["batch", "plan", "--dem", dem, "--tile-km", "3", "-o", path("r2"), "--", "viewshed"]),
+                      status: 2, mentions: "not a raster command")
+        assertOneLine(try FarSideBinary.run(["batch", "plan", "--dem", dem, "--tile-km", "3", "-o", path("r2"), "--", "horizon",
+                                             "--horizon-margin-km", "200", "--horizon-block-km", "1"]),
+                      status: 2, mentions: "smaller than its halo")
         assertOneLine(try FarSideBinary.run(["batch", "plan", "--dem", dem, "--tile-km", "3", "-o", path("r3"), "--", "terrain", "--products", "curvature"]),
                       status: 2, mentions: "curvature")
         // Another FarSide version's plan.

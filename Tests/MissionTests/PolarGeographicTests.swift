@@ -53,7 +53,7 @@ final class PolarGeographicTests: XCTestCase {
         let profile = try fastProfile()
         let dataset = try RasterDataset.open(TestSupport.ldem4)
         defer { dataset.close() }
-        let grid = try SiteGrid(dataset: dataset, region: profile.region, horizonMarginKm: 30)
+        let grid = try SiteGrid(dataset: dataset, region: profile.region)
         XCTAssertEqual(grid.rows.upperBound, dataset.height, "a region containing the pole reaches the pole row")
         let stack = try LayerStack.compute(profile: profile, grid: grid, ephemeris: AnalyticalEphemeris(), threads: 2)
         XCTAssertTrue(stack.notes.contains { $0.contains("IAU_2015:30135") }, "\(stack.notes)")
