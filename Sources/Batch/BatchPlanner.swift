@@ -50,7 +50,8 @@ public struct BatchPlanner: Sendable {
             throw FarSideError.usage("--tile-km \(tileKm): \(error)")
         }
         let tilesPerTask = max(1, (tiling.tiles.count + maxTasks - 1) / maxTasks)
-        let memory = tiling.memoryBytes(bytesPerCell: operation.bytesPerCell, bytesPerCoreCell: operation.bytesPerCoreCell)
+        let memory = tiling.memoryBytes(bytesPerCell: operation.bytesPerCell, bytesPerCoreCell: operation.bytesPerCoreCell,
+                                        fixedBytes: try operation.fixedBytes(dem))
         let others = otherInputs + operation.inputFiles
         let inputs = try [InputRecord(path: dem.path, kind: .raster)]
             + others.map { try InputRecord(path: $0, kind: $0.hasSuffix(".tif") ? .raster : .file) }

@@ -28,8 +28,9 @@ public struct HorizonTileOperation: TileOperation {
     public func halo(_ dem: RasterDataset) -> Int { marginCells(settings, dem: dem) }
     /// Cores are whole horizon blocks (`HorizonSettings`): the same horizons as a single-process run.
     public func alignment(_ dem: RasterDataset) throws -> Int { try settings.blockAlignment(dem) }
-    /// The read window's heights, the sweep's padded frames (the grid and its transpose) and two bands.
-    public var bytesPerCell: Int { 4 + 16 + 8 }
+    /// One horizon block swept at a time (`HorizonSettings.sweepBytes`), its bands streamed to the file.
+    public var bytesPerCell: Int { 0 }
+    public func fixedBytes(_ dem: RasterDataset) -> Int64 { settings.sweepBytes(dem) }
     public func estimatedBytes(core: RasterWindow) -> Int64 { Int64(core.cellCount) * Int64(settings.azimuths) * (int16 ? 2 : 4) + (16 << 20) }
 
     public func compute(input: RasterDataset, core: RasterWindow, threads: Int, output: TileOutput) throws -> TileResult {
@@ -60,9 +61,10 @@ public struct IlluminationTileOperation: TileOperation {
     public var outputNames: [String] { IlluminationMapping.fileNames }
     public func halo(_ dem: RasterDataset) -> Int { horizonHalo(mapping.horizons, dem: dem) }
     public func alignment(_ dem: RasterDataset) throws -> Int { try horizonAlignment(mapping.horizons, dem: dem) }
-    public var bytesPerCell: Int { 4 + 16 + 8 }
-    /// The core's horizon cube (Int16) and the four maps.
-    public var bytesPerCoreCell: Int { horizonCubeBytesPerCell(mapping.horizons) + 16 }
+    public var bytesPerCell: Int { 0 }
+    /// The core's heights and four maps, and the engines' per-cell profiles of a block in flight.
+    public var bytesPerCoreCell: Int { 4 + 16 }
+    public func fixedBytes(_ dem: RasterDataset) -> Int64 { horizonFixedBytes(mapping.horizons, dem: dem) }
 
     public func compute(input: RasterDataset, core: RasterWindow, threads: Int, output: TileOutput) throws -> TileResult {
         var mapping = mapping
@@ -92,8 +94,10 @@ public struct RelayTileOperation: TileOperation {
     public var outputNames: [String] { RelayMapping.fileNames }
     public func halo(_ dem: RasterDataset) -> Int { horizonHalo(mapping.horizons, dem: dem) }
     public func alignment(_ dem: RasterDataset) throws -> Int { try horizonAlignment(mapping.horizons, dem: dem) }
-    public var bytesPerCell: Int { 4 + 16 + 8 }
-    public var bytesPerCoreCell: Int { horizonCubeBytesPerCell(mapping.horizons) + 12 }
+    public var bytesPerCell: Int { 0 }
+    /// The core's heights and three maps.
+    public var bytesPerCoreCell: Int { 4 + 12 }
+    public func fixedBytes(_ dem: RasterDataset) -> Int64 { horizonFixedBytes(mapping.horizons, dem: dem) }
 
     public func compute(input: RasterDataset, core: RasterWindow, threads: Int, output: TileOutput) throws -> TileResult {
         var mapping = mapping
@@ -110,10 +114,11 @@ func horizonHalo(_ source: HorizonSource, dem: RasterDataset) -> Int {
     return marginCells(settings, dem: dem)
 }
 
-/// Bytes per core cell of a computed horizon cube (Int16 per azimuth; a horizon file holds none).
-func horizonCubeBytesPerCell(_ source: HorizonSource) -> Int {
-    guard case let .compute(settings) = source else { return 0 }
-    return 2 * settings.azimuths
+/// A horizon block's sweep and the horizon cube's budget (beyond it the cube goes through a temporary
+/// file), plus two engine blocks of profiles in flight (`BlockTiles`: 2 x 256^2 x A floats).
+func horizonFixedBytes(_ source: HorizonSource, dem: RasterDataset) -> Int64 {
+    guard case let .compute(settings) = source else { return 2 * 256 * 256 * 360 * 4 }
+    return settings.sweepBytes(dem) + settings.memoryBytes + 2 * 256 * 256 * Int64(settings.azimuths) * 4
 }
 
 /// Tile cores of a map operation are whole horizon blocks (computed horizons), or whole engine blocks

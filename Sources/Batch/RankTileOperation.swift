@@ -41,10 +41,19 @@ public struct RankTileOperation: TileOperation {
 
     /// Cores are whole horizon blocks (`HorizonSettings`) when the profile needs horizons.
     public func alignment(_ dem: RasterDataset) throws -> Int { profile.needsTime ? try mapping.horizons.blockAlignment(dem) : 1 }
-    /// The horizon sweep over the read window (heights, frames, two bands), terrain layers.
-    public var bytesPerCell: Int { profile.needsTime ? 4 + 16 + 8 : 4 * 4 }
-    /// Per scored cell: the horizon cube (Int16 per azimuth), the layers, score, safe, feasible.
-    public var bytesPerCoreCell: Int { (profile.needsTime ? 2 * profile.azimuths : 0) + 4 * (profile.criteria.count + 8) }
+    /// Per cell of the read window: its heights (the horizon sweep is in `fixedBytes`).
+    public var bytesPerCell: Int { 4 }
+    /// Per scored cell: heights, slope, roughness, the criteria's layers, score, safe, feasible, ellipse;
+    /// with a time window also the illumination maps, PSR mask and distances of the window grown by the PSR
+    /// reach (six floats, over about 1.6 times the core's cells for 2048-cell tiles).
+    public var bytesPerCoreCell: Int { 4 * (profile.criteria.count + 8) + (profile.needsTime ? 40 : 0) }
+    /// A horizon block's sweep and the horizon cube's budget (`HorizonSettings`).
+    public func fixedBytes(_ dem: RasterDataset) throws -> Int64 {
+        guard profile.needsTime else { return 0 }
+        var settings = mapping.horizons
+        settings.azimuths = profile.azimuths
+        return horizonFixedBytes(.compute(settings), dem: dem)
+    }
 
     public func compute(input: RasterDataset, core: RasterWindow, threads: Int, output: TileOutput) throws -> TileResult {
         var mapping = mapping

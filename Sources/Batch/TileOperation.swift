@@ -25,6 +25,8 @@ public protocol TileOperation: Sendable {
     /// Peak bytes held per cell of the read window (core and halo) and per cell of the core.
     var bytesPerCell: Int { get }
     var bytesPerCoreCell: Int { get }
+    /// Bytes held whatever the tile's size (a horizon block's sweep, a horizon cube's budget).
+    func fixedBytes(_ dem: RasterDataset) throws -> Int64
     /// Upper bound of the bytes a tile's outputs take on disk.
     func estimatedBytes(core: RasterWindow) -> Int64
     /// The core's outputs. `output` is the tile's folder and its output set (all or nothing): an operation
@@ -42,6 +44,7 @@ extension TileOperation {
     public func region(_ dem: RasterDataset) throws -> RasterWindow? { nil }
     public func alignment(_ dem: RasterDataset) throws -> Int { 1 }
     public var bytesPerCoreCell: Int { 0 }
+    public func fixedBytes(_ dem: RasterDataset) throws -> Int64 { 0 }
     public func estimatedBytes(core: RasterWindow) -> Int64 { Int64(outputNames.count) * Int64(core.cellCount) * 4 + (16 << 20) }
     public func finishMerge(plan: BatchPlan, run: RunFolder, tiles: [TilePlan.Tile], set: OutputSet, directory: String,
                             options: RasterWriteOptions) throws {}

@@ -67,17 +67,19 @@ public struct TilePlan: Sendable, Codable, Equatable {
 
     /// Peak memory of one tile's task: its largest read window's cells (at most (size + 2 halo)^2; less
     /// when the raster is smaller than a tile) x `bytesPerCell`, plus its largest core's cells x
-    /// `bytesPerCoreCell` (what is kept per result cell: horizons, maps), plus `overheadBytes`.
-    public func memoryBytes(bytesPerCell: Int, bytesPerCoreCell: Int = 0) -> Int64 {
+    /// `bytesPerCoreCell` (what is kept per result cell: layers, maps), plus what the operation holds
+    /// whatever the tile size (`fixedBytes`: a horizon block's sweep and the horizon cube's budget), plus
+    /// `overheadBytes`.
+    public func memoryBytes(bytesPerCell: Int, bytesPerCoreCell: Int = 0, fixedBytes: Int64 = 0) -> Int64 {
         Int64(tiles.map(\.read.cellCount).max() ?? 0) * Int64(bytesPerCell)
-            + Int64(tiles.map(\.core.cellCount).max() ?? 0) * Int64(bytesPerCoreCell) + Self.overheadBytes
+            + Int64(tiles.map(\.core.cellCount).max() ?? 0) * Int64(bytesPerCoreCell) + fixedBytes + Self.overheadBytes
     }
 
     /// The largest tile edge, a multiple of `alignment`, whose task fits `memoryBytes` by the formula of
-    /// `memoryBytes(bytesPerCell:bytesPerCoreCell:)` (0 when not even one aligned tile fits).
-    public static func largestTile(fitting memoryBytes: Int64, halo: Int, bytesPerCell: Int, bytesPerCoreCell: Int = 0,
+    /// `memoryBytes(bytesPerCell:bytesPerCoreCell:fixedBytes:)` (0 when not even one aligned tile fits).
+    public static func largestTile(fitting memoryBytes: Int64, halo: Int, bytesPerCell: Int, bytesPerCoreCell: Int = 0, fixedBytes: Int64 = 0,
                                    alignment: Int = 1) -> Int {
-        let budget = Double(memoryBytes - overheadBytes)
+        let budget = Double(memoryBytes - overheadBytes - fixedBytes)
         guard budget > 0 else { return 0 }
         func cost(_ edge: Int) -> Double {
             Double(edge + 2 * halo) * Double(edge + 2 * halo) * Double(bytesPerCell) + Double(edge) * Double(edge) * Double(bytesPerCoreCell)

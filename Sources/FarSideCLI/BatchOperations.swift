@@ -27,45 +27,62 @@ extension BatchCommand {
             let parsed = try parse(HorizonCommand.self, ["DEM", "-o", "RUN/horizon.tif"])
             return HorizonTileOperation(settings: parsed.horizonSettings, int16: parsed.int16)
         case "illumination":
-            let parsed = try parse(IlluminationCommand.self, ["DEM", "-o", "RUN"])
-            let time = try TimeWindow(start: parseTime(parsed.start, option: "--start"), end: parseTime(parsed.end, option: "--end"),
-                                      step: TimeWindow.parseStep(parsed.step))
-            let ephemeris = parsed.ephemeris
-            try time.checkCoverage(try ephemeris.source())
-            return IlluminationTileOperation(mapping: IlluminationMapping(time: time, horizons: parsed.horizons.source(input: parsed.input)),
-                                             ephemeris: { try ephemeris.source() },
-                                             inputFiles: ephemeris.inputFiles + parsed.horizons.inputFiles)
+            return try parse(IlluminationCommand.self, ["DEM", "-o", "RUN"]).tileOperation()
         case "relay":
-            let parsed = try parse(RelayCommand.self, ["DEM", "-o", "RUN"])
-            let time = try TimeWindow(start: parseTime(parsed.start, option: "--start"), end: parseTime(parsed.end, option: "--end"),
-                                      step: TimeWindow.parseStep(parsed.step))
-            let ephemeris = parsed.ephemeris
-            let source = try ephemeris.source()
-            try time.checkCoverage(source)
-            var mapping = RelayMapping(time: time, horizons: parsed.horizons.source(input: parsed.input),
-                                       constellation: try BuiltInOrbits.resolve(parsed.orbit, ephemeris: source))
-            mapping.minElevationDeg = parsed.minElevationDeg
-            mapping.maxRangeKm = parsed.maxRangeKm
-            let orbitFile = FileManager.default.fileExists(atPath: parsed.orbit) ? [parsed.orbit] : []
-            return RelayTileOperation(mapping: mapping, orbit: parsed.orbit, ephemeris: { try ephemeris.source() },
-                                      inputFiles: ephemeris.inputFiles + parsed.horizons.inputFiles + orbitFile)
+            return try parse(RelayCommand.self, ["DEM", "-o", "RUN"]).tileOperation()
         case "rank":
             let parsed = try parse(RankCommand.self, ["-o", "RUN"])
             guard parsed.sites == nil, parsed.sensitivity == 0 else {
                 throw FarSideError.usage("batch: rank --sites and --sensitivity are single-process options (a tiled run ranks the whole region)")
             }
-            let profile = try MissionProfile.load(parsed.profile)
-            var mapping = RankMapping(profile: profile)
-            mapping.horizons = parsed.horizonSettings
-            let ephemeris = parsed.ephemeris
-            if profile.needsTime, let start = profile.start, let end = profile.end {
-                try TimeWindow(start: start, end: end, step: profile.stepSeconds).checkCoverage(try ephemeris.source())
-            }
-            return RankTileOperation(mapping: mapping, ephemeris: { try ephemeris.source() },
-                                     inputFiles: ephemeris.inputFiles + parsed.inputFiles(profile))
+            return try parsed.tileOperation(MissionProfile.load(parsed.profile))
         default:
             throw FarSideError.usage("batch: '\(name)' is not a raster command (tiled: terrain, horizon, illumination, relay, rank)")
         }
+    }
+}
+
+extension IlluminationCommand {
+    /// This command as a tile operation (batch runs and in-process tiling).
+    func tileOperation() throws -> IlluminationTileOperation {
+        let time = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"), step: TimeWindow.parseStep(step))
+        let ephemeris = self.ephemeris
+        try time.checkCoverage(try ephemeris.source())
+        var mapping = IlluminationMapping(time: time, horizons: horizons.source(input: input))
+        mapping.threads = runOptions.threads
+        return IlluminationTileOperation(mapping: mapping, ephemeris: { try ephemeris.source() },
+                                         inputFiles: ephemeris.inputFiles + horizons.inputFiles)
+    }
+}
+
+extension RelayCommand {
+    /// This command's map mode as a tile operation (batch runs and in-process tiling).
+    func tileOperation() throws -> RelayTileOperation {
+        let time = try TimeWindow(start: parseTime(start, option: "--start"), end: parseTime(end, option: "--end"), step: TimeWindow.parseStep(step))
+        let ephemeris = self.ephemeris
+        let source = try ephemeris.source()
+        try time.checkCoverage(source)
+        var mapping = RelayMapping(time: time, horizons: horizons.source(input: input), constellation: try BuiltInOrbits.resolve(orbit, ephemeris: source))
+        mapping.minElevationDeg = minElevationDeg
+        mapping.maxRangeKm = maxRangeKm
+        mapping.threads = runOptions.threads
+        let orbitFile = FileManager.default.fileExists(atPath: orbit) ? [orbit] : []
+        return RelayTileOperation(mapping: mapping, orbit: orbit, ephemeris: { try ephemeris.source() },
+                                  inputFiles: ephemeris.inputFiles + horizons.inputFiles + orbitFile)
+    }
+}
+
+extension RankCommand {
+    /// This command (searching the whole region) as a tile operation (batch runs and in-process tiling).
+    func tileOperation(_ mission: MissionProfile) throws -> RankTileOperation {
+        var mapping = RankMapping(profile: mission)
+        mapping.horizons = horizonSettings
+        mapping.threads = runOptions.threads
+        let ephemeris = self.ephemeris
+        if mission.needsTime, let start = mission.start, let end = mission.end {
+            try TimeWindow(start: start, end: end, step: mission.stepSeconds).checkCoverage(try ephemeris.source())
+        }
+        return RankTileOperation(mapping: mapping, ephemeris: { try ephemeris.source() }, inputFiles: ephemeris.inputFiles + inputFiles(mission))
     }
 }
 

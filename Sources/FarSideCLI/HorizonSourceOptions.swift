@@ -28,8 +28,11 @@ struct HorizonSourceOptions: ParsableArguments {
     @Option(name: .customLong("far-field-margin-km"), parsing: .unconditional, help: "How far beyond the DEM's edges the far field reaches, km.")
     var farFieldMarginKm: Double = 300
 
-    @Option(name: .customLong("memory-mb"), parsing: .unconditional, help: "Horizons larger than this (cells x azimuths x 2 bytes) go through a temporary file instead of memory.")
-    var memoryMB: Int = 1024
+    @Option(name: .customLong("memory-mb"), parsing: .unconditional, help: "Memory budget, MB: a DEM that does not fit is computed tile by tile (README \"Whole-basin runs\").")
+    var memoryMB: Int = 2048
+
+    @Option(name: .customLong("horizon-cache-mb"), parsing: .unconditional, help: "Horizons larger than this (cells x azimuths x 2 bytes) go through a temporary file instead of memory (default: a quarter of --memory-mb).")
+    var horizonCacheMB: Int?
 
     func validate() throws {
         guard (4...7200).contains(azimuths) else { throw ValidationError("--azimuths \(azimuths): must be 4 ... 7200") }
@@ -37,7 +40,8 @@ struct HorizonSourceOptions: ParsableArguments {
         guard horizonMarginKm >= 0, horizonMarginKm <= 1000 else { throw ValidationError("--horizon-margin-km: must be 0 ... 1000") }
         if let horizonBlockKm { guard horizonBlockKm > 0, horizonBlockKm <= 10_000 else { throw ValidationError("--horizon-block-km: must be > 0 and <= 10000") } }
         guard farFieldMarginKm > 0, farFieldMarginKm <= 3000 else { throw ValidationError("--far-field-margin-km: must be > 0 and <= 3000") }
-        guard memoryMB >= 0 else { throw ValidationError("--memory-mb: must be >= 0") }
+        guard memoryMB >= 256 else { throw ValidationError("--memory-mb \(memoryMB): must be at least 256") }
+        if let horizonCacheMB { guard horizonCacheMB >= 0 else { throw ValidationError("--horizon-cache-mb: must be >= 0") } }
     }
 
     /// The engine's horizon source for these options.
@@ -48,7 +52,7 @@ struct HorizonSourceOptions: ParsableArguments {
         settings.farField = farField
         settings.farFieldMarginKm = farFieldMarginKm
         settings.assumeCRS = input.assumeCRS
-        settings.memoryBytes = Int64(memoryMB) << 20
+        settings.memoryBytes = Int64(horizonCacheMB ?? memoryMB / 4) << 20
         return .compute(settings)
     }
 }

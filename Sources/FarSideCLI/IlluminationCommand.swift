@@ -49,6 +49,9 @@ struct IlluminationCommand: ParsableCommand {
         let dataset = try input.open(dem)
         defer { dataset.close() }
         let progress = runOptions.progress
+        if try runInTilesIfNeeded(try tileOperation(), dataset: dataset, output: output, memoryMB: horizons.memoryMB, runOptions: runOptions) {
+            return
+        }
         let window = RasterWindow.whole(width: dataset.width, height: dataset.height)
         let horizonSource = horizons.source(input: input)
         // The output set first (targets checked, folder made and locked, stale temporaries swept, space

@@ -42,8 +42,11 @@ struct RankCommand: ParsableCommand {
     @Option(name: .customLong("horizon-block-km"), parsing: .unconditional, help: "Horizon block edge, km (default: about 2048 cells); tiled runs' tiles are whole blocks.")
     var horizonBlockKm: Double?
 
-    @Option(name: .customLong("memory-mb"), parsing: .unconditional, help: "Memory budget, MB: a region that does not fit is computed tile by tile; a horizon cube larger than it goes through a temporary file.")
-    var memoryMB: Int = 1536
+    @Option(name: .customLong("memory-mb"), parsing: .unconditional, help: "Memory budget, MB: a region that does not fit is computed tile by tile (README \"Whole-basin runs\").")
+    var memoryMB: Int = 2048
+
+    @Option(name: .customLong("horizon-cache-mb"), parsing: .unconditional, help: "Horizons larger than this (cells x azimuths x 2 bytes) go through a temporary file instead of memory (default: a quarter of --memory-mb).")
+    var horizonCacheMB: Int?
 
     @Flag(name: .customLong("show-profile"), help: "Print the profile's YAML and exit.")
     var showProfile = false
@@ -57,6 +60,7 @@ struct RankCommand: ParsableCommand {
         guard horizonMarginKm >= 0, horizonMarginKm <= 1000 else { throw ValidationError("--horizon-margin-km: must be 0 ... 1000") }
         if let horizonBlockKm { guard horizonBlockKm > 0, horizonBlockKm <= 10_000 else { throw ValidationError("--horizon-block-km: must be > 0 and <= 10000") } }
         guard memoryMB >= 256 else { throw ValidationError("--memory-mb \(memoryMB): must be at least 256") }
+        if let horizonCacheMB { guard horizonCacheMB >= 0 else { throw ValidationError("--horizon-cache-mb: must be >= 0") } }
         if !showProfile && output == nil { throw ValidationError("-o DIR is required") }
     }
 
@@ -64,7 +68,7 @@ struct RankCommand: ParsableCommand {
     var horizonSettings: HorizonSettings {
         var settings = HorizonSettings(marginKm: horizonMarginKm)
         settings.blockKm = horizonBlockKm
-        settings.memoryBytes = Int64(memoryMB) << 20
+        settings.memoryBytes = Int64(horizonCacheMB ?? memoryMB / 4) << 20
         settings.assumeCRS = input.assumeCRS
         return settings
     }
@@ -84,6 +88,11 @@ struct RankCommand: ParsableCommand {
         let progress = runOptions.progress
         let dataset = try input.open(demPath)
         defer { dataset.close() }
+        if candidates == nil && sensitivity == 0,
+           try runInTilesIfNeeded(try tileOperation(mission), dataset: dataset, output: output, memoryMB: memoryMB, runOptions: runOptions) {
+            if !runOptions.quiet { FileHandle.standardError.write(Data("rank: \(mission.name): ranked tile by tile -> \(output)\n".utf8)) }
+            return
+        }
         let grid = try SiteGrid(dataset: dataset, region: mission.region)
         // The output set before any computation (targets checked, folder made and locked, stale temporaries
         // swept, space checked); all seven files appear together at the end, or none of them.

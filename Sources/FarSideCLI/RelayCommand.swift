@@ -166,6 +166,9 @@ struct RelayCommand: ParsableCommand {
         let dataset = try input.open(dem)
         defer { dataset.close() }
         let progress = runOptions.progress
+        if try runInTilesIfNeeded(try tileOperation(), dataset: dataset, output: output, memoryMB: horizons.memoryMB, runOptions: runOptions) {
+            return
+        }
         let window = RasterWindow.whole(width: dataset.width, height: dataset.height)
         var mapping = RelayMapping(time: time, horizons: horizons.source(input: input), constellation: constellation)
         mapping.threads = runOptions.threads

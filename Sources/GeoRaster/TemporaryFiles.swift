@@ -98,8 +98,13 @@ public enum TemporaryFiles {
             if let owner = owner(ofTemporaryName: name) {
                 guard owner.host == nil || owner.host == hostTag, processIsGone(owner.pid) else { continue }
                 var info = stat()
-                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-                if unlink(path) == 0 { removed.append(name) }
+                guard lstat(path, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: if unlink(path) == 0 { removed.append(name) }
+                // A killed in-process tiled run's scratch run folder.
+                case S_IFDIR: if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(name) }
+                default: continue
+                }
             } else if OutputLock.isLockFileName(name), OutputLock.removeIfStale(path) {
                 removed.append(name)
             }

@@ -65,19 +65,25 @@ public struct FarField: Sendable, Equatable {
     }
 }
 
-/// Far horizons per azimuth and bilinear sampling at the near cells' centres.
+/// Far horizons per azimuth and bilinear sampling at the near cells' centres: those of `window` (the near
+/// band's cells), from the far cells of `farWindow` (the far band's cells: the far sweep's output window,
+/// the cells the samples read, when the near band is a window).
 final class FarFieldSampler {
     let far: FarField
     let nearWidth: Int
     let nearHeight: Int
     /// Far-grid fractional pixel-centre coordinates of each near column / row.
     let col0: [Int32], colW: [Float], row0: [Int32], rowW: [Float]
+    let window: RasterWindow
+    var farWindow: RasterWindow
     var sweeper: HorizonSweeper?
 
-    init(positionsOnly far: FarField, nearWidth: Int, nearHeight: Int) {
+    init(positionsOnly far: FarField, nearWidth: Int, nearHeight: Int, window: RasterWindow? = nil) {
         self.far = far
         self.nearWidth = nearWidth
         self.nearHeight = nearHeight
+        self.window = window ?? .whole(width: nearWidth, height: nearHeight)
+        farWindow = .whole(width: far.dem.width, height: far.dem.height)
         func axis(_ n: Int, _ farN: Int, _ pos: (Double) -> Double) -> ([Int32], [Float]) {
             var i0 = [Int32](repeating: 0, count: n), w = [Float](repeating: 0, count: n)
             for k in 0..<n {
@@ -94,39 +100,51 @@ final class FarFieldSampler {
         (col0, colW) = axis(nearWidth, far.dem.width) { c in t.pixel(x: nt.map(column: c, row: 0).x, y: t.originY).column }
         (row0, rowW) = axis(nearHeight, far.dem.height) { r in t.pixel(x: t.originX, y: nt.map(column: 0, row: r).y).row }
         sweeper = nil
+        if window != nil {
+            // The far cells the window's samples read (none where every sample is off the far grid).
+            func span(_ i0: ArraySlice<Int32>, _ n: Int) -> Range<Int> {
+                let inside = i0.filter { $0 >= 0 }
+                guard let a = inside.min(), let b = inside.max() else { return 0..<0 }
+                return Int(a)..<Swift.min(Int(b) + 2, n)
+            }
+            farWindow = RasterWindow(rows: span(row0[self.window.rows], far.dem.height), columns: span(col0[self.window.columns], far.dem.width))
+        }
     }
 
-    convenience init(_ far: FarField, options: HorizonOptions, nearWidth: Int, nearHeight: Int) {
-        self.init(positionsOnly: far, nearWidth: nearWidth, nearHeight: nearHeight)
+    convenience init(_ far: FarField, options: HorizonOptions, nearWidth: Int, nearHeight: Int, window: RasterWindow? = nil) {
+        self.init(positionsOnly: far, nearWidth: nearWidth, nearHeight: nearHeight, window: window)
         sweeper = HorizonSweeper(dem: far.dem, dx: abs(far.transform.pixelWidth), dy: abs(far.transform.pixelHeight),
                                  observerHeight: options.observerHeight, radius: options.radius, threads: options.threads,
                                  blockers: far.blockers(nearWidth: nearWidth, nearHeight: nearHeight))
     }
 
-    /// Computes the far band for `azimuthDegrees` and combines it into `band`.
+    /// Computes the far band (`farWindow`'s cells) for `azimuthDegrees` and combines it into `band`.
     func combine(into band: inout [Float], azimuthDegrees: Double) {
-        guard sweeper != nil else { return }
-        let farBand = sweeper!.horizon(azimuthDegrees: azimuthDegrees)
+        guard sweeper != nil, !farWindow.isEmpty else { return }
+        let farBand = sweeper!.horizon(azimuthDegrees: azimuthDegrees, window: farWindow)
         combine(into: &band, farBand: farBand)
     }
 
+    /// Combines `farBand` (`farWindow`'s cells) into `band` (`window`'s cells).
     func combine(into band: inout [Float], farBand: [Float]) {
-        precondition(band.count == nearWidth * nearHeight && farBand.count == far.dem.values.count)
+        precondition(band.count == window.cellCount && farBand.count == farWindow.cellCount)
         let fw = far.dem.width, fh = far.dem.height
-        for r in 0..<nearHeight {
+        let pitch = farWindow.width, origin = farWindow.row * pitch + farWindow.column
+        for r in window.rows {
             let j = Int(row0[r])
             if j < 0 { continue }
             let wy = rowW[r]
             let j1 = min(j + 1, fh - 1)
-            for c in 0..<nearWidth {
+            for c in window.columns {
                 let i = Int(col0[c])
                 if i < 0 { continue }
                 let wx = colW[c]
                 let i1 = min(i + 1, fw - 1)
-                let a = farBand[j * fw + i], b = farBand[j * fw + i1], cc = farBand[j1 * fw + i], d = farBand[j1 * fw + i1]
+                let top0 = j * pitch - origin, bottom0 = j1 * pitch - origin
+                let a = farBand[top0 + i], b = farBand[top0 + i1], cc = farBand[bottom0 + i], d = farBand[bottom0 + i1]
                 let top = a + wx * (b - a), bottom = cc + wx * (d - cc)
                 let v = top + wy * (bottom - top)
-                let k = r * nearWidth + c
+                let k = (r - window.row) * window.width + (c - window.column)
                 if !v.isNaN && !(band[k] >= v) && !band[k].isNaN { band[k] = v }
             }
         }

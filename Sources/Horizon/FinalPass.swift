@@ -7,6 +7,17 @@ import GeoRaster
 /// whose line brackets the ray with it, the farthest nearly tangent vertices, the ray's exit. Then NaN
 /// for nodata observers, and degrees. Reads the padded buffers of a `SweepFrame`, takes the maxima in the
 /// padded slopes buffer itself (each row belongs to one worker), writes unpadded rows.
+///
+/// With an output window only its rows are run, and in them only the cells within 16 columns of it
+/// (`evaluated`) walk their rays, yet every cell of the row queues its jobs: a cell's value depends on
+/// more than its own ray. The first pieces of a batch of eight jobs include their starts when any job of
+/// the batch starts at the eye (`RayWalker.maximum`; batching the window's jobs on their own moved a few
+/// cells per band by up to 0.05 degrees), and when a cell's jobs are walked (a full queue is flushed
+/// mid-row, before the near-field stencil) decides which pieces their bounds skip, which can matter where
+/// rounding puts a piece a hair above its bound. So the queue fills in the same order, is flushed at the
+/// same jobs, and its batches keep their members; only batches with no cell of `evaluated` are not walked.
+/// The 16 columns bring every lane of the stencil's vectors that touch the window to the stencil with the
+/// whole sweep's slopes (a vector skips a piece only when no lane can use it).
 struct FinalPass: @unchecked Sendable {
     typealias V = VectorMath.V
     typealias I = VectorMath.I
@@ -21,13 +32,23 @@ struct FinalPass: @unchecked Sendable {
     let slopes: SharedPointer<Float>
     let candidates: SharedPointer<Float>
     let farthest: SharedPointer<Float>
-    /// Unpadded output, row-major.
+    /// Unpadded output of the window's cells, row-major (cell (r, c) at (r - window.row) * window.width +
+    /// c - window.column).
     let out: SharedPointer<Float>
     let h: Float
     let k: Float, invR: Float
+    /// The output window (frame rows and columns; the whole frame without one), whether it is one, and the
+    /// columns whose rays are walked.
+    let window: RasterWindow
+    let windowed: Bool
+    let evaluated: Range<Int>
 
     init(near: NearField, walker: RayWalker, frame: SweepFrame, slopes: SharedPointer<Float>, candidates: SharedPointer<Float>,
-         farthest: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float) {
+         farthest: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float, window: RasterWindow? = nil) {
+        self.window = window ?? .whole(width: frame.width, height: frame.height)
+        windowed = window != nil
+        evaluated = windowed ? Swift.max(0, self.window.column - 16)..<Swift.min(frame.width, self.window.columns.upperBound + 16)
+            : 0..<frame.width
         self.near = near
         self.walker = walker
         width = frame.width; height = frame.height
@@ -94,10 +115,20 @@ struct FinalPass: @unchecked Sendable {
         var b = 0
         while b < n {
             let columns = FinalPass.load(jobs.columns + b)
+            let lo = FinalPass.load(jobs.lo + b)
+            var hi = FinalPass.load(jobs.hi + b)
+            let startsAtEye = any(lo .== V(repeating: 0))
+            if windowed {
+                // Lanes of cells outside `evaluated` walk nothing (a batch without such a cell is skipped).
+                let inside = VectorMath.signMask(V(repeating: Float(evaluated.lowerBound) - 0.5) - columns)
+                    & VectorMath.signMask(columns - V(repeating: Float(evaluated.upperBound) - 0.5))
+                if !VectorMath.any(inside) { b += 8; continue }
+                hi = VectorMath.select(inside, hi, V(repeating: 0))
+            }
             var z = V(), current = V()
             for j in 0..<8 { let c = Int(columns[j]); z[j] = observerRow[c]; current[j] = acc[c] }
-            let best = walker.maximum(row: r, columns: columns, from: FinalPass.load(jobs.lo + b), to: FinalPass.load(jobs.hi + b),
-                                      zo: z + V(repeating: h), best: current)
+            let best = walker.maximum(row: r, columns: columns, from: lo, to: hi, zo: z + V(repeating: h), best: current,
+                                      startsAtEye: startsAtEye)
             for j in 0..<Swift.min(8, n - b) {
                 let c = Int(columns[j])
                 if best[j] > acc[c] { acc[c] = best[j] }
@@ -177,13 +208,17 @@ struct FinalPass: @unchecked Sendable {
             let a1 = VectorMath.max(VectorMath.min(lo1, b1 - one), V(repeating: 0))
             let lo = VectorMath.select(empty, one, a1), hi = VectorMath.select(empty, V(repeating: 0), b1)
             let head = VectorMath.min(hi, lo + V(repeating: RayJobs.span))
-            let zoV = observers(row: r, column: c)
-            let current = FinalPass.load(acc + c)
-            var best = walker.maximum(row: r, columns: columns, from: lo, to: head, zo: zoV, best: current)
-            // The ray's exit from the DEM: where it leaves through a side its last stretch lies beyond its
-            // line's last point, and on ground rising to the edge the exit is the horizon.
-            best = VectorMath.max(walker.slope(row: r, columns: columns, at: exit, zo: zoV, valid: inGrid & VectorMath.signMask(lagBefore - exit)), best)
-            raise(acc, at: c, to: best)
+            if !windowed || (c + 8 > evaluated.lowerBound && c < evaluated.upperBound) {
+                let zoV = observers(row: r, column: c)
+                let current = FinalPass.load(acc + c)
+                var best = walker.maximum(row: r, columns: columns, from: lo, to: head, zo: zoV, best: current,
+                                          startsAtEye: any(lo .== V(repeating: 0)))
+                // The ray's exit from the DEM: where it leaves through a side its last stretch lies beyond its
+                // line's last point, and on ground rising to the edge the exit is the horizon.
+                best = VectorMath.max(walker.slope(row: r, columns: columns, at: exit, zo: zoV,
+                                                   valid: inGrid & VectorMath.signMask(lagBefore - exit)), best)
+                raise(acc, at: c, to: best)
+            }
             let rest = VectorMath.signMask(head - hi)
             // The farthest nearly tangent vertices of both lines where they lie 4 or more rows beyond the tangents.
             let row0 = r * pitch + pad + c
@@ -232,9 +267,12 @@ struct FinalPass: @unchecked Sendable {
         let cB = rowsInside ? Swift.min(W, W - near.highestColumn) : W      // stencil columns cA ..< cB
         var c = cA
         if cA < cB {
+            let lo = window.column, hi = window.columns.upperBound
             near.pieces.withUnsafeBufferPointer { pieces in
                 while c + 8 <= cB {
-                    FinalPass.store(stencil(pieces, row: r, column: c, best: FinalPass.load(acc + c)), acc + c)
+                    if !windowed || (c + 8 > lo && c < hi) {
+                        FinalPass.store(stencil(pieces, row: r, column: c, best: FinalPass.load(acc + c)), acc + c)
+                    }
                     c += 8
                 }
             }
@@ -279,20 +317,26 @@ struct FinalPass: @unchecked Sendable {
         return best
     }
 
-    /// Degrees for row `r` from its slopes; nodata observers (stored as `deep`) become NaN.
+    /// Degrees for the window's cells of row `r` from their slopes; nodata observers (stored as `deep`)
+    /// become NaN. Vectors of eight from column 0 as without a window, then one by one.
     @inline(__always)
     func finish(row r: Int, acc: UnsafeMutablePointer<Float>, observers o: UnsafePointer<Float>) {
-        let W = width
-        let op = out.base + r * W
+        let W = width, lo = window.column, hi = window.columns.upperBound
+        let op = out.base + (r - window.row) * window.width - lo          // column c at op + c
         let deg = V(repeating: 180 / .pi), nan = V(repeating: .nan), limit = V(repeating: SweepFrame.deepLimit)
-        var c = 0
-        while c + 8 <= W {
+        var c = lo & ~7
+        while c + 8 <= W && c < hi {
             let a = FinalPass.load(acc + c), zz = FinalPass.load(o + c)
-            UnsafeMutableRawPointer(op + c).storeBytes(of: VectorMath.selectNegative(zz - limit, nan, VectorMath.atan(a) * deg), as: V.self)
+            let v = VectorMath.selectNegative(zz - limit, nan, VectorMath.atan(a) * deg)
+            if c >= lo && c + 8 <= hi {
+                UnsafeMutableRawPointer(op + c).storeBytes(of: v, as: V.self)
+            } else {
+                for j in Swift.max(c, lo)..<Swift.min(c + 8, hi) { op[j] = v[j - c] }
+            }
             c += 8
         }
-        while c < W {
-            op[c] = o[c] < SweepFrame.deepLimit ? .nan : VectorMath.atan(V(repeating: acc[c]))[0] * deg[0]
+        while c < hi {
+            if c >= lo { op[c] = o[c] < SweepFrame.deepLimit ? .nan : VectorMath.atan(V(repeating: acc[c]))[0] * deg[0] }
             c += 1
         }
     }

@@ -25,6 +25,12 @@ import GeoRaster
 /// the rows a block touches are reused from cache by the batch's groups. The query cells' row is
 /// prefetched `prefetchSteps` steps ahead (software prefetch: the stride between steps is a row plus a
 /// varying column shift, which the hardware prefetchers do not follow).
+///
+/// Only the cells of `queryRows` get codes (an output window's rows, `HorizonSweeper`): lane groups whose
+/// lines miss those rows are not swept, the others stop after them, and before them each query walks to its
+/// tangent only, to keep the hint (the walk stops at the first vertex no neighbour of which is steeper, so
+/// where rounding flattens the top of the slopes its result depends on where it starts) but neither looks
+/// for the farthest nearly tangent vertex nor stores. Codes in those rows are the whole sweep's, bit for bit.
 struct LaneSweepKernel: @unchecked Sendable {
     typealias V = LaneMath.V
     typealias I = LaneMath.I
@@ -56,10 +62,13 @@ struct LaneSweepKernel: @unchecked Sendable {
     /// Distance along the ray of row k: k * distanceScale + distanceOffset (0 at the near end).
     let distanceScale: Float
     let distanceOffset: Float
+    /// Rows whose cells are queried (all of them without an output window).
+    let queryRows: Range<Int>
 
     init(geometry: LineGeometry, frame: SweepFrame, candidates: SharedPointer<Float>, farthest: SharedPointer<Float>,
-         observerHeight: Double, radius: Double, near: NearField) {
+         observerHeight: Double, radius: Double, near: NearField, queryRows: Range<Int>? = nil) {
         g = geometry
+        self.queryRows = queryRows ?? 0..<geometry.rows
         self.frame = frame
         self.candidates = candidates
         self.farthest = farthest
@@ -113,9 +122,10 @@ struct LaneSweepKernel: @unchecked Sendable {
                             let r = g.activeRange(line: L0 + j)
                             if !r.isEmpty { lo = min(lo, r.lowerBound); hi = max(hi, r.upperBound) }
                         }
-                        // Walk from the far end (largest distance) to the near end.
-                        let empty = lo >= hi
-                        let i0 = g.forward ? hi - 1 : lo, end = g.forward ? lo - 1 : hi
+                        // Walk from the far end (largest distance) to the near end, and stop after the query rows.
+                        let empty = lo >= hi || hi <= queryRows.lowerBound || lo >= queryRows.upperBound
+                        let i0 = g.forward ? hi - 1 : lo
+                        let end = g.forward ? Swift.max(lo, queryRows.lowerBound) - 1 : Swift.min(hi, queryRows.upperBound)
                         let zero = V(repeating: 0)
                         states[q] = GroupState(L0: L0, i: empty ? end : i0, end: end, n: I(repeating: 0), hint: I(repeating: 0),
                                                at: Vertex(H: zero, k: zero), up: Vertex(H: zero, k: zero), down: Vertex(H: zero, k: zero), t1d: zero, t1H: zero, t2d: zero, t2H: zero)
@@ -207,6 +217,7 @@ struct LaneSweepKernel: @unchecked Sendable {
         let end = st.end
         defer { st.n = n; st.hint = hint; st.at = at; st.up = up; st.down = down; st.i = i; st.t1d = t1d; st.t1H = t1H; st.t2d = t2d; st.t2H = t2H }
         let aheadStep = di &* LaneSweepKernel.prefetchSteps
+        let queryLo = queryRows.lowerBound, queryHi = queryRows.upperBound
         while i != end && i >= blockLo && i < blockHi {
             // Each step's query row is new to the cache (the insertion reaches it `lag` steps later), and
             // its lines are a row apart, too far for the hardware prefetcher: fetch the two cache lines
@@ -279,20 +290,25 @@ struct LaneSweepKernel: @unchecked Sendable {
                 var code = V(repeating: CandidateCode.noHull)
                 var farRow = V(repeating: -1)
                 let has = M.lessMask(zeroI, n)
+                let stores = i >= queryLo && i < queryHi
                 if M.any(has) {
                     let d = distance(row: iF)
                     let curv = V(repeating: d * d * inv2R)
                     let ta = tangent(from: hint, at: at, up: up, down: down, Ho: zoA - curv, d: V(repeating: d), n: n, active: has, hull: hull)
-                    let farEnd = M.lessMask(ta.v, oneI)
-                    code = M.select(has, M.select(farEnd, CandidateCode.farEnd(row: ta.at.k), ta.at.k), code)
-                    farRow = farthestNearlyTangent(ta, Ho: zoA - curv, d: V(repeating: d), active: has, hull: hull)
+                    if stores {
+                        let farEnd = M.lessMask(ta.v, oneI)
+                        code = M.select(has, M.select(farEnd, CandidateCode.farEnd(row: ta.at.k), ta.at.k), code)
+                        farRow = farthestNearlyTangent(ta, Ho: zoA - curv, d: V(repeating: d), active: has, hull: hull)
+                    }
                     hint = M.select(has, ta.v, hint)
                     at = Vertex.select(has, ta.at, at)
                     up = Vertex.select(has, ta.up, up)
                     down = Vertex.select(has, ta.down, down)
                 }
-                Self.store(code, candidates.base + cell)
-                Self.store(farRow, farthest.base + cell)
+                if stores {
+                    Self.store(code, candidates.base + cell)
+                    Self.store(farRow, farthest.base + cell)
+                }
             }
             i &+= di
         }

@@ -143,16 +143,19 @@ struct RayWalker: @unchecked Sendable {
     /// The ray's maximum slope over row steps lo ... hi (per lane; nothing where hi <= lo) for observers at
     /// heights `zo` (ground plus observer height) in cells (row i, columns c), at least `best`. Lanes run
     /// in step, so ranges of about the same length (`RayJobs`) waste the least.
+    ///
+    /// The start of a window matters only at the eye itself (the limit there; elsewhere a window's start is
+    /// the end of a piece evaluated before it, or not where the maximum is), so the first pieces include
+    /// their starts in all lanes when any lane starts at the eye: `startsAtEye` (the caller's
+    /// `any(lo .== 0)` over the eight lanes as they are batched in the whole sweep, `FinalPass.flush`).
     @inline(__always)
-    func maximum(row i: Int, columns c: V, from lo: V, to hi: V, zo: V, best: V) -> V {
+    func maximum(row i: Int, columns c: V, from lo: V, to hi: V, zo: V, best: V, startsAtEye: Bool) -> V {
         var best = best
         var u = lo
         let one = V(repeating: 1), zero = V(repeating: 0)
         let iF = Float(i)
         let lastRow = V(repeating: Float(Swift.max(0, height - 2)))
-        // The start of a window matters only at the eye itself (the limit there; elsewhere a window's start
-        // is the end of a piece evaluated before it, or not where the maximum is).
-        var first = any(u .== V(repeating: 0))
+        var first = startsAtEye
         var active = VectorMath.signMask(u - hi)
         while VectorMath.any(active) {
             // To the next row crossing (u is whole except where a window starts one step before an exit).

@@ -105,6 +105,19 @@ public struct HorizonSettings: Sendable, Equatable {
         }
     }
 
+    /// Bytes per cell of a horizon block's sweep: the read window's heights, the sweep's padded frames (the
+    /// grid and its transpose) and its two bands in flight, and the window's cropped band.
+    public static let sweepBytesPerCell = 24
+
+    /// Peak bytes of one horizon block's sweep (its read window: the block and its margins), whatever the
+    /// window (a geographic or cylindrical DEM: the whole DEM, its windows being swept whole).
+    public func sweepBytes(_ dataset: RasterDataset) -> Int64 {
+        guard let block = try? blockSize(dataset) else { return Int64(dataset.width) * Int64(dataset.height) * Int64(Self.sweepBytesPerCell) }
+        let m = marginCells(dataset, window: .whole(width: dataset.width, height: dataset.height))
+        let rows = min(dataset.height, block.rows + 2 * m.rows), columns = min(dataset.width, block.columns + 2 * m.columns)
+        return Int64(rows) * Int64(columns) * Int64(Self.sweepBytesPerCell)
+    }
+
     /// Bytes of a window's horizon cube in Int16 hundredths of a degree.
     public func cubeBytes(_ window: RasterWindow) -> Int64 { Int64(window.cellCount) * Int64(azimuths) * 2 }
 }

@@ -173,18 +173,9 @@ public enum HorizonBands {
                 }
                 return
             }
-            let whole = inner == RasterWindow.whole(width: read.width, height: read.height)
-            let readWidth = read.width
-            try HorizonMap.streamAzimuths(readDEM, dx: dx, dy: dy, options: options, farField: farField) { k, _, band in
-                if whole { return try consume(k, &band) }
-                var cropped = [Float](repeating: .nan, count: inner.cellCount)
-                band.withUnsafeBufferPointer { b in
-                    for r in 0..<inner.height {
-                        let from = (inner.row + r) * readWidth + inner.column
-                        for c in 0..<inner.width { cropped[r * inner.width + c] = b[from + c] }
-                    }
-                }
-                try consume(k, &cropped)
+            // Only the window's cells are evaluated as observers; the margin's cells still block (`HorizonMap`'s output window).
+            try HorizonMap.streamAzimuths(readDEM, dx: dx, dy: dy, options: options, farField: farField, window: inner) { k, _, band in
+                try consume(k, &band)
             }
         }
     }

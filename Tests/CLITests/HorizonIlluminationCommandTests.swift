@@ -42,13 +42,13 @@ final class HorizonIlluminationCommandTests: XCTestCase {
         XCTAssertEqual(try FarSideBinary.run(["synth", "--preset", "south-pole", "--size", "300", "--resolution", "100", "--seed", "4", "-o", path("dem.tif"), "--quiet"]).status, 0)
         let common = ["--start", "2024-05-01T00:00:00Z", "--end", "2024-06-01T00:00:00Z", "--step", "4h", "--azimuths", "24", "--quiet", "--threads", "2"]
         XCTAssertEqual(try FarSideBinary.run(["illumination", path("dem.tif"), "-o", path("mem")] + common).status, 0)
-        let r = try FarSideBinary.run(["illumination", path("dem.tif"), "-o", path("disk"), "--memory-mb", "0"] + common)
+        let r = try FarSideBinary.run(["illumination", path("dem.tif"), "-o", path("disk"), "--horizon-cache-mb", "0"] + common)
         XCTAssertEqual(r.status, 0, r.stderr)
         for name in ["sun_fraction", "max_darkness_h", "psr", "earth_fraction"] {
             // The same maps, value for value: one Int16 encoder and decoder in memory and on disk.
             let a = try TestSupport.readRaster(path("mem/\(name).tif")), b = try TestSupport.readRaster(path("disk/\(name).tif"))
             let differing = zip(a.values, b.values).filter { !($0.isNaN && $1.isNaN) && $0 != $1 }.count
-            XCTAssertEqual(differing, 0, "\(name): cells differing between --memory-mb 1024 and 0")
+            XCTAssertEqual(differing, 0, "\(name): cells differing between --horizon-cache-mb 1024 and 0")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("disk")).sorted(),
                        ["earth_fraction.tif", "max_darkness_h.tif", "psr.tif", "sun_fraction.tif"])

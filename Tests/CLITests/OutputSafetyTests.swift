@@ -217,13 +217,13 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     /// SIGINT (Ctrl-C) while `farside illumination` computes horizons into an existing folder through a
-    /// temporary horizon file (--memory-mb 0): exit 130, nothing left, the folder itself kept.
+    /// temporary horizon file (--horizon-cache-mb 0): exit 130, nothing left, the folder itself kept.
     func testSIGINTRemovesTemporariesAndKeepsAnExistingFolder() throws {
         let dem = try dem()
         let out = path("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
         let (p, _) = try launch(["illumination", dem, "-o", out, "--start", "2024-05-01T00:00:00Z", "--end", "2024-05-02T00:00:00Z",
-                                 "--azimuths", "64", "--memory-mb", "0", "--threads", "1", "--quiet"])
+                                 "--azimuths", "64", "--horizon-cache-mb", "0", "--threads", "1", "--quiet"])
         XCTAssertTrue(waitFor { self.hasTemporary(out) }, "a temporary appears")
         kill(p.processIdentifier, SIGINT)
         p.waitUntilExit()
