@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster", "Terrain"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "GeoRaster"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "GeoRaster", "Mission", "Visibility", "Ephemeris", "Orbits", "Terrain", "SiteSelection", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

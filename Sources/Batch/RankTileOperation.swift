@@ -30,13 +30,14 @@ public struct RankTileOperation: TileOperation {
         try SiteGrid(dataset: dem, region: profile.region, limit: RasterWindow(column: 0, row: 0, width: 1, height: 1)).region
     }
 
-    /// The ellipse halo, plus (with a time window) the PSR reach and the horizon margin around it.
+    /// The cells around a core its layers read: the ellipse halo and (with a time window) the PSR reach, or
+    /// the horizon margin (around each horizon block) where larger.
     public func halo(_ dem: RasterDataset) throws -> Int {
         let grid = try SiteGrid(dataset: dem, region: profile.region, limit: RasterWindow(column: 0, row: 0, width: 1, height: 1))
         let ellipse = mapping.ellipseHalo(grid)
         guard profile.needsTime else { return max(ellipse.rows, ellipse.columns) + 1 }
-        let reachKm = (profile.psrReachM ?? 0) / 1000
-        return marginCells(HorizonSettings(marginKm: mapping.horizons.marginKm + reachKm), dem: dem) + max(ellipse.rows, ellipse.columns)
+        let reach = marginCells(HorizonSettings(marginKm: (profile.psrReachM ?? 0) / 1000), dem: dem) + max(ellipse.rows, ellipse.columns)
+        return max(reach, marginCells(mapping.horizons, dem: dem))
     }
 
     /// Cores are whole horizon blocks (`HorizonSettings`) when the profile needs horizons.
