@@ -27,13 +27,13 @@ public struct RankTileOperation: TileOperation {
     public var mergedNames: [String] { SiteOutputs.reportNames }
 
     public func region(_ dem: RasterDataset) throws -> RasterWindow? {
-        try SiteGrid(dataset: dem, region: profile.region, limit: RasterWindow(column: 0, row: 0, width: 1, height: 1)).region
+        try SiteGrid.bounds(dataset: dem, region: profile.region).region
     }
 
     /// The cells around a core its layers read: the ellipse halo and (with a time window) the PSR reach, or
     /// the horizon margin (around each horizon block) where larger.
     public func halo(_ dem: RasterDataset) throws -> Int {
-        let grid = try SiteGrid(dataset: dem, region: profile.region, limit: RasterWindow(column: 0, row: 0, width: 1, height: 1))
+        let grid = try SiteGrid.bounds(dataset: dem, region: profile.region)
         let ellipse = mapping.ellipseHalo(grid)
         guard profile.needsTime else { return max(ellipse.rows, ellipse.columns) + 1 }
         let reach = marginCells(HorizonSettings(marginKm: (profile.psrReachM ?? 0) / 1000), dem: dem) + max(ellipse.rows, ellipse.columns)
@@ -59,7 +59,7 @@ public struct RankTileOperation: TileOperation {
     public func compute(input: RasterDataset, core: RasterWindow, threads: Int, output: TileOutput) throws -> TileResult {
         var mapping = mapping
         mapping.threads = threads
-        let halo = mapping.ellipseHalo(try SiteGrid(dataset: input, region: profile.region, limit: RasterWindow(column: 0, row: 0, width: 1, height: 1)))
+        let halo = mapping.ellipseHalo(try SiteGrid.bounds(dataset: input, region: profile.region))
         let grid = try SiteGrid(dataset: input, region: profile.region, limit: core.expanded(rows: halo.rows, columns: halo.columns))
         let tile = try mapping.tile(grid, core: core, ephemeris: try ephemeris(), scratchDirectory: output.folder)
         let summary = TileSummary(feasibleCells: tile.feasibleCount, candidates: tile.candidates.count, notes: tile.notes)
@@ -84,7 +84,7 @@ public struct RankTileOperation: TileOperation {
                             options: RasterWriteOptions) throws {
         let dem = try RasterDataset.open(plan.inputs[0].path)
         defer { dem.close() }
-        let grid = try SiteGrid(dataset: dem, region: profile.region, limit: RasterWindow(column: 0, row: 0, width: 1, height: 1))
+        let grid = try SiteGrid.bounds(dataset: dem, region: profile.region)
         func file(_ tile: TilePlan.Tile, _ name: String) -> String { URL(fileURLWithPath: run.tileFolder(tile.index)).appendingPathComponent(name).path }
         let files = try tiles.map { try RankingCandidateFile(path: file($0, "candidates.bin")) }
         let width = profile.criteria.count + 1

@@ -128,7 +128,10 @@ struct BatchRunCommand: ParsableCommand {
         var runner = BatchRunner(plan: plan, runFolder: runFolder, operation: try BatchCommand.operation(for: plan.command))
         runner.threads = threads
         runner.writeOptions.metadata = FarSide.outputMetadata()
-        if !quiet { runner.log = { BatchCommand.log($0) } }
+        if !quiet {
+            runner.log = { BatchCommand.log($0) }
+            StageLog.install(StageLog.standardError)
+        }
         if let task { try runner.runTask(task) } else { try runner.runAll(jobs: jobs) }
     }
 }

@@ -45,6 +45,8 @@ struct RunOptions: ParsableArguments {
     var creationOptions: [String] = []
 
     func validate() throws {
+        // One line per stage on stderr (terminal or not), unless quiet.
+        StageLog.install(quiet ? nil : StageLog.standardError)
         guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads \(threads): must be 1 ... 1024") }
         do {
             _ = try CreationOptions.validate(creationOptions, driver: cog ? "COG" : "GTiff")

@@ -85,6 +85,7 @@ public struct IlluminationMapping: Sendable {
                                              progress: { progress?(0.3 * $0) })
         defer { acquired.cleanUp() }
         let track = BodyTrack.compute(ephemeris, window: time, threads: threads)
+        StageLog.note("illumination: \(time.count) steps over \(window.width) x \(window.height) cells")
         var engine = IlluminationEngine()
         engine.threads = threads
         engine.observerHeight = acquired.observerHeight
@@ -141,6 +142,7 @@ public struct RelayMapping: Sendable {
                                              progress: { progress?(0.3 * $0) })
         defer { acquired.cleanUp() }
         let track = RelayTrack.sample(constellation, ephemeris: ephemeris, window: time)
+        StageLog.note("relay: \(time.count) steps, \(constellation.satellites.count) satellite(s) over \(window.width) x \(window.height) cells")
         var engine = RelayMapEngine()
         engine.threads = threads
         engine.minElevationDeg = minElevationDeg

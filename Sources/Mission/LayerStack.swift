@@ -39,6 +39,7 @@ public struct LayerStack: @unchecked Sendable {
         let dem = terrainDEM.window(rows: inner.rows, columns: inner.columns)
         guard dem.validCount > 0 else { throw FarSideError.badInput("\(dataset.path): every cell of the region is nodata") }
         stack.layers[.elevation] = dem
+        StageLog.note("layers: \(window.width) x \(window.height) cells at column \(window.column), row \(window.row)")
         if !needed.isDisjoint(with: [.slope, .roughness]) {
             let t = TerrainKernels.compute(terrainDEM, metrics: grid.cellMetrics.rows(terrainRead.rows), products: [.slope, .roughness], threads: threads)
             stack.layers[.slope] = t[.slope]!.window(rows: inner.rows, columns: inner.columns)
@@ -80,6 +81,7 @@ public struct LayerStack: @unchecked Sendable {
             let illuminationLayers: Set<Layer> = [.sunFraction, .maxDarknessHours, .earthFraction, .psrDistance]
             if !needed.isDisjoint(with: illuminationLayers) {
                 let track = BodyTrack.compute(ephemeris, window: time, threads: threads)
+                StageLog.note("layers: illumination, \(time.count) steps over \(lit.width) x \(lit.height) cells")
                 var engine = IlluminationEngine()
                 engine.threads = threads
                 engine.observerHeight = profile.heightM
@@ -104,6 +106,7 @@ public struct LayerStack: @unchecked Sendable {
             let relayLayers: Set<Layer> = [.relayFraction, .relayMaxGapHours, .commsFraction]
             if !needed.isDisjoint(with: relayLayers) {
                 let track = RelayTrack.sample(try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris), ephemeris: ephemeris, window: time)
+                StageLog.note("layers: relay links, \(time.count) steps over \(aligned.width) x \(aligned.height) cells")
                 var engine = RelayMapEngine()
                 engine.threads = threads
                 engine.minElevationDeg = profile.minElevationDeg

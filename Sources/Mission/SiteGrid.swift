@@ -63,7 +63,9 @@ public struct SiteGrid: @unchecked Sendable {
         guard c0 < c1, r0 < r1 else { throw FarSideError.badInput("\(dataset.path): does not cover the profile's region") }
         let regionWindow = RasterWindow(rows: r0..<r1, columns: c0..<c1)
         self.region = regionWindow
-        let window = limit.map { regionWindow.intersection($0) } ?? regionWindow
+        // An empty limit: the region's corner cell only (`bounds`).
+        let window = limit.map { $0.isEmpty ? RasterWindow(column: regionWindow.column, row: regionWindow.row, width: 1, height: 1)
+                                            : regionWindow.intersection($0) } ?? regionWindow
         guard !window.isEmpty else { throw FarSideError.badInput("\(dataset.path): the window \(limit!) lies outside the profile's region") }
         rows = window.rows
         columns = window.columns
@@ -84,6 +86,12 @@ public struct SiteGrid: @unchecked Sendable {
         }
         inRegion = inside
         guard limit != nil || inside.contains(true) else { throw FarSideError.badInput("\(dataset.path): no cell centre lies inside the profile's region") }
+    }
+
+    /// The region's window, metrics and transformer, without the region membership of its cells (a grid of
+    /// the region's corner cell).
+    public static func bounds(dataset: RasterDataset, region: MissionProfile.Region) throws -> SiteGrid {
+        try SiteGrid(dataset: dataset, region: region, limit: RasterWindow(column: 0, row: 0, width: 0, height: 0))
     }
 
     private init(dataset: RasterDataset, region: RasterWindow, rows: Range<Int>, columns: Range<Int>, transformer: CoordinateTransformer,

@@ -43,7 +43,10 @@ public struct WindowHorizons {
                                scratchDirectory: String, progress: ((Double) -> Void)? = nil) throws -> WindowHorizons {
         let dem = try dataset.read(column: window.column, row: window.row, width: window.width, height: window.height)
         let A = settings.azimuths
-        if settings.cubeBytes(window) <= settings.memoryBytes {
+        let inMemory = settings.cubeBytes(window) <= settings.memoryBytes
+        StageLog.note("horizons: \(window.width) x \(window.height) cells, \(A) azimuths, margin \(settings.marginKm) km, "
+                      + (inMemory ? "in memory" : "through a temporary file (cube beyond the horizon cache)"))
+        if inMemory {
             var cubes: [(part: RasterWindow, cube: HorizonCube)] = []
             var notes = Set<String>()
             let blocks = try settings.blocks(dataset, window: window)
@@ -56,6 +59,7 @@ public struct WindowHorizons {
                     progress?((Double(b) + Double(k + 1) / Double(A)) / Double(blocks.count))
                 }
                 cubes.append((block.part.relative(to: window), cube.cube))
+                StageLog.note("horizons: block \(b + 1) of \(blocks.count) (\(block.part)) done")
             }
             let profiles: any HorizonProfiles = cubes.count == 1 ? cubes[0].cube : BlockedHorizons(window: window, blocks: cubes)
             return WindowHorizons(window: window, dem: dem, profiles: profiles, observerHeight: settings.observerHeight, notes: notes.sorted())
@@ -216,6 +220,7 @@ public enum HorizonBands {
                     try writer.flush()
                     progress?((Double(b) + Double(k + 1) / Double(A)) / Double(blocks.count))
                 }
+                StageLog.note("horizons: block \(b + 1) of \(blocks.count) (\(blocks[b].part)) written")
             }
             try writer.commit()
             return notes
