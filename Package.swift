@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "farside", targets: ["farside"]),
+        .library(name: "FarSideCore", targets: ["FarSideCore"]),
         .library(name: "GeoRaster", targets: ["GeoRaster"]),
         .library(name: "Terrain", targets: ["Terrain"]),
         .library(name: "Ephemeris", targets: ["Ephemeris"]),
@@ -38,9 +39,12 @@ let package = Package(
         ),
         // Async-signal-safe clean-up of temporaries on SIGINT/SIGTERM and crashes (C: signal handlers).
         .target(name: "CFarSideSupport"),
+        // The GDAL-free core: grids, cell metrics, geotransforms, windows, errors, lane math, constants. The
+        // kernels (Horizon, SiteSelection) and the parsers (StrictYAML, Orbits) need nothing else.
+        .target(name: "FarSideCore"),
         .target(
             name: "GeoRaster",
-            dependencies: ["CGDAL", "CFarSideSupport"]
+            dependencies: ["FarSideCore", "CGDAL", "CFarSideSupport"]
         ),
         .target(
             name: "Terrain",
@@ -50,10 +54,10 @@ let package = Package(
         .target(name: "Ephemeris"),
         // Compiler builtins for the kernels (software prefetch), as swift-numerics reaches them.
         .target(name: "CKernelShims"),
-        .target(name: "Horizon", dependencies: ["GeoRaster", "CKernelShims"], swiftSettings: kernelFlags + optimisedInDebug),
-        .target(name: "StrictYAML", dependencies: ["GeoRaster", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Orbits", dependencies: ["Ephemeris", "GeoRaster", "StrictYAML", .product(name: "Yams", package: "Yams")]),
-        .target(name: "SiteSelection", dependencies: ["GeoRaster"], swiftSettings: kernelFlags + optimisedInDebug),
+        .target(name: "Horizon", dependencies: ["FarSideCore", "CKernelShims"], swiftSettings: kernelFlags + optimisedInDebug),
+        .target(name: "StrictYAML", dependencies: ["FarSideCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Orbits", dependencies: ["Ephemeris", "FarSideCore", "StrictYAML", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SiteSelection", dependencies: ["FarSideCore"], swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "Mission", dependencies: ["GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits",
                                                 "SiteSelection", "StrictYAML"]),
         .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags + optimisedInDebug),

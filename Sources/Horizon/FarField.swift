@@ -1,5 +1,5 @@
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// Far-field terrain for horizons: a coarser grid covering a larger area than the fine DEM, in the same
 /// projected CRS and orientation, already resampled by the caller (Mazarico et al. 2011 use the same

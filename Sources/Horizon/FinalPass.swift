@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 
 /// Final pass over rows: each cell's horizon as the exact maximum along its own ray (`RayPiece`) over
 /// (1) the near field, every piece out to `NearField.lag` row steps, as a stencil of pieces shared by all

@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 
 /// All horizon bands of a grid: `azimuthCount` bands of `width * height` cells, band-major
 /// ([azimuth][cell]), in degrees. Band k is grid azimuth k * 360 / A degrees clockwise from up.

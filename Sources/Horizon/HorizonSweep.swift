@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// Horizon maps by the upper-convex-hull sweep along parallel lines.
 ///

@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 
 /// The upper-convex-hull sweep of `HorizonSweeper`, sixteen neighbouring lines at a time in the lanes of
 /// SIMD16 vectors (row-primary frame: every line advances one row per step, so at a given row the

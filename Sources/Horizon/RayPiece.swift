@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 
 /// The exact maximum of the elevation angle along one piece of a ray: the part of the ray inside one
 /// cell of the bilinear surface through the cell centres (between two consecutive crossings of grid

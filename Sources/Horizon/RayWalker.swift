@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 
 /// What the hull query leaves for a cell (`LaneSweepKernel`), as one Float: the row of the tangent
 /// vertex on the cell's nearest line (>= 0); `farEnd(row:)` when that vertex is the line's farthest point

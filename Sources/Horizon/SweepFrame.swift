@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// Pointer wrapper for sharing buffers with `concurrentPerform` workers (disjoint writes only).
 @usableFromInline

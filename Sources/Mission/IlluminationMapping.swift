@@ -77,6 +77,24 @@ public struct IlluminationMapping: Sendable {
     /// Throws (bad input) unless `ephemeris` covers the time window.
     public func checkCoverage(_ ephemeris: any EphemerisSource) throws { try time.checkCoverage(ephemeris) }
 
+    /// The engine's maps of `window` (raster cells) from its heights and horizons, the engine's blocks
+    /// aligned to the raster's grid (`EngineTiles`).
+    /// `fractionsOnly`: no darkness scan (`IlluminationEngine.fractionsOnly`).
+    public func maps(_ dataset: RasterDataset, window: RasterWindow, dem: Grid, horizons: any HorizonProfiles, observerHeight: Double,
+                     track: BodyTrack, fractionsOnly: Bool = false, progress: ((Double) -> Void)? = nil) throws -> IlluminationMaps {
+        StageLog.note("illumination\(fractionsOnly ? " (fractions)" : ""): \(time.count) steps over \(window.width) x \(window.height) cells")
+        var engine = IlluminationEngine()
+        engine.fractionsOnly = fractionsOnly
+        engine.threads = threads
+        engine.observerHeight = observerHeight
+        engine.radius = dataset.radius
+        engine.windowHours = time.durationHours
+        engine.rasterOrigin = RasterOrigin(row: window.row, column: window.column)
+        engine.rasterTransform = dataset.geoTransform
+        return try engine.run(dem: dem, transform: window.geoTransform(in: dataset.geoTransform), transformer: CoordinateTransformer(crs: dataset.crs),
+                              horizon: horizons, track: track, stepHours: time.stepHours, progress: progress)
+    }
+
     /// The window's maps and the horizons' notes.
     public func run(_ dataset: RasterDataset, window: RasterWindow, ephemeris: any EphemerisSource, scratchDirectory: String,
                     progress: ((Double) -> Void)? = nil) throws -> (maps: IlluminationMaps, observerHeight: Double, notes: [String]) {
@@ -84,18 +102,8 @@ public struct IlluminationMapping: Sendable {
         let acquired = try horizons.horizons(dataset, window: window, threads: threads, scratchDirectory: scratchDirectory,
                                              progress: { progress?(0.3 * $0) })
         defer { acquired.cleanUp() }
-        let track = BodyTrack.compute(ephemeris, window: time, threads: threads)
-        StageLog.note("illumination: \(time.count) steps over \(window.width) x \(window.height) cells")
-        var engine = IlluminationEngine()
-        engine.threads = threads
-        engine.observerHeight = acquired.observerHeight
-        engine.radius = dataset.radius
-        engine.windowHours = time.durationHours
-        engine.rasterOrigin = RasterOrigin(row: window.row, column: window.column)
-        engine.rasterTransform = dataset.geoTransform
-        let maps = try engine.run(dem: acquired.dem, transform: window.geoTransform(in: dataset.geoTransform),
-                                  transformer: CoordinateTransformer(crs: dataset.crs), horizon: acquired.profiles, track: track,
-                                  stepHours: time.stepHours, progress: { progress?(0.3 + 0.7 * $0) })
+        let maps = try self.maps(dataset, window: window, dem: acquired.dem, horizons: acquired.profiles, observerHeight: acquired.observerHeight,
+                                 track: BodyTrack.compute(ephemeris, window: time, threads: threads), progress: { progress?(0.3 + 0.7 * $0) })
         return (maps, acquired.observerHeight, acquired.notes)
     }
 }
@@ -135,27 +143,32 @@ public struct RelayMapping: Sendable {
     /// Throws (bad input) unless `ephemeris` covers the time window.
     public func checkCoverage(_ ephemeris: any EphemerisSource) throws { try time.checkCoverage(ephemeris) }
 
+    /// The engine's maps of `window` (raster cells) from its heights and horizons (as `IlluminationMapping.maps`).
+    public func maps(_ dataset: RasterDataset, window: RasterWindow, dem: Grid, horizons: any HorizonProfiles, observerHeight: Double,
+                     track: (satellites: [[SIMD3<Double>]], earth: [SIMD3<Double>]), progress: ((Double) -> Void)? = nil) throws -> RelayMaps {
+        StageLog.note("relay: \(time.count) steps, \(constellation.satellites.count) satellite(s) over \(window.width) x \(window.height) cells")
+        var engine = RelayMapEngine()
+        engine.threads = threads
+        engine.minElevationDeg = minElevationDeg
+        engine.maxRangeKm = maxRangeKm
+        engine.observerHeight = observerHeight
+        engine.radius = dataset.radius
+        engine.windowHours = time.durationHours
+        engine.rasterOrigin = RasterOrigin(row: window.row, column: window.column)
+        engine.rasterTransform = dataset.geoTransform
+        return try engine.run(dem: dem, transform: window.geoTransform(in: dataset.geoTransform), transformer: CoordinateTransformer(crs: dataset.crs),
+                              horizon: horizons, satellites: track.satellites, earth: track.earth, stepHours: time.stepHours, progress: progress)
+    }
+
+    /// The window's maps and the horizons' notes.
     public func run(_ dataset: RasterDataset, window: RasterWindow, ephemeris: any EphemerisSource, scratchDirectory: String,
                     progress: ((Double) -> Void)? = nil) throws -> (maps: RelayMaps, observerHeight: Double, notes: [String]) {
         try checkCoverage(ephemeris)
         let acquired = try horizons.horizons(dataset, window: window, threads: threads, scratchDirectory: scratchDirectory,
                                              progress: { progress?(0.3 * $0) })
         defer { acquired.cleanUp() }
-        let track = RelayTrack.sample(constellation, ephemeris: ephemeris, window: time)
-        StageLog.note("relay: \(time.count) steps, \(constellation.satellites.count) satellite(s) over \(window.width) x \(window.height) cells")
-        var engine = RelayMapEngine()
-        engine.threads = threads
-        engine.minElevationDeg = minElevationDeg
-        engine.maxRangeKm = maxRangeKm
-        engine.observerHeight = acquired.observerHeight
-        engine.radius = dataset.radius
-        engine.windowHours = time.durationHours
-        engine.rasterOrigin = RasterOrigin(row: window.row, column: window.column)
-        engine.rasterTransform = dataset.geoTransform
-        let maps = try engine.run(dem: acquired.dem, transform: window.geoTransform(in: dataset.geoTransform),
-                                  transformer: CoordinateTransformer(crs: dataset.crs), horizon: acquired.profiles,
-                                  satellites: track.satellites, earth: track.earth, stepHours: time.stepHours,
-                                  progress: { progress?(0.3 + 0.7 * $0) })
+        let maps = try self.maps(dataset, window: window, dem: acquired.dem, horizons: acquired.profiles, observerHeight: acquired.observerHeight,
+                                 track: RelayTrack.sample(constellation, ephemeris: ephemeris, window: time), progress: { progress?(0.3 + 0.7 * $0) })
         return (maps, acquired.observerHeight, acquired.notes)
     }
 }

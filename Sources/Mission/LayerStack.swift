@@ -75,52 +75,45 @@ public struct LayerStack: @unchecked Sendable {
                                                       progress: { progress(0.1 + 0.3 * $0) })
             defer { horizons.cleanUp() }
             stack.notes += horizons.notes
-            let litTransform = lit.geoTransform(in: dataset.geoTransform)
-            let own = window.relative(to: lit)
-            func crop(_ g: Grid) -> Grid { g.window(rows: own.rows, columns: own.columns) }
             let illuminationLayers: Set<Layer> = [.sunFraction, .maxDarknessHours, .earthFraction, .psrDistance]
             if !needed.isDisjoint(with: illuminationLayers) {
+                var mapping = IlluminationMapping(time: time, horizons: .compute(settings))
+                mapping.threads = threads
                 let track = BodyTrack.compute(ephemeris, window: time, threads: threads)
-                StageLog.note("layers: illumination, \(time.count) steps over \(lit.width) x \(lit.height) cells")
-                var engine = IlluminationEngine()
-                engine.threads = threads
-                engine.observerHeight = profile.heightM
-                engine.radius = dataset.radius
-                engine.windowHours = time.durationHours
-                engine.rasterOrigin = RasterOrigin(row: lit.row, column: lit.column)
-                engine.rasterTransform = dataset.geoTransform
-                let maps = try engine.run(dem: horizons.dem, transform: litTransform, transformer: grid.transformer, horizon: horizons.profiles,
-                                          track: track, stepHours: time.stepHours)
-                stack.layers[.sunFraction] = crop(maps.sunFraction)
-                stack.layers[.maxDarknessHours] = crop(maps.maxDarknessHours)
-                stack.layers[.earthFraction] = crop(maps.earthFraction)
+                let inLit = aligned.relative(to: lit)
+                let maps = try mapping.maps(dataset, window: aligned, dem: horizons.dem.window(rows: inLit.rows, columns: inLit.columns),
+                                            horizons: HorizonWindow(base: horizons.profiles, rowOffset: inLit.row, columnOffset: inLit.column,
+                                                                    width: aligned.width, height: aligned.height),
+                                            observerHeight: profile.heightM, track: track)
+                let own = window.relative(to: aligned)
+                stack.layers[.sunFraction] = maps.sunFraction.window(rows: own.rows, columns: own.columns)
+                stack.layers[.maxDarknessHours] = maps.maxDarknessHours.window(rows: own.rows, columns: own.columns)
+                stack.layers[.earthFraction] = maps.earthFraction.window(rows: own.rows, columns: own.columns)
                 if wide {
-                    let shadowed = Grid(width: lit.width, height: lit.height, values: maps.psr.values.map { $0 == 1 ? 1 : 0 })
+                    // Permanently shadowed: a sun fraction of 0 (the fractions alone, over the window and its reach).
+                    let fractions = try mapping.maps(dataset, window: lit, dem: horizons.dem, horizons: horizons.profiles,
+                                                     observerHeight: profile.heightM, track: track, fractionsOnly: true)
+                    let shadowed = Grid(width: lit.width, height: lit.height, values: fractions.sunFraction.values.map { $0 == 0 ? 1 : 0 })
                     var distance = psrDistance(shadowed, window: lit, grid: grid, threads: threads)
                     for i in distance.values.indices where distance.values[i] > Float(reach) { distance.values[i] = .infinity }
-                    stack.layers[.psrDistance] = crop(distance)
+                    let inLitWindow = window.relative(to: lit)
+                    stack.layers[.psrDistance] = distance.window(rows: inLitWindow.rows, columns: inLitWindow.columns)
                     if !shadowed.values.contains(1) { stack.notes.append("no permanently shadowed cell within \(reach) m of the window: psr_distance_m is infinite") }
                 }
             }
             progress(0.7)
             let relayLayers: Set<Layer> = [.relayFraction, .relayMaxGapHours, .commsFraction]
             if !needed.isDisjoint(with: relayLayers) {
-                let track = RelayTrack.sample(try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris), ephemeris: ephemeris, window: time)
-                StageLog.note("layers: relay links, \(time.count) steps over \(aligned.width) x \(aligned.height) cells")
-                var engine = RelayMapEngine()
-                engine.threads = threads
-                engine.minElevationDeg = profile.minElevationDeg
-                engine.observerHeight = profile.heightM
-                engine.radius = dataset.radius
-                engine.windowHours = time.durationHours
-                engine.rasterOrigin = RasterOrigin(row: aligned.row, column: aligned.column)
-                engine.rasterTransform = dataset.geoTransform
+                let constellation = try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris)
+                var mapping = RelayMapping(time: time, horizons: .compute(settings), constellation: constellation)
+                mapping.threads = threads
+                mapping.minElevationDeg = profile.minElevationDeg
                 let inLit = aligned.relative(to: lit)
-                let maps = try engine.run(dem: horizons.dem.window(rows: inLit.rows, columns: inLit.columns),
-                                          transform: aligned.geoTransform(in: dataset.geoTransform), transformer: grid.transformer,
-                                          horizon: HorizonWindow(base: horizons.profiles, rowOffset: inLit.row, columnOffset: inLit.column,
-                                                                 width: aligned.width, height: aligned.height),
-                                          satellites: track.satellites, earth: track.earth, stepHours: time.stepHours)
+                let maps = try mapping.maps(dataset, window: aligned, dem: horizons.dem.window(rows: inLit.rows, columns: inLit.columns),
+                                            horizons: HorizonWindow(base: horizons.profiles, rowOffset: inLit.row, columnOffset: inLit.column,
+                                                                    width: aligned.width, height: aligned.height),
+                                            observerHeight: profile.heightM,
+                                            track: RelayTrack.sample(constellation, ephemeris: ephemeris, window: time))
                 let own = window.relative(to: aligned)
                 stack.layers[.relayFraction] = maps.relayFraction.window(rows: own.rows, columns: own.columns)
                 stack.layers[.relayMaxGapHours] = maps.relayMaxGapHours.window(rows: own.rows, columns: own.columns)

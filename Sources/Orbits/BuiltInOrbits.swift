@@ -1,6 +1,6 @@
 import Ephemeris
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// Orbits known by name, and the resolution of an `--orbit NAME|FILE` argument.
 public enum BuiltInOrbits {

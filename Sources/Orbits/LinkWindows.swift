@@ -1,6 +1,6 @@
 import Ephemeris
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// A point on the Moon's reference sphere: planetocentric latitude, east longitude (degrees) and a
 /// height in metres above the 1,737,400 m sphere, in the ME frame.

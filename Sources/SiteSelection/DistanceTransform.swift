@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 
 /// Exact Euclidean distance transform in metres (Felzenszwalb & Huttenlocher, "Distance transforms of
 /// sampled functions", Theory of Computing 8, 2012): separable, first along columns, then along each row

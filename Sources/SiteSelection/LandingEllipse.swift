@@ -1,5 +1,5 @@
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// A landing ellipse (the lander's dispersion footprint): semi-axes in metres and the azimuth of the major
 /// axis in degrees clockwise from grid north (up the raster).

@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 import Dispatch
 
 /// Small shared helpers for the SiteSelection kernels.

@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 
 /// One ranked site: `rank` from 1, the cell, and its score.
 public struct RankedSite: Sendable, Equatable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// One candidate cell of a tiled ranking, in region (global) coordinates.
 ///

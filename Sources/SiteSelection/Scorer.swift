@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 
 /// The fused multi-criteria scorer: one pass over K layers computing, for every cell, the feasibility mask
 /// (all hard limits met) and the weighted linear combination of memberships

@@ -1,5 +1,5 @@
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// How robust a baseline site is to the weights.
 public struct SiteStability: Sendable, Equatable {

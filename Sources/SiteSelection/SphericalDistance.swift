@@ -1,5 +1,5 @@
 import Foundation
-import GeoRaster
+import FarSideCore
 
 /// Exact great-circle distance from every cell to the nearest target cell, for grids whose rows are
 /// parallels (geographic and cylindrical grids), where the separable `DistanceTransform` is only a local

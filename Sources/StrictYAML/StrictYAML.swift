@@ -1,5 +1,5 @@
 import Foundation
-import GeoRaster
+import FarSideCore
 import Yams
 
 /// A coding key for strictly decoded YAML (string keys and list indices).

@@ -58,6 +58,12 @@ public struct IlluminationEngine: Sendable {
     /// Needed when `rasterOrigin` is not (0, 0); `run`'s transform must be its offset to the origin.
     public var rasterTransform: GeoTransform?
 
+    /// Sun and Earth fractions only: the longest darkness is not scanned (NaN). psr (1 where the sun fraction
+    /// is 0: no part of the disc seen at any step) comes with the fractions, so this mode costs a small part
+    /// of a full run (about 7 % on polar terrain over a year at 2 h) where only permanent shadow is wanted
+    /// (around a window, for distances).
+    public var fractionsOnly = false
+
     /// Observer height above the ground, metres, of the horizons given to `run`.
     public var observerHeight = 0.0
 
@@ -245,6 +251,16 @@ public struct IlluminationEngine: Sendable {
                                 return false
                             }
                             if done { continue }
+                            if fractionsOnly {
+                                for lane in 0..<L where chunk.valid[lane] {
+                                    let (r, c) = position(lane)!, cell = r * dem.width + c
+                                    out.sun[cell] = Float(chunk.sun[lane] / Double(T))
+                                    out.earth[cell] = Float(chunk.earth[lane] / Double(T))
+                                    out.dark[cell] = .nan
+                                    out.psr[cell] = chunk.sun[lane] == 0 ? 1 : 0
+                                }
+                                continue
+                            }
                             for lane in 0..<L { th[K * L + lane] = th[lane] }  // wrap-around row
                             hi.withUnsafeMutableBufferPointer { h in
                                 lo.withUnsafeMutableBufferPointer { l in
@@ -262,7 +278,7 @@ public struct IlluminationEngine: Sendable {
                                 out.sun[cell] = Float(chunk.sun[lane] / Double(T))
                                 out.earth[cell] = Float(chunk.earth[lane] / Double(T))
                                 out.dark[cell] = Float(min(Double(longest[lane]) * stepHours, windowHours))
-                                out.psr[cell] = longest[lane] >= Float(T) ? 1 : 0
+                                out.psr[cell] = chunk.sun[lane] == 0 ? 1 : 0
                             }
                         }
                     }
