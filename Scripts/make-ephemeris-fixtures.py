@@ -59,7 +59,7 @@ def main():
         t0 = ts.utc(y, 1, 1 + int(doy), rng.randrange(24), rng.randrange(60),
                     rng.randrange(60) + (0.25 if i % 5 == 0 else 0.0))
         stamps.append(t0)
-    # The REFERENCE.md check epochs and both sides of the 2016 leap second.
+    # The docs/references.md check epochs and both sides of the 2016 leap second.
     stamps.append(ts.utc(2024, 6, 2, 0, 0, 0))
     stamps.append(ts.utc(2024, 6, 1, 22, 23, 0))
     stamps.append(ts.utc(2016, 12, 31, 23, 59, 59))
@@ -90,7 +90,7 @@ def main():
 
     # Topocentric apparent azimuth/elevation (skyfield altaz on the 1737.4 km sphere).
     sites = [
-        ('Chang\'e-6 (REFERENCE.md)', -41.625, -153.978, 0.0, (2024, 6, 1, 22, 23, 0)),
+        ('Chang\'e-6 (docs/references.md)', -41.625, -153.978, 0.0, (2024, 6, 1, 22, 23, 0)),
         ('Shackleton rim', -89.67, 129.78, 0.0, (2025, 3, 14, 6, 0, 0)),
         ('Chang\'e-4', -45.4446, 177.5991, -5935.0, (2019, 1, 3, 2, 26, 0)),
         ('Chang\'e-5', 43.0576, -51.9161, 0.0, (2020, 12, 1, 15, 11, 0)),

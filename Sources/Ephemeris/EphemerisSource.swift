@@ -20,7 +20,7 @@ public enum Body: String, Sendable, CaseIterable {
 /// body-fixed frame is taken at the observation epoch, as SPICE and skyfield do). For the Earth
 /// they differ by about 0.0002 deg (the Moon's 1 km/s geocentric motion over 1.3 s of light time).
 ///
-/// REFERENCE.md's skyfield check values mix the two: its sub-solar/sub-Earth points are geometric,
+/// docs/references.md's skyfield check values mix the two: its sub-solar/sub-Earth points are geometric,
 /// its Chang'e-6 azimuth/elevation apparent (see CheckValueTests).
 ///
 /// Topocentric directions (`horizontal(of:...)`, `Topocentric`) subtract the site vector from the

@@ -19,7 +19,7 @@ public struct FarSide: ParsableCommand {
 
     public init() {}
 
-    /// Parses and runs, mapping every failure to DESIGN.md's exit statuses with a one-line message.
+    /// Parses and runs, mapping every failure to docs/conventions.md's exit statuses with a one-line message.
     public static func runMain(arguments: [String]? = nil) -> Never {
         // SIGINT/SIGTERM/SIGHUP (and crashes) remove this run's temporaries, lock files and the folders it
         // created before the process ends (TemporaryFiles).

@@ -1,5 +1,5 @@
 /// The body a CRS is defined on. FarSide works on the Moon; other bodies are refused unless the user
-/// says what to assume (DESIGN.md: never Earth constants for a lunar raster).
+/// says what to assume (docs/conventions.md: never Earth constants for a lunar raster).
 public enum CelestialBody: Sendable, Equatable, CustomStringConvertible {
     case moon
     case earth

@@ -1,4 +1,4 @@
-/// Errors that end a FarSide run, each mapped to the exit status of DESIGN.md's command-line contract.
+/// Errors that end a FarSide run, each mapped to the exit status of docs/conventions.md's command-line contract.
 ///
 /// Every message is one line that names the file or the field at fault.
 public enum FarSideError: Error, CustomStringConvertible, Equatable, Sendable {

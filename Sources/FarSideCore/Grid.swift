@@ -1,4 +1,4 @@
-/// A row-major grid of Float32 values; NaN marks nodata (DESIGN.md, data conventions).
+/// A row-major grid of Float32 values; NaN marks nodata (docs/conventions.md, data conventions).
 public struct Grid: Sendable, Equatable {
     public let width: Int
     public let height: Int

@@ -23,7 +23,7 @@ public struct RasterGeometry: Sendable {
 /// GeoTIFF compression of outputs. The default is none: uncompressed tiled GeoTIFF, the convention of
 /// every GDAL tool. Measured on the 2-core development machine (README, "Output format"): DEFLATE level 1
 /// with the floating-point predictor made `farside terrain --threads 1` 3.7 times as slow as uncompressed
-/// for a file 19 % smaller, and ZSTD level 1 twice as slow for 20 % smaller; DESIGN.md's limit is 20 %.
+/// for a file 19 % smaller, and ZSTD level 1 twice as slow for 20 % smaller; docs/conventions.md's limit is 20 %.
 public enum RasterCompression: Sendable, Equatable, CustomStringConvertible {
     case none
     case deflate(level: Int)
@@ -141,7 +141,7 @@ public struct BandSpec: Sendable {
 /// descriptions, metadata; the user's creation options on top) to a registered temporary name beside the
 /// target (TemporaryFiles), and renames it into place on `commit()`, or, with `options.outputSet`, stages
 /// it for the set to rename with its other files. A run that fails, calls `abort()` or is interrupted
-/// leaves no file behind (DESIGN.md). Targets must be regular files or new paths (OutputPaths.checkTarget).
+/// leaves no file behind (docs/conventions.md). Targets must be regular files or new paths (OutputPaths.checkTarget).
 public final class RasterWriter: @unchecked Sendable {
     public let path: String
     public let geometry: RasterGeometry

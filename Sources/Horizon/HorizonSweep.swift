@@ -104,7 +104,7 @@ import FarSideCore
 /// ## Azimuths
 /// Grid azimuth: degrees clockwise from the raster's up direction (the row-0 side) toward increasing
 /// columns. For a north-up grid this is azimuth from grid north; converting to true azimuth needs the
-/// grid convergence of the projection (DESIGN.md), which the caller applies.
+/// grid convergence of the projection (docs/conventions.md), which the caller applies.
 public struct HorizonOptions: Sendable, Equatable {
     /// Number of azimuths A; band k is grid azimuth k * 360 / A degrees.
     public var azimuthCount: Int

@@ -14,12 +14,12 @@ public enum BuiltInProfiles {
       Chang'e-6 planned landing zone (41-45 S, 150-158 W; Zeng et al. 2023, Nature Astronomy), surface
       window from the landing time for 49 hours, hard slope limit 8 deg, a 2.5 x 1.25 km landing ellipse
       needing 95 % safe cells, weights on slope, roughness, sunlight and Queqiao-2 visibility.
-    # The planned landing zone (REFERENCE.md).
+    # The planned landing zone (docs/references.md).
     region: {lat_min: -45, lat_max: -41, lon_min: -158, lon_max: -150}
     # Default DEM: the bundled synthetic sample (relative to the working directory); --dem overrides.
     dem: Rasters/apollo-basin.tif
     time:
-      start: 2024-06-01T22:23:00Z   # Chang'e-6 landing (REFERENCE.md)
+      start: 2024-06-01T22:23:00Z   # Chang'e-6 landing (docs/references.md)
       duration_h: 49                # assumed surface operations window (sampling and ascent), 49 h
       step: 1h
     height_m: 2                     # assumed height of the lander's antenna and solar arrays above ground
@@ -82,7 +82,7 @@ public enum BuiltInProfiles {
         max: 5000
         membership: {linear: [5000, 500]}
         weight: 1
-    # A ~100 m radius landing/construction site (Artemis planning value, REFERENCE.md).
+    # A ~100 m radius landing/construction site (Artemis planning value, docs/references.md).
     ellipse: {semi_major_m: 100, semi_minor_m: 100, azimuth_deg: 0, min_safe_fraction: 0.9}
     ranking: {count: 10, min_separation_m: 2000}
     """

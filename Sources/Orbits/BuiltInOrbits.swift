@@ -14,7 +14,7 @@ public enum BuiltInOrbits {
         (try? Epoch("2024-04-02T00:00:00Z")) ?? Epoch(tdbSecondsPastJ2000: 765_288_069.184)
     }
 
-    /// Queqiao-2 (REFERENCE.md): 200 x 16,000 km altitude (a = 9837.4 km, e = 0.80306, period 24.3 h),
+    /// Queqiao-2 (docs/references.md): 200 x 16,000 km altitude (a = 9837.4 km, e = 0.80306, period 24.3 h),
     /// inclination 62.4 deg, argument of periapsis 90 deg (frozen orbit with the apolune in the south:
     /// the apoapsis is at argument of latitude 270 deg, the orbit's southernmost point, latitude -62.4 deg).
     /// ASSUMED, not published: ascending node RAAN = 0 (from the IAU node, see `KeplerianElements`) and

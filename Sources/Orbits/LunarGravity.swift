@@ -3,7 +3,7 @@ import Foundation
 
 /// Gravity constants of the Moon used by the orbit propagators.
 ///
-/// - `gm`: 4902.800 km^3/s^2 (REFERENCE.md; DE421 gives 4902.800066, GRAIL GL0660B 4902.8001).
+/// - `gm`: 4902.800 km^3/s^2 (docs/references.md; DE421 gives 4902.800066, GRAIL GL0660B 4902.8001).
 /// - `j2` with `j2ReferenceRadiusKm`: the unnormalised degree-2 zonal coefficient 2.0330e-4 referred
 ///   to 1738.0 km. This is the value commonly used for lunar mission analysis (Konopliv et al. 2001,
 ///   LP165P, J2 = 2.0327e-4 at R = 1738 km; GRAIL fields give the same to four digits). It is an option

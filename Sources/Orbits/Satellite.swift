@@ -34,7 +34,7 @@ public struct Constellation: Sendable {
 ///   as the Moon's orbital angular momentum);
 /// - y = z x x;
 /// position = `distanceKm` x + `inPlaneAmplitudeKm` sin(psi) y + `zAmplitudeKm` cos(psi) z,
-/// psi = 2 pi (t - epoch) / period + phase. Defaults (REFERENCE.md, Queqiao-1): L2 point 64,500 km
+/// psi = 2 pi (t - epoch) / period + phase. Defaults (docs/references.md, Queqiao-1): L2 point 64,500 km
 /// beyond the Moon (held fixed, not scaled with the Earth-Moon distance), Z amplitude 13,000 km,
 /// period 14 days; the in-plane amplitude (5,000 km) and the phase are assumptions. The result is
 /// rotated into ME with `LunarOrientation.icrfToME`.

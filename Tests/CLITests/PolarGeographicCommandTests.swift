@@ -6,7 +6,7 @@ import XCTest
 /// Issue 12 sections 4 and 6.2 through the CLI: geographic DEMs reaching the pole (horizons through
 /// polar stereographic, one note line) and geographic DEMs whose rows run past the pole (exit 3).
 ///
-/// Crater centres (planetocentric, east positive): Shackleton -89.67, 129.78 (../shared/REFERENCE.md);
+/// Crater centres (planetocentric, east positive): Shackleton -89.67, 129.78 (docs/references.md);
 /// Shoemaker -88.14, 44.91, Haworth -87.2, -7.49 and Faustini -87.18, 85.02 (IAU/USGS Gazetteer of
 /// Planetary Nomenclature). Older published positions differ for Haworth (87.45 S 5.17 W, 2008 naming;
 /// 86.9 S 4 W) and Faustini (87.3 S 77.0 E), so Shackleton and Shoemaker are required and at least

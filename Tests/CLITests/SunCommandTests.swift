@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `farside sun` against REFERENCE.md's independent skyfield + DE421 + MOON_ME_DE421 check values.
+/// `farside sun` against docs/references.md's independent skyfield + DE421 + MOON_ME_DE421 check values.
 final class SunCommandTests: XCTestCase {
     var kernels: String { TestSupport.sharedData.appendingPathComponent("kernels").path }
 
@@ -25,7 +25,7 @@ final class SunCommandTests: XCTestCase {
     }
 
     /// Sub-solar (1.315, -119.958) and sub-Earth (0.173, 0.160) at 2024-06-02T00:00Z (geometric values in
-    /// REFERENCE.md; FarSide reports apparent directions, which move the sub-solar longitude by ~0.006 deg).
+    /// docs/references.md; FarSide reports apparent directions, which move the sub-solar longitude by ~0.006 deg).
     func testSubSolarAndSubEarthPoints() throws {
         let j = try json(["--lat", "0", "--lon", "0", "--time", "2024-06-02T00:00:00Z", "--kernels", kernels])
         XCTAssertEqual(j["subsolar_lat_deg"] as! Double, 1.315, accuracy: 0.01)

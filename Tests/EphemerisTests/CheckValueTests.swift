@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import Ephemeris
 
-/// REFERENCE.md check values (skyfield 1.55 + DE421 + MOON_ME_DE421).
+/// docs/references.md check values (skyfield 1.55 + DE421 + MOON_ME_DE421).
 ///
 /// Finding: the sub-solar/sub-Earth values there are GEOMETRIC (apparent gives lon -119.964 for
 /// the Sun), while the Chang'e-6 azimuth/elevation are APPARENT (geometric gives el 36.733,

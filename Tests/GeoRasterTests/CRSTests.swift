@@ -15,7 +15,7 @@ final class CRSTests: XCTestCase {
         XCTAssertThrowsError(try SpatialReference(definition: "NOT:A:CRS"))
     }
 
-    /// REFERENCE.md: polar stereographic latitude from radius r: lat = -90 + 2 atan(0.5 r / 1737400).
+    /// docs/references.md: polar stereographic latitude from radius r: lat = -90 + 2 atan(0.5 r / 1737400).
     func testSouthPolarStereographicMatchesTheLOLAFormula() throws {
         let t = try CoordinateTransformer(crs: .moonSouthPolar())
         for (x, y) in [(0.0, 10_000.0), (50_000.0, -20_000.0), (-120_000.0, 90_000.0)] {

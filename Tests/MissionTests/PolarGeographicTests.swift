@@ -11,7 +11,7 @@ import XCTest
 /// permanently shadowed crater floors.
 ///
 /// Crater centres (planetocentric, east positive):
-/// - Shackleton -89.67, 129.78: ../shared/REFERENCE.md.
+/// - Shackleton -89.67, 129.78: docs/references.md.
 /// - Shoemaker -88.14, 44.91: IAU/USGS Gazetteer of Planetary Nomenclature.
 /// - Haworth (-87.2, -7.49) and Faustini (-87.18, 85.02), Gazetteer, lie outside the ilrs-south-pole
 ///   window (60 km around 89.5 S, 0), so the rank test checks Shackleton and Shoemaker; the illumination

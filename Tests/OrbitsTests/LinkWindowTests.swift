@@ -5,7 +5,7 @@ import GeoRaster
 import XCTest
 
 final class LinkWindowTests: XCTestCase {
-    /// Chang'e-6 lander (LROC fix, REFERENCE.md).
+    /// Chang'e-6 lander (LROC fix, docs/references.md).
     let change6 = SurfaceSite(latitude: -41.6385, longitude: -153.9852)
 
     /// Elevation from first principles: angle between the site-to-satellite vector and the local

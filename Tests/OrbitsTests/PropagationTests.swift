@@ -83,7 +83,7 @@ final class KeplerOrbitTests: XCTestCase {
         XCTAssertEqual(q.elements.eccentricity, 0.8031, accuracy: 1e-4)
         XCTAssertEqual(q.elements.periapsisRadiusKm - 1737.4, 200, accuracy: 1e-9)
         XCTAssertEqual(q.elements.apoapsisRadiusKm - 1737.4, 16_000, accuracy: 1e-9)
-        // REFERENCE.md check: 24.3 h.
+        // docs/references.md check: 24.3 h.
         XCTAssertEqual(q.periodSeconds / 3600, 24.3, accuracy: 0.05)
         // Independent: 2 pi sqrt(a^3 / GM).
         XCTAssertEqual(q.periodSeconds, 2 * .pi * (pow(9837.4, 3) / 4902.8).squareRoot(), accuracy: 1e-6)

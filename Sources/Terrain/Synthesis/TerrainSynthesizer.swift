@@ -112,7 +112,7 @@ public struct TerrainSynthesizer: Sendable {
         }
         var craters = population.sample(width: extent, height: extent, rng: &rng)
         if preset == .southPole {
-            // Shackleton: 21 km across, 4.2 km deep, centred at 89.67 S, 129.78 E (REFERENCE.md).
+            // Shackleton: 21 km across, 4.2 km deep, centred at 89.67 S, 129.78 E (docs/references.md).
             let crs = try SpatialReference(definition: preset.crsDefinition)
             let t = try CoordinateTransformer(crs: crs)
             if let s = t.map(lat: -89.67, lon: 129.78), let c = t.map(lat: centre.lat, lon: centre.lon) {
