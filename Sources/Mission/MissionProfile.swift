@@ -85,36 +85,61 @@ public struct MissionProfile: Sendable {
         return try parse(document, text: (try? String(contentsOfFile: nameOrPath, encoding: .utf8)) ?? "")
     }
 
+    /// Reports a field's error (`StrictYAMLDocument.fail`): the file, line and field.
+    typealias Fail = ([CodingKey], String) -> Error
+
     static func parse(_ document: StrictYAMLDocument, text: String) throws -> MissionProfile {
         let dto = try document.decode(ProfileDTO.self)
         let fail = document.fail
         func key(_ s: String) -> YAMLKey { YAMLKey(s) }
-        func finite(_ v: Double?, _ path: [CodingKey]) throws {
-            if let v, !v.isFinite { throw fail(path, "\(v) is not a finite number") }
+        let region = try parseRegion(dto.region, fail: fail)
+        let (start, end, step) = try parseTime(dto.time, fail: fail)
+        guard !dto.criteria.isEmpty else { throw fail([key("criteria")], "the list is empty") }
+        let criteria = try dto.criteria.enumerated().map { try parseCriterion($1, index: $0, fail: fail) }
+        if criteria.contains(where: { $0.layer.needsTime }) && start == nil {
+            throw fail([key("time")], "missing (required by the illumination/relay criteria)")
         }
-        // Region
-        let region: Region
-        let r = dto.region ?? RegionDTO()
+        let ellipse = try dto.ellipse.map { try parseEllipse($0, fail: fail) }
+        let count = dto.ranking?.count ?? 10
+        guard (1...1000).contains(count) else { throw fail([key("ranking"), key("count")], "\(count) must be in 1 ... 1000") }
+        let separation = dto.ranking?.min_separation_m ?? 0
+        guard separation.isFinite, separation >= 0 else { throw fail([key("ranking"), key("min_separation_m")], "must be >= 0") }
+        let height = dto.height_m ?? 0
+        guard height.isFinite, height >= 0, height < 10_000 else { throw fail([key("height_m")], "\(height) must be in [0, 10000)") }
+        let minElevation = dto.min_elevation_deg ?? 5
+        guard minElevation.isFinite, abs(minElevation) <= 90 else { throw fail([key("min_elevation_deg")], "must be in [-90, 90]") }
+        let azimuths = dto.azimuths ?? 180
+        guard (4...3600).contains(azimuths) else { throw fail([key("azimuths")], "\(azimuths) must be in 4 ... 3600") }
+        return MissionProfile(name: dto.name, description: dto.description ?? "", region: region, dem: dto.dem, start: start, end: end,
+                              stepSeconds: step, heightM: height, orbit: dto.orbit ?? "queqiao-2", minElevationDeg: minElevation,
+                              azimuths: azimuths, criteria: criteria, ellipse: ellipse, count: count, minSeparationM: separation, text: text)
+    }
+
+    /// The region: none (the whole DEM), a lat/lon box, or a centre and radius.
+    static func parseRegion(_ dto: RegionDTO?, fail: Fail) throws -> Region {
+        func key(_ s: String) -> YAMLKey { YAMLKey(s) }
+        guard let r = dto else { return .whole }
         let boxKeys = [r.lat_min, r.lat_max, r.lon_min, r.lon_max]
-        if dto.region == nil {
-            region = .whole
-        } else if boxKeys.allSatisfy({ $0 != nil }) && r.lat == nil && r.lon == nil && r.radius_km == nil {
+        if boxKeys.allSatisfy({ $0 != nil }) && r.lat == nil && r.lon == nil && r.radius_km == nil {
             let (a, b, c, d) = (r.lat_min!, r.lat_max!, r.lon_min!, r.lon_max!)
             guard [a, b, c, d].allSatisfy({ $0.isFinite }), -90 <= a, a < b, b <= 90 else {
                 throw fail([key("region")], "need -90 <= lat_min < lat_max <= 90")
             }
             guard -360 <= c, c < d, d <= 360, d - c <= 360 else { throw fail([key("region")], "need lon_min < lon_max within 360 degrees") }
-            region = .box(latMin: a, latMax: b, lonMin: c, lonMax: d)
+            return .box(latMin: a, latMax: b, lonMin: c, lonMax: d)
         } else if let lat = r.lat, let lon = r.lon, let radius = r.radius_km, boxKeys.allSatisfy({ $0 == nil }) {
             guard lat.isFinite, abs(lat) <= 90, lon.isFinite, abs(lon) <= 360 else { throw fail([key("region")], "lat/lon out of range") }
             guard radius.isFinite, radius > 0, radius <= 3000 else { throw fail([key("region"), key("radius_km")], "\(radius) must be in (0, 3000]") }
-            region = .circle(lat: lat, lon: lon, radiusKm: radius)
-        } else {
-            throw fail([key("region")], "give either lat_min, lat_max, lon_min, lon_max or lat, lon, radius_km")
+            return .circle(lat: lat, lon: lon, radiusKm: radius)
         }
-        // Time
+        throw fail([key("region")], "give either lat_min, lat_max, lon_min, lon_max or lat, lon, radius_km")
+    }
+
+    /// The time window: start, end (or a duration) and step (1 h by default); nil without one.
+    static func parseTime(_ t: TimeDTO?, fail: Fail) throws -> (start: Epoch?, end: Epoch?, step: Double) {
+        func key(_ s: String) -> YAMLKey { YAMLKey(s) }
         var start: Epoch?, end: Epoch?, step = 3600.0
-        if let t = dto.time {
+        if let t {
             do { start = try Epoch(t.start) } catch { throw fail([key("time"), key("start")], "'\(t.start)' is not a UTC ISO 8601 time") }
             if let e = t.end {
                 guard t.duration_h == nil else { throw fail([key("time")], "give end or duration_h, not both") }
@@ -134,68 +159,57 @@ public struct MissionProfile: Sendable {
             guard step <= duration else { throw fail([key("time"), key("step")], "'\(t.step ?? "1h")' is longer than the window (\(duration / 3600) h)") }
             guard duration / step <= 50_000_000 else { throw fail([key("time"), key("step")], "'\(t.step ?? "1h")' gives more than 50,000,000 steps") }
         }
-        // Criteria
-        guard !dto.criteria.isEmpty else { throw fail([key("criteria")], "the list is empty") }
-        var criteria: [Criterion] = []
-        for (i, c) in dto.criteria.enumerated() {
-            let base: [CodingKey] = [key("criteria"), YAMLKey(index: i)]
-            guard layers.contains(c.layer) else {
-                throw fail(base + [key("layer")], "unknown layer '\(c.layer)' (known: \(layers.joined(separator: ", ")))")
-            }
-            if c.layer == "raster" && c.file == nil { throw fail(base + [key("file")], "missing (required for layer raster)") }
-            if c.layer != "raster" && c.file != nil { throw fail(base + [key("file")], "only for layer raster") }
-            guard let layer = Layer(name: c.layer, file: c.file) else { throw fail(base + [key("layer")], "unknown layer '\(c.layer)'") }
-            try finite(c.min, base + [key("min")]); try finite(c.max, base + [key("max")])
-            if let lo = c.min, let hi = c.max, lo > hi { throw fail(base + [key("min")], "min \(lo) is above max \(hi)") }
-            let weight = c.weight ?? 0
-            guard weight.isFinite, weight >= 0, weight <= 1000 else { throw fail(base + [key("weight")], "\(weight) must be in [0, 1000]") }
-            var membership: Membership?
-            if let m = c.membership {
-                if let l = m.linear {
-                    guard m.threshold == nil else { throw fail(base + [key("membership")], "give linear or threshold, not both") }
-                    guard l.count == 2, l.allSatisfy({ $0.isFinite }), l[0] != l[1] else {
-                        throw fail(base + [key("membership"), key("linear")], "needs two different numbers [from, to]")
-                    }
-                    membership = .linear(from: Float(l[0]), to: Float(l[1]))
-                } else if let t = m.threshold {
-                    guard t.isFinite else { throw fail(base + [key("membership"), key("threshold")], "not a finite number") }
-                    membership = .threshold(at: Float(t), above: m.above ?? true)
-                } else {
-                    throw fail(base + [key("membership")], "give linear: [from, to] or threshold: x")
+        return (start, end, step)
+    }
+
+    /// One criterion: its layer (a user raster with its file), hard limits, membership and weight.
+    static func parseCriterion(_ c: CriterionDTO, index i: Int, fail: Fail) throws -> Criterion {
+        func key(_ s: String) -> YAMLKey { YAMLKey(s) }
+        func finite(_ v: Double?, _ path: [CodingKey]) throws {
+            if let v, !v.isFinite { throw fail(path, "\(v) is not a finite number") }
+        }
+        let base: [CodingKey] = [key("criteria"), YAMLKey(index: i)]
+        guard layers.contains(c.layer) else {
+            throw fail(base + [key("layer")], "unknown layer '\(c.layer)' (known: \(layers.joined(separator: ", ")))")
+        }
+        if c.layer == "raster" && c.file == nil { throw fail(base + [key("file")], "missing (required for layer raster)") }
+        if c.layer != "raster" && c.file != nil { throw fail(base + [key("file")], "only for layer raster") }
+        guard let layer = Layer(name: c.layer, file: c.file) else { throw fail(base + [key("layer")], "unknown layer '\(c.layer)'") }
+        try finite(c.min, base + [key("min")]); try finite(c.max, base + [key("max")])
+        if let lo = c.min, let hi = c.max, lo > hi { throw fail(base + [key("min")], "min \(lo) is above max \(hi)") }
+        let weight = c.weight ?? 0
+        guard weight.isFinite, weight >= 0, weight <= 1000 else { throw fail(base + [key("weight")], "\(weight) must be in [0, 1000]") }
+        var membership: Membership?
+        if let m = c.membership {
+            if let l = m.linear {
+                guard m.threshold == nil else { throw fail(base + [key("membership")], "give linear or threshold, not both") }
+                guard l.count == 2, l.allSatisfy({ $0.isFinite }), l[0] != l[1] else {
+                    throw fail(base + [key("membership"), key("linear")], "needs two different numbers [from, to]")
                 }
+                membership = .linear(from: Float(l[0]), to: Float(l[1]))
+            } else if let t = m.threshold {
+                guard t.isFinite else { throw fail(base + [key("membership"), key("threshold")], "not a finite number") }
+                membership = .threshold(at: Float(t), above: m.above ?? true)
+            } else {
+                throw fail(base + [key("membership")], "give linear: [from, to] or threshold: x")
             }
-            if weight > 0 && membership == nil { throw fail(base + [key("membership")], "missing (required when weight > 0)") }
-            if weight == 0 && c.min == nil && c.max == nil { throw fail(base, "neither a weight nor a hard limit: the criterion does nothing") }
-            criteria.append(Criterion(layer: layer, min: c.min, max: c.max, membership: membership, weight: weight))
         }
-        if criteria.contains(where: { $0.layer.needsTime }) && start == nil {
-            throw fail([key("time")], "missing (required by the illumination/relay criteria)")
+        if weight > 0 && membership == nil { throw fail(base + [key("membership")], "missing (required when weight > 0)") }
+        if weight == 0 && c.min == nil && c.max == nil { throw fail(base, "neither a weight nor a hard limit: the criterion does nothing") }
+        return Criterion(layer: layer, min: c.min, max: c.max, membership: membership, weight: weight)
+    }
+
+    /// The landing ellipse: semi-axes, azimuth and the safe fraction it needs.
+    static func parseEllipse(_ e: EllipseDTO, fail: Fail) throws -> Ellipse {
+        func key(_ s: String) -> YAMLKey { YAMLKey(s) }
+        let base: [CodingKey] = [key("ellipse")]
+        guard e.semi_major_m.isFinite, e.semi_major_m > 0, e.semi_major_m <= 200_000 else { throw fail(base + [key("semi_major_m")], "must be in (0, 200000]") }
+        guard e.semi_minor_m.isFinite, e.semi_minor_m > 0, e.semi_minor_m <= e.semi_major_m else {
+            throw fail(base + [key("semi_minor_m")], "must be > 0 and <= semi_major_m")
         }
-        // Ellipse
-        var ellipse: Ellipse?
-        if let e = dto.ellipse {
-            let base: [CodingKey] = [key("ellipse")]
-            guard e.semi_major_m.isFinite, e.semi_major_m > 0, e.semi_major_m <= 200_000 else { throw fail(base + [key("semi_major_m")], "must be in (0, 200000]") }
-            guard e.semi_minor_m.isFinite, e.semi_minor_m > 0, e.semi_minor_m <= e.semi_major_m else {
-                throw fail(base + [key("semi_minor_m")], "must be > 0 and <= semi_major_m")
-            }
-            let fraction = e.min_safe_fraction ?? 1
-            guard fraction.isFinite, (0...1).contains(fraction) else { throw fail(base + [key("min_safe_fraction")], "\(fraction) must be in [0, 1]") }
-            ellipse = Ellipse(semiMajorM: e.semi_major_m, semiMinorM: e.semi_minor_m, azimuthDeg: e.azimuth_deg ?? 0, minSafeFraction: fraction)
-        }
-        let count = dto.ranking?.count ?? 10
-        guard (1...1000).contains(count) else { throw fail([key("ranking"), key("count")], "\(count) must be in 1 ... 1000") }
-        let separation = dto.ranking?.min_separation_m ?? 0
-        guard separation.isFinite, separation >= 0 else { throw fail([key("ranking"), key("min_separation_m")], "must be >= 0") }
-        let height = dto.height_m ?? 0
-        guard height.isFinite, height >= 0, height < 10_000 else { throw fail([key("height_m")], "\(height) must be in [0, 10000)") }
-        let minElevation = dto.min_elevation_deg ?? 5
-        guard minElevation.isFinite, abs(minElevation) <= 90 else { throw fail([key("min_elevation_deg")], "must be in [-90, 90]") }
-        let azimuths = dto.azimuths ?? 180
-        guard (4...3600).contains(azimuths) else { throw fail([key("azimuths")], "\(azimuths) must be in 4 ... 3600") }
-        return MissionProfile(name: dto.name, description: dto.description ?? "", region: region, dem: dto.dem, start: start, end: end,
-                              stepSeconds: step, heightM: height, orbit: dto.orbit ?? "queqiao-2", minElevationDeg: minElevation,
-                              azimuths: azimuths, criteria: criteria, ellipse: ellipse, count: count, minSeparationM: separation, text: text)
+        let fraction = e.min_safe_fraction ?? 1
+        guard fraction.isFinite, (0...1).contains(fraction) else { throw fail(base + [key("min_safe_fraction")], "\(fraction) must be in [0, 1]") }
+        return Ellipse(semiMajorM: e.semi_major_m, semiMinorM: e.semi_minor_m, azimuthDeg: e.azimuth_deg ?? 0, minSafeFraction: fraction)
     }
 
     // MARK: - Decoding (strict: unknown keys are errors)

@@ -74,13 +74,15 @@ public enum EngineTiles {
 /// while the current block's tiles run, so reading (GDAL decoding and conversion) does not leave the
 /// workers idle. Memory: two blocks of profiles (2 x 256^2 x A floats).
 enum BlockTiles {
+    /// A block's edge in cells (rounded to whole tiles): two blocks of profiles are in memory at a time.
+    static let blockCells = 256
     /// Calls `tile(rows, columns, profiles)` for every tile of a `width` x `height` window at `origin` in
     /// its raster (rows and columns of the window); the first error stops the traversal and is rethrown.
     static func forEach(width w: Int, height h: Int, origin: RasterOrigin = RasterOrigin(row: 0, column: 0), tileSize: Int,
                         horizon: any HorizonProfiles, threads: Int, progress: ((Double) -> Void)?,
                         _ tile: @escaping (Range<Int>, Range<Int>, IlluminationEngine.BlockProfiles) throws -> Void) throws {
         let A = horizon.azimuthCount
-        let block = tileSize * max(1, 256 / tileSize)
+        let block = tileSize * max(1, blockCells / tileSize)
         let blockRows = segments(0..<h, origin: origin.row, size: block), blockColumns = segments(0..<w, origin: origin.column, size: block)
         let blocks = blockRows.count * blockColumns.count
         guard blocks > 0 else { return }

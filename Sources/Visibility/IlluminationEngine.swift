@@ -155,13 +155,19 @@ public struct IlluminationEngine: Sendable {
         try size > 0 ? size : automaticTileSize(transform: transform, transformer: transformer, radius: radius)
     }
 
+    /// The automatic tile's ground size, metres: long enough to spread each tile's pass over the steps over
+    /// ~10^4 cells, short enough to keep the first-order tilt error below 1e-6 rad.
+    static let tileMetres = 10_000.0
+    /// The automatic tile's edge is kept within these cells.
+    static let tileCells = 32...256
+
     /// About 10 km of cells, from the ground distance between the raster's first two cell centres.
     static func automaticTileSize(transform: GeoTransform, transformer: CoordinateTransformer, radius: Double) throws -> Int {
         let f = try SurfaceFrame.frames(transform: transform, transformer: transformer, rows: 0..<1, columns: 0..<2)
         let d = f[1].normal - f[0].normal
         let cell = (d * d).sum().squareRoot() * radius
         guard cell.isFinite, cell > 0 else { return 64 }
-        return max(32, min(256, Int(10_000 / cell)))
+        return max(tileCells.lowerBound, min(tileCells.upperBound, Int(tileMetres / cell)))
     }
 
     /// The tile's reference observer (Moon-centred ME, km): on the ground of the reference cell (the centre
