@@ -18,10 +18,9 @@ public struct RankedSite: Sendable, Equatable, Hashable {
 ///
 /// Candidates are the cells with feasible >= 0.5 and a non-NaN score. Order: score descending, then row
 /// ascending, then column ascending, so ties are deterministic. A candidate is accepted when every site
-/// accepted before it is at least `minSeparation` metres away (`distance`). Candidates are kept in a
-/// binary max-heap of packed 64-bit keys (ordered score bits, then the inverted cell index), built in O(N)
-/// and popped only as far as needed; accepted sites sit in a bucket grid of one separation per bucket,
-/// so each test looks at the 3 x 3 neighbouring buckets.
+/// accepted before it is at least `minSeparation` metres away (`distance`, `SeparatedSites`). Candidates
+/// are kept in a binary max-heap of packed 64-bit keys (ordered score bits, then the inverted cell index),
+/// built in O(N) and popped only as far as needed.
 public enum Ranking {
     /// Distance in metres between two cell centres: rows apart times the mean of the two rows' dy,
     /// columns apart times the mean of the two rows' dx (exact for uniform cells).
@@ -55,42 +54,21 @@ public enum Ranking {
                 }
             }
         }
-        let sep = minSeparation > 0 ? minSeparation : 0
-        let minDx = metrics.dx.min() ?? 1, minDy = metrics.dy.min() ?? 1
-        let br = sep > 0 ? max(1, Int((sep / minDy).rounded(.up))) : 1
-        let bc = sep > 0 ? max(1, Int((sep / minDx).rounded(.up))) : 1
-        var buckets: [Int: [Int]] = [:]        // bucket -> indices into `sites`
-        var sites: [RankedSite] = []
+        var accepted = SeparatedSites(metrics: metrics, minSeparation: minSeparation)
         heap.withUnsafeMutableBufferPointer { hb in
             var n = hb.count
             let H = hb.baseAddress!
             if n > 1 { for i in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(H, i, n) } }
-            while n > 0 && sites.count < count {
+            while n > 0 && accepted.sites.count < count {
                 let top = H[0]
                 n -= 1
                 H[0] = H[n]
                 siftDown(H, 0, n)
                 let index = Int(UInt32.max - UInt32(truncatingIfNeeded: top))
-                let r = index / w, c = index % w
-                if sep > 0 {
-                    let rb = r / br, cb = c / bc
-                    var clear = true
-                    search: for dr in -1...1 {
-                        for dc in -1...1 {
-                            guard let list = buckets[(rb + dr) &* 1_000_003 &+ (cb + dc)] else { continue }
-                            for k in list where distance(metrics: metrics, r, c, sites[k].row, sites[k].column) < sep {
-                                clear = false
-                                break search
-                            }
-                        }
-                    }
-                    if !clear { continue }
-                    buckets[rb &* 1_000_003 &+ cb, default: []].append(sites.count)
-                }
-                sites.append(RankedSite(rank: sites.count + 1, row: r, column: c, score: score.values[index]))
+                accepted.accept(row: index / w, column: index % w, score: score.values[index])
             }
         }
-        return sites
+        return accepted.sites
     }
 
     @inline(__always)

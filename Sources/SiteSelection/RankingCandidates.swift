@@ -155,13 +155,8 @@ extension Ranking {
         }
         if heads.count > 1 { for i in stride(from: heads.count / 2 - 1, through: 0, by: -1) { siftDown(i) } }
 
-        let sep = minSeparation > 0 ? minSeparation : 0
-        let minDx = metrics.dx.min() ?? 1, minDy = metrics.dy.min() ?? 1
-        let br = sep > 0 ? max(1, Int((sep / minDy).rounded(.up))) : 1
-        let bc = sep > 0 ? max(1, Int((sep / minDx).rounded(.up))) : 1
-        var buckets: [Int: [Int]] = [:]        // bucket -> indices into `sites`, as in `top`
-        var sites: [RankedSite] = []
-        while let (c, source) = heads.first.map({ ($0.candidate, $0.source) }), sites.count < count {
+        var accepted = SeparatedSites(metrics: metrics, minSeparation: minSeparation)
+        while let (c, source) = heads.first.map({ ($0.candidate, $0.source) }), accepted.sites.count < count {
             if let next = sources[source].next() {
                 precondition(c < next, "ranking candidate source \(source) is not sorted best first")
                 heads[0] = (next, source)
@@ -172,24 +167,9 @@ extension Ranking {
             siftDown(0)
             let r = Int(c.row), col = Int(c.column)
             precondition(r >= 0 && r < metrics.dx.count && col >= 0, "candidate (\(r), \(col)) outside the region")
-            if sep > 0 {
-                let rb = r / br, cb = col / bc
-                var clear = true
-                search: for dr in -1...1 {
-                    for dc in -1...1 {
-                        guard let list = buckets[(rb + dr) &* 1_000_003 &+ (cb + dc)] else { continue }
-                        for k in list where distance(metrics: metrics, r, col, sites[k].row, sites[k].column) < sep {
-                            clear = false
-                            break search
-                        }
-                    }
-                }
-                if !clear { continue }
-                buckets[rb &* 1_000_003 &+ cb, default: []].append(sites.count)
-            }
-            sites.append(RankedSite(rank: sites.count + 1, row: r, column: col, score: c.score))
+            accepted.accept(row: r, column: col, score: c.score)
         }
-        return sites
+        return accepted.sites
     }
 
     /// Magic, format version, header size and record size of a candidate file (`encodeCandidates`).
