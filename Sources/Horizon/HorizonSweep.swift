@@ -374,7 +374,7 @@ public struct HorizonSweeper {
             let lines = geometry.lineRange
             let groups = LaneSweepKernel.groupCount(lines)
             let workers = min(threads, groups)
-            forEachChunk(of: groups, chunks: workers <= 1 ? 1 : workers * 8) { part in
+            ParallelChunks.forEach(count: groups, chunks: workers <= 1 ? 1 : workers * 8) { part in
                 kernel.run(groups: part, firstLine: lines.lowerBound)
             }
             // Final pass per row: the exact ray over the near field and the candidates' windows, then degrees.
@@ -391,7 +391,7 @@ public struct HorizonSweeper {
                               pitch: H, threads: 1)
                 }
             }
-            forEachChunk(of: H, chunks: rowWorkers <= 1 ? 1 : rowWorkers * 8, finish)
+            ParallelChunks.forEach(count: H, chunks: rowWorkers <= 1 ? 1 : rowWorkers * 8, finish)
         }
     }
 }

@@ -2,21 +2,6 @@ import Dispatch
 import Foundation
 import FarSideCore
 
-/// Pointer wrapper for sharing buffers with `concurrentPerform` workers (disjoint writes only).
-@usableFromInline
-struct SharedPointer<T>: @unchecked Sendable {
-    @usableFromInline let base: UnsafeMutablePointer<T>
-    @usableFromInline init(_ base: UnsafeMutablePointer<T>) { self.base = base }
-}
-
-/// Calls `body` with `chunks` consecutive, nearly equal parts of 0 ..< count on `concurrentPerform`
-/// workers, or once with the whole range when `chunks` (at most `count`) is 1 or less.
-func forEachChunk(of count: Int, chunks: Int, _ body: (Range<Int>) -> Void) {
-    let chunks = Swift.min(chunks, count)
-    if chunks <= 1 { body(0..<count); return }
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in body((c * count / chunks)..<((c + 1) * count / chunks)) }
-}
-
 /// Page-aligned Float storage (2 MiB-aligned and advised for transparent huge pages when large): the
 /// sweeps touch one row per step, which with 4 KiB pages misses the TLB. Large buffers are first
 /// touched by `threads` workers, one huge page each at a time: a first touch faults the page in (the
@@ -33,7 +18,7 @@ final class HugeBuffer: @unchecked Sendable {
         let base = SharedPointer(self.base)
         let perPage = HugeBuffer.hugePage / MemoryLayout<Float>.stride
         let pages = (count + perPage - 1) / perPage
-        forEachChunk(of: pages, chunks: threads <= 1 ? 1 : pages) { p in
+        ParallelChunks.forEach(count: pages, chunks: threads <= 1 ? 1 : pages) { p in
             let range = (p.lowerBound * perPage)..<Swift.min(count, p.upperBound * perPage)
             (base.base + range.lowerBound).initialize(repeating: value, count: range.count)
         }
@@ -116,7 +101,7 @@ final class SweepFrame: @unchecked Sendable {
             if transposed {
                 transpose(source, width: height, height: width, into: buffer.base + pad, pitch: pitch, threads: threads)
             }
-            forEachChunk(of: height, chunks: threads <= 1 ? 1 : threads * 4) { rows in
+            ParallelChunks.forEach(count: height, chunks: threads <= 1 ? 1 : threads * 4) { rows in
                 for r in rows {
                     let row = base.base + r * pitch
                     row.initialize(repeating: deep, count: pad)
@@ -169,7 +154,7 @@ func transpose(_ source: UnsafePointer<Float>, width: Int, height: Int, into des
             c0 = c1
         }
     }
-    forEachChunk(of: tileRows, chunks: threads <= 1 ? 1 : threads * 4) { rows in
+    ParallelChunks.forEach(count: tileRows, chunks: threads <= 1 ? 1 : threads * 4) { rows in
         for tr in rows { work(tr) }
     }
 }

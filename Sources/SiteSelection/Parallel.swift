@@ -3,21 +3,10 @@ import Dispatch
 
 /// Small shared helpers for the SiteSelection kernels.
 enum Parallel {
-    /// Pieces per thread: enough that a slow core does not hold up the rest, few enough to stay cheap.
-    static let chunksPerWorker = 4
-
     /// Runs `body` over disjoint, contiguous ranges covering `0..<count` on up to `threads` threads
-    /// (inline when 1). Ranges are handed out in `threads * 4` pieces so a slow core does not stall the rest.
+    /// (inline when 1; `ParallelChunks`).
     static func forEachRange(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-        let workers = max(1, min(threads, count))
-        if workers == 1 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        let chunks = min(count, workers * chunksPerWorker)
-        DispatchQueue.concurrentPerform(iterations: chunks) { k in
-            body((k * count / chunks)..<((k + 1) * count / chunks))
-        }
+        ParallelChunks.forEachRange(count: count, threads: threads, body)
     }
 }
 

@@ -57,16 +57,8 @@ public enum TerrainKernels {
         return Grid(width: grid.width, height: grid.height + (top ? 1 : 0) + (bottom ? 1 : 0), values: values)
     }
 
-    /// Runs `body` over disjoint row ranges on `threads` threads (inline when 1).
+    /// Runs `body` over disjoint row ranges on `threads` threads (inline when 1; `ParallelChunks`).
     static func forEachRowRange(rows: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-        let workers = max(1, min(threads, rows))
-        if workers == 1 {
-            body(0..<rows)
-            return
-        }
-        let chunks = min(rows, workers * 4)
-        DispatchQueue.concurrentPerform(iterations: chunks) { k in
-            body((k * rows / chunks)..<((k + 1) * rows / chunks))
-        }
+        ParallelChunks.forEachRange(count: rows, threads: threads, body)
     }
 }

@@ -248,7 +248,7 @@ public struct ResampledHorizons: HorizonProfiles, Sendable {
         let chunks = max(1, min(threads, height))
         anchor.withUnsafeMutableBufferPointer { ab in
             place.withUnsafeMutableBufferPointer { pb in
-                let a = UnsafeSendable(ab.baseAddress!), p = UnsafeSendable(pb.baseAddress!)
+                let a = SharedPointer(ab.baseAddress!), p = SharedPointer(pb.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     guard let user = try? CoordinateTransformer(crs: userCRS), let target = try? CoordinateTransformer(crs: targetCRS) else { return }
                     let lo = height * chunk / chunks, hi = height * (chunk + 1) / chunks
@@ -271,8 +271,8 @@ public struct ResampledHorizons: HorizonProfiles, Sendable {
                                                     targetUp.x * normal.y - targetUp.y * normal.x)
                             var theta = atan2((up * targetRight).sum(), (up * targetUp).sum())
                             if theta < 0 { theta += 2 * .pi }
-                            a.pointer[i] = SIMD2(Int32(r0), Int32(c0))
-                            p.pointer[i] = SIMD4(Float(fc - c0), Float(fr - r0), Float(theta * bandsPerRadian), 0)
+                            a.base[i] = SIMD2(Int32(r0), Int32(c0))
+                            p.base[i] = SIMD4(Float(fc - c0), Float(fr - r0), Float(theta * bandsPerRadian), 0)
                         }
                     }
                 }
@@ -326,10 +326,4 @@ public struct ResampledHorizons: HorizonProfiles, Sendable {
         if out.count != width * height { out = [Float](repeating: .nan, count: width * height) }
         for i in 0..<(width * height) { out[i] = elevation(cell: i, band: k) }
     }
-}
-
-/// A pointer handed to concurrent workers that write disjoint elements.
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
