@@ -84,7 +84,7 @@ struct HorizonCommand: ParsableCommand {
         let progress = runOptions.progress
         let notes = try HorizonBands.write(dataset, window: .whole(width: dataset.width, height: dataset.height), settings: horizonSettings,
                                            to: output, threads: runOptions.threads, options: options, progress: { progress.report($0) })
-        if !runOptions.quiet { for note in notes { FileHandle.standardError.write(Data("farside: note: \(note)\n".utf8)) } }
+        for note in notes { StageLog.note("note: \(note)") }
         try set.publish()
     }
 }

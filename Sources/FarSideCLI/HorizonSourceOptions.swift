@@ -56,11 +56,3 @@ struct HorizonSourceOptions: ParsableArguments {
         return .compute(settings)
     }
 }
-
-/// Writes every map as one all-or-nothing set (`OutputSet.writeRasters`; into `options.outputSet`, the
-/// set the command prepared before its work, when there is one).
-func writeMaps(_ outputs: [(name: String, grid: Grid, description: String, unit: String)], directory: String,
-               like dataset: RasterDataset, options: RasterWriteOptions) throws {
-    try OutputSet.writeRasters(outputs.map { ("\($0.name).tif", $0.grid, BandSpec(description: $0.description, unit: $0.unit)) },
-                               directory: directory, geometry: RasterGeometry(of: dataset), options: options)
-}

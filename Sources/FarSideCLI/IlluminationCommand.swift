@@ -65,7 +65,7 @@ struct IlluminationCommand: ParsableCommand {
         mapping.threads = runOptions.threads
         let result = try mapping.run(dataset, window: window, ephemeris: source, scratchDirectory: output,
                                      progress: { progress.report(0.95 * $0) })
-        if !runOptions.quiet { for note in result.notes { FileHandle.standardError.write(Data("farside: note: \(note)\n".utf8)) } }
+        for note in result.notes { StageLog.note("note: \(note)") }
         var options = setOptions
         options.metadata.merge(mapping.metadata(ephemeris: source, observerHeight: result.observerHeight)) { $1 }
         try OutputSet.writeRasters(IlluminationMapping.rasters(result.maps), directory: output, geometry: RasterGeometry(of: dataset),

@@ -183,7 +183,7 @@ struct RelayCommand: ParsableCommand {
         defer { set.abort() }
         let result = try mapping.run(dataset, window: window, ephemeris: source, scratchDirectory: output,
                                      progress: { progress.report(0.95 * $0) })
-        if !runOptions.quiet { for note in result.notes { FileHandle.standardError.write(Data("farside: note: \(note)\n".utf8)) } }
+        for note in result.notes { StageLog.note("note: \(note)") }
         var options = setOptions
         options.metadata.merge(mapping.metadata(orbit: orbit, observerHeight: result.observerHeight)) { $1 }
         try OutputSet.writeRasters(RelayMapping.rasters(result.maps), directory: output, geometry: RasterGeometry(of: dataset),
