@@ -25,10 +25,12 @@ let package = Package(
         .library(name: "SiteSelection", targets: ["SiteSelection"]),
         .library(name: "Mission", targets: ["Mission"]),
         .library(name: "Batch", targets: ["Batch"]),
+        .library(name: "Traverse", targets: ["Traverse"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -57,6 +59,10 @@ let package = Package(
         .target(name: "Horizon", dependencies: ["FarSideCore", "CKernelShims"], swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "StrictYAML", dependencies: ["FarSideCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "Orbits", dependencies: ["Ephemeris", "FarSideCore", "StrictYAML", .product(name: "Yams", package: "Yams")]),
+        // Route searches (cost distance, earliest arrival in time): pure kernels over grids.
+        .target(name: "Traverse", dependencies: ["FarSideCore", .product(name: "HeapModule", package: "swift-collections"),
+                                                 .product(name: "DequeModule", package: "swift-collections")],
+                swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "SiteSelection", dependencies: ["FarSideCore"], swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "Mission", dependencies: ["GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits",
                                                 "SiteSelection", "StrictYAML"]),
@@ -80,6 +86,7 @@ let package = Package(
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster", "Terrain"]),
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "GeoRaster", "Mission", "Visibility", "Ephemeris", "Orbits", "Terrain", "SiteSelection", "TestSupport"]),
+        .testTarget(name: "TraverseTests", dependencies: ["Traverse"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
