@@ -65,13 +65,13 @@ let package = Package(
                 swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "SiteSelection", dependencies: ["FarSideCore"], swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "Mission", dependencies: ["GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits",
-                                                "SiteSelection", "StrictYAML"]),
+                                                "SiteSelection", "StrictYAML", "Traverse"]),
         .target(name: "Visibility", dependencies: ["GeoRaster", "Ephemeris", "Horizon"], swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "Batch", dependencies: ["GeoRaster", "Terrain", "Ephemeris", "Visibility", "Orbits", "Mission"]),
         .target(
             name: "FarSideCLI",
             dependencies: [
-                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits", "Mission", "Batch",
+                "GeoRaster", "Terrain", "Ephemeris", "Horizon", "Visibility", "Orbits", "Mission", "Batch", "Traverse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
         .testTarget(name: "VisibilityTests", dependencies: ["Visibility", "Horizon", "Ephemeris", "GeoRaster", "Orbits", "Terrain", "TestSupport"]),
-        .testTarget(name: "MissionTests", dependencies: ["Mission", "GeoRaster", "TestSupport", "Ephemeris", "Visibility"]),
+        .testTarget(name: "MissionTests", dependencies: ["Mission", "Traverse", "StrictYAML", "GeoRaster", "TestSupport", "Ephemeris", "Visibility"]),
         .testTarget(name: "SiteSelectionTests", dependencies: ["SiteSelection", "GeoRaster"]),
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster", "Terrain"]),

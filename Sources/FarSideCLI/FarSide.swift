@@ -14,7 +14,7 @@ public struct FarSide: ParsableCommand {
             profile...); 4 output could not be written; 1 anything else.
             """,
         version: version,
-        subcommands: [InfoCommand.self, SynthCommand.self, TerrainCommand.self, SunCommand.self, HorizonCommand.self, IlluminationCommand.self, RelayCommand.self, RankCommand.self, BatchCommand.self]
+        subcommands: [InfoCommand.self, SynthCommand.self, TerrainCommand.self, SunCommand.self, HorizonCommand.self, IlluminationCommand.self, RelayCommand.self, RankCommand.self, TraverseCommand.self, StationCommand.self, BatchCommand.self]
     )
 
     public init() {}

@@ -71,6 +71,40 @@ public final class SpatialReference: @unchecked Sendable {
         OSRCloneGeogCS(handle).map { SpatialReference(owning: $0) }
     }
 
+    /// The registered CRS (an authority and code, such as IAU_2015:30135) that is the same as this one, or
+    /// this one when none is: formats that name a CRS by code (GeoJSON's `crs` member) can then name it, so
+    /// QGIS does not take its coordinates for WGS 84.
+    public func identified() -> SpatialReference {
+        guard OSRGetAuthorityName(handle, nil) == nil else { return self }
+        var count: Int32 = 0
+        var confidences: UnsafeMutablePointer<Int32>?
+        guard let matches = OSRFindMatches(handle, nil, &count, &confidences) else { return self }
+        defer { OSRFreeSRSArray(matches); VSIFree(confidences) }
+        // The same coordinates (names and parameter forms may differ, so OSRIsSame is too strict): a few
+        // points map onto themselves to a micrometre (projected) or 1e-9 degree (geographic).
+        for i in 0..<Int(count) {
+            guard let candidate = matches[i], mapsIdentically(to: candidate), let copy = OSRClone(candidate) else { continue }
+            return SpatialReference(owning: copy)
+        }
+        return self
+    }
+
+    func mapsIdentically(to other: OGRSpatialReferenceH) -> Bool {
+        guard let copy = OSRClone(other) else { return false }
+        OSRSetAxisMappingStrategy(copy, OAMS_TRADITIONAL_GIS_ORDER)
+        defer { OSRDestroySpatialReference(copy) }
+        guard let t = OCTNewCoordinateTransformation(handle, copy) else { return false }
+        defer { OCTDestroyCoordinateTransformation(t) }
+        let geographic = isGeographic
+        var x: [Double] = geographic ? [10, -120, 45.5] : [0, 100_000, -300_000]
+        var y: [Double] = geographic ? [-80, 35, -10.25] : [0, -200_000, 12_345]
+        let x0 = x, y0 = y
+        guard OCTTransform(t, 3, &x, &y, nil) != 0 else { return false }
+        let tolerance = geographic ? 1e-9 : 1e-6
+        return (0..<3).allSatisfy { abs(x[$0] - x0[$0]) <= tolerance && abs(y[$0] - y0[$0]) <= tolerance }
+    }
+
+
     func attribute(_ key: String) -> String? {
         OSRGetAttrValue(handle, key, 0).map { String(cString: $0) }
     }

@@ -6,25 +6,32 @@ public enum FieldValue: Sendable {
     case integer(Int)
     case real(Double)
     case text(String)
+    /// No value (the field is left null).
+    case null
 }
 
-/// One feature: attributes in the layer's field order, and a point or a closed ring (lon/lat or map x/y
-/// in the layer's CRS).
+/// One feature: attributes in the layer's field order, and a point, a closed ring or a line (lon/lat or
+/// map x/y in the layer's CRS).
 public struct VectorFeature: Sendable {
     public var fields: [FieldValue]
     public var point: (x: Double, y: Double)?
     public var ring: [(x: Double, y: Double)]?
+    public var line: [(x: Double, y: Double)]?
 
-    public init(fields: [FieldValue], point: (x: Double, y: Double)? = nil, ring: [(x: Double, y: Double)]? = nil) {
+    public init(fields: [FieldValue], point: (x: Double, y: Double)? = nil, ring: [(x: Double, y: Double)]? = nil,
+                line: [(x: Double, y: Double)]? = nil) {
         self.fields = fields
         self.point = point
         self.ring = ring
+        self.line = line
     }
 }
 
-/// A vector layer to write: name, geometry kind, field names and types (from the first feature).
+/// A vector layer to write: name, geometry kind, field names and types (each field's type from its first
+/// non-null value).
 public struct VectorLayer: Sendable {
-    public enum Kind: Sendable { case point, polygon }
+    /// `mixed`: features of several geometry types in one layer (GeoJSON files hold one layer).
+    public enum Kind: Sendable { case point, polygon, lineString, mixed }
     public var name: String
     public var kind: Kind
     public var fieldNames: [String]
@@ -70,17 +77,25 @@ public enum VectorWriter {
         var closed = false
         defer { if !closed { GDALClose(ds); discard() } }
         for layer in layers {
-            let type = layer.kind == .point ? wkbPoint : wkbPolygon
+            let type: OGRwkbGeometryType
+            switch layer.kind {
+            case .point: type = wkbPoint
+            case .polygon: type = wkbPolygon
+            case .lineString: type = wkbLineString
+            case .mixed: type = wkbUnknown
+            }
             guard let l = GDALDatasetCreateLayer(ds, layer.name, crs.handle, type, nil) else {
                 throw FarSideError.outputFailed("\(path): cannot create layer \(layer.name)")
             }
-            let sample = layer.features.first?.fields ?? []
             for (i, name) in layer.fieldNames.enumerated() {
+                let sample = layer.features.lazy.compactMap { i < $0.fields.count ? $0.fields[i] : nil }.first {
+                    if case .null = $0 { return false } else { return true }
+                }
                 let kind: OGRFieldType
-                switch i < sample.count ? sample[i] : .text("") {
+                switch sample ?? .text("") {
                 case .integer: kind = OFTInteger
                 case .real: kind = OFTReal
-                case .text: kind = OFTString
+                case .text, .null: kind = OFTString
                 }
                 let field = OGR_Fld_Create(name, kind)
                 defer { OGR_Fld_Destroy(field) }
@@ -94,11 +109,16 @@ public enum VectorWriter {
                     case .integer(let v): OGR_F_SetFieldInteger(f, Int32(i), Int32(v))
                     case .real(let v): OGR_F_SetFieldDouble(f, Int32(i), v)
                     case .text(let v): OGR_F_SetFieldString(f, Int32(i), v)
+                    case .null: OGR_F_SetFieldNull(f, Int32(i))
                     }
                 }
                 if let p = feature.point {
                     let g = OGR_G_CreateGeometry(wkbPoint)
                     OGR_G_AddPoint_2D(g, p.x, p.y)
+                    OGR_F_SetGeometryDirectly(f, g)
+                } else if let line = feature.line, line.count >= 2 {
+                    let g = OGR_G_CreateGeometry(wkbLineString)
+                    for p in line { OGR_G_AddPoint_2D(g, p.x, p.y) }
                     OGR_F_SetGeometryDirectly(f, g)
                 } else if let ring = feature.ring, ring.count >= 3 {
                     let r = OGR_G_CreateGeometry(wkbLinearRing)

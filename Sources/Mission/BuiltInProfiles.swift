@@ -50,7 +50,8 @@ public enum BuiltInProfiles {
     name: ilrs-south-pole
     description: >-
       Station site within 60 km of the south pole: sunlight at 2 m over one year, short longest darkness,
-      Earth and relay visibility, slope limit 10 deg, permanently shadowed (ice-bearing) cells within 5 km.
+      Earth and relay visibility, slope limit 10 deg, permanently shadowed (ice-bearing) cells within 5 km
+      of rover driving (VIPER-class: 15 deg slopes and grades).
     region: {lat: -89.5, lon: 0, radius_km: 60}
     time:
       start: 2027-01-01T00:00:00Z   # assumed operations year
@@ -78,13 +79,65 @@ public enum BuiltInProfiles {
       - layer: relay_fraction
         membership: {linear: [0.3, 0.9]}
         weight: 1
-      - layer: psr_distance_m       # ice: a permanently shadowed cell within 5 km (hard limit)
+      - layer: psr_traverse_m       # ice: a permanently shadowed cell within 5 km of rover driving (hard limit)
         max: 5000
         membership: {linear: [5000, 500]}
         weight: 1
+    rover: viper-class              # the psr_traverse_m paths: cells and grades a VIPER-class rover can drive
     # A ~100 m radius landing/construction site (Artemis planning value, docs/references.md).
     ellipse: {semi_major_m: 100, semi_minor_m: 100, azimuth_deg: 0, min_safe_fraction: 0.9}
     ranking: {count: 10, min_separation_m: 2000}
+    """
+
+    /// The built-in station-layout profiles (`farside station --profile NAME`).
+    public static let stations: [String: String] = ["ilrs-station": ilrsStation]
+
+    public static let ilrsStation = """
+    # ILRS station layout near the south pole: a base (landing and construction site), two power sites on
+    # the best-lit ground, a communications site and the nearest reachable ice (permanent shadow), all
+    # linked by a VIPER-class rover's routes. Every cost is in the rover's unit (hours of driving).
+    name: ilrs-station
+    description: >-
+      Base within 8 km of the pole (Shackleton's rim on LOLA data), two power sites within 1.5 h drive
+      of it, a comms site within 1.5 h, permanently shadowed ice within 6 h; over one synodic month.
+    region: {lat: -89.9, lon: 0, radius_km: 8}
+    time:
+      start: 2027-01-01T00:00:00Z   # assumed operations start
+      duration_h: 708               # one synodic month (29.5 d): every Sun azimuth once
+      step: 2h
+    height_m: 2                     # arrays and antennas 2 m above ground (as ilrs-south-pole)
+    orbit: queqiao-2                # relay for comms_fraction (node and phase ASSUMED)
+    min_elevation_deg: 5
+    azimuths: 180
+    rover: viper-class              # routes between the elements; costs in its unit (h)
+    base:
+      criteria:
+        - layer: slope
+          max: 8                    # landing and construction limit (ASSUMED, as change6-lander)
+          membership: {linear: [8, 2]}
+          weight: 2
+        - layer: roughness
+          max: 3                    # metres of relief in the 3 x 3 window at 20 m (ASSUMED)
+          membership: {linear: [3, 0.5]}
+          weight: 1
+        - layer: sun_fraction
+          membership: {linear: [0.2, 0.8]}
+          weight: 1
+      # A ~100 m radius landing/construction site (as ilrs-south-pole).
+      ellipse: {semi_major_m: 100, semi_minor_m: 100, azimuth_deg: 0, min_safe_fraction: 0.9}
+      candidates: 5                 # the five best base sites each seed a layout
+      min_separation_m: 1000
+    power:
+      count: 2                      # two array fields, so one ridge's shadow does not cut all power
+      max_cost: 1.5                 # h of driving from the base (cable and maintenance trips; ASSUMED)
+      max_slope_deg: 15
+      min_separation_m: 200
+    comms:
+      max_cost: 1.5
+      layer: comms_fraction         # Earth or relay (comms_fraction); earth_fraction for direct only
+    ice:
+      max_cost: 6                   # h of driving to the nearest permanently shadowed cell (VIPER-like)
+    weights: {base: 1, power: 2, comms: 1, ice: 1}
     """
 
     public static let terrainOnly = """

@@ -62,7 +62,7 @@ public struct LayerStack: @unchecked Sendable {
             // (Geographic and cylindrical grids are not tiled: their window is computed whole, `HorizonSettings.blocks`.)
             let alignment = RasterDataset.isLatLonLike(dataset.crs) ? 1 : try HorizonSource.alignment(dataset)
             let aligned = window.alignedOutward(to: alignment).clamped(width: dataset.width, height: dataset.height)
-            let wide = needed.contains(.psrDistance)
+            let wide = needed.contains { $0.needsShadowReach }
             let reach = profile.psrReachM ?? settings.marginKm * 1000
             var lit = aligned
             if wide {
@@ -75,7 +75,7 @@ public struct LayerStack: @unchecked Sendable {
                                                       progress: { progress(0.1 + 0.3 * $0) })
             defer { horizons.cleanUp() }
             stack.notes += horizons.notes
-            let illuminationLayers: Set<Layer> = [.sunFraction, .maxDarknessHours, .earthFraction, .psrDistance]
+            let illuminationLayers: Set<Layer> = [.sunFraction, .maxDarknessHours, .earthFraction, .psrDistance, .psrTraverseM, .psrTraverseH]
             if !needed.isDisjoint(with: illuminationLayers) {
                 var mapping = IlluminationMapping(time: time, horizons: .compute(settings))
                 mapping.threads = threads
@@ -94,10 +94,19 @@ public struct LayerStack: @unchecked Sendable {
                     let fractions = try mapping.maps(dataset, window: lit, dem: horizons.dem, horizons: horizons.profiles,
                                                      observerHeight: profile.heightM, track: track, fractionsOnly: true)
                     let shadowed = Grid(width: lit.width, height: lit.height, values: fractions.sunFraction.values.map { $0 == 0 ? 1 : 0 })
-                    var distance = psrDistance(shadowed, window: lit, grid: grid, threads: threads)
-                    for i in distance.values.indices where distance.values[i] > Float(reach) { distance.values[i] = .infinity }
                     let inLitWindow = window.relative(to: lit)
-                    stack.layers[.psrDistance] = distance.window(rows: inLitWindow.rows, columns: inLitWindow.columns)
+                    if needed.contains(.psrDistance) {
+                        var distance = psrDistance(shadowed, window: lit, grid: grid, threads: threads)
+                        for i in distance.values.indices where distance.values[i] > Float(reach) { distance.values[i] = .infinity }
+                        stack.layers[.psrDistance] = distance.window(rows: inLitWindow.rows, columns: inLitWindow.columns)
+                    }
+                    if !needed.isDisjoint(with: [.psrTraverseM, .psrTraverseH]) {
+                        let access = try PSRAccess.layers(dataset, window: lit, dem: horizons.dem, shadowed: shadowed, rover: profile.rover ?? RoverProfile.load("distance"),
+                                                          reachM: reach, metres: needed.contains(.psrTraverseM), hours: needed.contains(.psrTraverseH),
+                                                          threads: threads)
+                        if let m = access.metres { stack.layers[.psrTraverseM] = m.window(rows: inLitWindow.rows, columns: inLitWindow.columns) }
+                        if let h = access.hours { stack.layers[.psrTraverseH] = h.window(rows: inLitWindow.rows, columns: inLitWindow.columns) }
+                    }
                     if !shadowed.values.contains(1) { stack.notes.append("no permanently shadowed cell within \(reach) m of the window: psr_distance_m is infinite") }
                 }
             }

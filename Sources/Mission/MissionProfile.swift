@@ -64,6 +64,9 @@ public struct MissionProfile: Sendable {
     public var ellipse: Ellipse?
     public var count: Int
     public var minSeparationM: Double
+    /// The rover of the psr_traverse_* layers (`rover:`, a built-in name or a rover file; `distance` when
+    /// absent).
+    public var rover: RoverProfile?
     /// The YAML text, for reports.
     public var text: String
 
@@ -110,9 +113,11 @@ public struct MissionProfile: Sendable {
         guard minElevation.isFinite, abs(minElevation) <= 90 else { throw fail([key("min_elevation_deg")], "must be in [-90, 90]") }
         let azimuths = dto.azimuths ?? 180
         guard (4...3600).contains(azimuths) else { throw fail([key("azimuths")], "\(azimuths) must be in 4 ... 3600") }
+        let rover = try parseRover(dto.rover, criteria: criteria, fail: fail)
         return MissionProfile(name: dto.name, description: dto.description ?? "", region: region, dem: dto.dem, start: start, end: end,
                               stepSeconds: step, heightM: height, orbit: dto.orbit ?? "queqiao-2", minElevationDeg: minElevation,
-                              azimuths: azimuths, criteria: criteria, ellipse: ellipse, count: count, minSeparationM: separation, text: text)
+                              azimuths: azimuths, criteria: criteria, ellipse: ellipse, count: count, minSeparationM: separation,
+                              rover: rover, text: text)
     }
 
     /// The region: none (the whole DEM), a lat/lon box, or a centre and radius.
@@ -199,6 +204,22 @@ public struct MissionProfile: Sendable {
         return Criterion(layer: layer, min: c.min, max: c.max, membership: membership, weight: weight)
     }
 
+    /// The rover of the psr_traverse_* criteria (nil when none uses it): `rover:` or the `distance` rover;
+    /// psr_traverse_h needs one with a speed table.
+    static func parseRover(_ name: String?, criteria: [Criterion], fail: Fail) throws -> RoverProfile? {
+        let layers = Set(criteria.map(\.layer))
+        guard !layers.isDisjoint(with: [.psrTraverseM, .psrTraverseH]) else {
+            if name != nil { throw fail([YAMLKey("rover")], "given, but no criterion uses psr_traverse_m or psr_traverse_h") }
+            return nil
+        }
+        let rover: RoverProfile
+        do { rover = try RoverProfile.load(name ?? "distance") } catch let error as FarSideError { throw fail([YAMLKey("rover")], error.description) }
+        if layers.contains(.psrTraverseH) && !rover.hasSpeed {
+            throw fail([YAMLKey("rover")], "rover \(rover.name) has no speed table (moves.speed_mps): psr_traverse_h needs one")
+        }
+        return rover
+    }
+
     /// The landing ellipse: semi-axes, azimuth and the safe fraction it needs.
     static func parseEllipse(_ e: EllipseDTO, fail: Fail) throws -> Ellipse {
         func key(_ s: String) -> YAMLKey { YAMLKey(s) }
@@ -227,10 +248,12 @@ public struct MissionProfile: Sendable {
         var criteria: [CriterionDTO]
         var ellipse: EllipseDTO?
         var ranking: RankingDTO?
+        var rover: String?
 
         init(from decoder: Decoder) throws {
             let c = try StrictYAMLDocument.container(decoder, allowed: ["name", "description", "region", "dem", "time", "height_m", "orbit",
-                                                                         "min_elevation_deg", "azimuths", "criteria", "ellipse", "ranking"])
+                                                                         "min_elevation_deg", "azimuths", "criteria", "ellipse", "ranking", "rover"])
+            rover = try c.decodeIfPresent(String.self, forKey: YAMLKey("rover"))
             name = try c.decode(String.self, forKey: YAMLKey("name"))
             description = try c.decodeIfPresent(String.self, forKey: YAMLKey("description"))
             region = try c.decodeIfPresent(RegionDTO.self, forKey: YAMLKey("region"))
@@ -328,16 +351,19 @@ extension MissionProfile {
     /// The largest distance to a permanently shadowed cell the profile tells apart, metres: the largest
     /// finite limit or membership breakpoint of its psr_distance_m criteria (nil when it has none). Beyond
     /// it every distance scores the same, so the layer is computed exactly up to it and infinite beyond.
+    /// Criteria on psr_traverse_m count in metres of path (never shorter than the straight distance), and
+    /// on psr_traverse_h in hours at the rover's top speed.
     public var psrReachM: Double? {
         var reach: Double?
-        for c in criteria where c.layer == .psrDistance {
+        for c in criteria where c.layer.needsShadowReach {
+            let scale = c.layer == .psrTraverseH ? 3600 * (rover?.motion.topSpeed ?? 1) : 1
             var values = [c.min, c.max].compactMap { $0 }
             switch c.membership {
             case let .linear(from, to)?: values += [Double(from), Double(to)]
             case let .threshold(at, _)?: values.append(Double(at))
             case nil: break
             }
-            for v in values where v.isFinite { reach = Swift.max(reach ?? 0, v) }
+            for v in values where v.isFinite { reach = Swift.max(reach ?? 0, v * scale) }
         }
         return reach
     }

@@ -71,3 +71,21 @@ public struct RoverMotion: Sendable, Equatable {
     @inlinable
     public func grade(length: Double, rise: Double) -> Double { atan2(rise, length) * 180 / .pi }
 }
+
+extension SlopeTable {
+    /// The table of the opposite direction of travel: value(-grade).
+    public var mirrored: SlopeTable {
+        try! SlopeTable(points: zip(grades, values).map { (-$0, $1) })
+    }
+}
+
+extension RoverMotion {
+    /// The same rover driving the other way: a search from the targets over reversed moves with this
+    /// motion gives every cell's cost *to* the targets (a move u -> v costs what v -> u costs the rover).
+    public var reversed: RoverMotion {
+        RoverMotion(objective: objective, maxGradeDeg: maxGradeDeg, speed: speed.mirrored, energy: energy.mirrored)
+    }
+
+    /// Fastest speed of any grade, metres per second.
+    public var topSpeed: Double { speed.values.max() ?? 1 }
+}

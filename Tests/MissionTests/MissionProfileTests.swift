@@ -20,7 +20,9 @@ final class MissionProfileTests: XCTestCase {
         let ilrs = try MissionProfile.load("ilrs-south-pole")
         XCTAssertEqual(ilrs.heightM, 2)
         XCTAssertEqual(ilrs.criteria.first { $0.layer == .slope }?.max, 10)
-        XCTAssertEqual(ilrs.criteria.first { $0.layer == .psrDistance }?.max, 5000)
+        XCTAssertEqual(ilrs.criteria.first { $0.layer == .psrTraverseM }?.max, 5000)
+        XCTAssertEqual(ilrs.rover?.name, "viper-class")
+        XCTAssertEqual(ilrs.psrReachM, 5000)
         XCTAssertEqual(ilrs.end!.tdbSecondsPastJ2000 - ilrs.start!.tdbSecondsPastJ2000, 8760 * 3600, accuracy: 1e-6)
 
         let terrain = try MissionProfile.load("terrain-only")

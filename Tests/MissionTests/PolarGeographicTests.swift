@@ -1,7 +1,7 @@
 import Ephemeris
 import Foundation
 import GeoRaster
-import Mission
+@testable import Mission
 import TestSupport
 import Visibility
 import XCTest
@@ -21,11 +21,15 @@ final class PolarGeographicTests: XCTestCase {
         try TestSupport.requireLDEM4()
     }
 
-    /// The built-in ilrs-south-pole profile with coarser time steps and fewer azimuths (test speed).
+    /// The built-in ilrs-south-pole profile with coarser time steps and fewer azimuths (test speed), and the
+    /// Euclidean psr_distance_m in place of the rover's psr_traverse_m (refused on a lat/lon grid this
+    /// close to the pole: `testRoverLayersRefuseLatLonGridsNearThePole`).
     func fastProfile() throws -> MissionProfile {
         let text = try XCTUnwrap(BuiltInProfiles.all["ilrs-south-pole"])
             .replacingOccurrences(of: "step: 2h ", with: "step: 1d ")
             .replacingOccurrences(of: "azimuths: 180", with: "azimuths: 36")
+            .replacingOccurrences(of: "layer: psr_traverse_m", with: "layer: psr_distance_m")
+            .replacingOccurrences(of: "rover: viper-class", with: "")
         XCTAssertTrue(text.contains("step: 1d") && text.contains("azimuths: 36"), "profile edits did not apply")
         let folder = TestSupport.scratchDirectory("polar-profile")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -71,5 +75,19 @@ final class PolarGeographicTests: XCTestCase {
         }
         let sun = try XCTUnwrap(stack.layers[.sunFraction])
         XCTAssertGreaterThan(sun.values.filter { !$0.isNaN }.max() ?? 0, 0.3, "lit rims and ridges")
+    }
+}
+
+/// Rover searches on a lat/lon grid near a pole are refused with the way out (reproject), not run wrong.
+final class RouteGridCheckTests: XCTestCase {
+    func testRoverLayersRefuseLatLonGridsNearThePole() throws {
+        try TestSupport.requireLDEM4()
+        let dataset = try RasterDataset.open(TestSupport.ldem4)
+        defer { dataset.close() }
+        XCTAssertThrowsError(try RouteGridCheck.check(dataset, window: RasterWindow(column: 0, row: 700, width: 10, height: 10), what: "psr_traverse_m")) {
+            XCTAssertTrue("\($0)".contains("gdalwarp -t_srs IAU_2015:30135"), "\($0)")
+        }
+        XCTAssertNoThrow(try RouteGridCheck.check(dataset, window: RasterWindow(column: 0, row: 300, width: 10, height: 100), what: "traverse"),
+                         "latitudes within 60 deg are fine")
     }
 }

@@ -1,0 +1,168 @@
+import Ephemeris
+import Foundation
+import GeoRaster
+import Terrain
+import Traverse
+import Visibility
+
+/// `traverse` as an engine call: a rover's cost distance from an origin over a DEM, its routes to targets,
+/// and, with a time window, the earliest-arrival search through sunlight and links.
+///
+/// The pipeline: locate the origin and targets; choose the window (the whole DEM, or the part a cost limit
+/// can reach: the limit over the rover's least cost per metre); read it with one cell around for the
+/// 3 x 3 slope and roughness (Horn 1981); decide each cell's passability by the rover's cell rules
+/// (slope, roughness, permanent shadow: sun fraction 0 over the window, as `rank`'s psr); run the static
+/// search (`CostDistance`) and trace the routes (`RouteTrace`); with a time window, compute the window's
+/// horizons and the per-cell runs of lit and linked steps (`StepStateEngine`) and run the earliest-arrival
+/// search (`EarliestArrival`), whose routes replace the static ones.
+public enum TraversePlanning {
+    /// Bytes per cell the pipeline holds: DEM, slope, roughness and output (4 B each), passability (1 B),
+    /// the search's cost (8 B) and frontier; the time-dependent search adds its labels and the step runs.
+    public static let bytesPerCell: Int64 = 32
+    public static let bytesPerCellInTime: Int64 = 96
+
+    public static func run(_ dataset: RasterDataset, request: TraverseRequest, ephemeris: (any EphemerisSource)?, scratchDirectory: String,
+                           memoryBytes: Int64 = 2 << 30, progress: ((Double) -> Void)? = nil) throws -> TraverseResult {
+        let rover = request.rover
+        let timed = request.time != nil && rover.time != nil
+        if request.time != nil && rover.time == nil {
+            throw FarSideError.usage("rover \(rover.name) has no time rules (no time: section): a time window means nothing to it")
+        }
+        let transformer = try CoordinateTransformer(crs: dataset.crs)
+        let origin = try locate(request.origin, what: "origin", dataset: dataset, transformer: transformer)
+        let targets = try request.targets.enumerated().map { try locate($1, what: "target \($0 + 1)", dataset: dataset, transformer: transformer) }
+        let window = try searchWindow(dataset, origin: origin, request: request)
+        try RouteGridCheck.check(dataset, window: window, what: "traverse")
+        let perCell = timed ? bytesPerCellInTime : bytesPerCell
+        let needed = Int64(window.cellCount) * perCell
+        guard needed <= memoryBytes else {
+            throw FarSideError.usage("the traverse needs \(window.width) x \(window.height) cells, about \(needed >> 20) MB, over the memory budget of \(memoryBytes >> 20) MB: "
+                                     + "give a cost limit (it bounds the cells searched) or a larger budget")
+        }
+        StageLog.note("traverse: \(window.width) x \(window.height) cells, rover \(rover.name), \(request.neighbourhood.count) neighbours"
+                      + (timed ? ", \(request.time!.count) steps" : ""))
+
+        // Terrain: one cell around the window for the 3 x 3 kernels.
+        let read = window.expanded(by: 1).clamped(width: dataset.width, height: dataset.height)
+        let raw = try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height)
+        let inner = window.relative(to: read)
+        let dem = raw.window(rows: inner.rows, columns: inner.columns)
+        let metrics = dataset.cellMetrics.rows(window.rows)
+        let products: Set<TerrainProduct> = rover.maxRoughnessM == nil ? [.slope] : [.slope, .roughness]
+        let terrain = TerrainKernels.compute(raw, metrics: dataset.cellMetrics.rows(read.rows), products: products, threads: request.threads)
+        let slope = terrain[.slope]!.window(rows: inner.rows, columns: inner.columns)
+        let roughness = terrain[.roughness].map { $0.window(rows: inner.rows, columns: inner.columns) }
+        progress?(0.1)
+
+        // Sunlight and links (time-dependent runs), permanent shadow (rovers that may not enter it).
+        var lighting: WindowLighting?
+        if timed || !rover.enterPSR {
+            guard let time = request.time, let ephemeris else {
+                throw FarSideError.usage("rover \(rover.name) may not enter permanently shadowed cells, which need a time window to be found")
+            }
+            lighting = try WindowLighting.compute(dataset, window: window, dem: dem, time: time, request: request, ephemeris: ephemeris,
+                                                  needStates: timed, scratchDirectory: scratchDirectory,
+                                                  progress: { progress?(0.1 + 0.5 * $0) })
+        }
+        var passable = [Bool](repeating: false, count: window.cellCount)
+        for i in 0..<passable.count {
+            guard !dem.values[i].isNaN, Double(slope.values[i]) <= rover.maxSlopeDeg else { continue }
+            if let limit = rover.maxRoughnessM, let r = roughness, !(Double(r.values[i]) <= limit) { continue }
+            if !rover.enterPSR, let psr = lighting?.psr, psr[i] { continue }
+            passable[i] = true
+        }
+        let surface = TraverseSurface(elevation: dem, passable: passable, metrics: metrics)
+        let local = { (cell: (row: Int, column: Int)) in (cell.row - window.row) * window.width + cell.column - window.column }
+        let originCell = local(origin)
+        guard passable[originCell] else {
+            throw FarSideError.badInput("origin \(request.origin): the rover \(rover.name) may not stand there ("
+                                        + reason(cell: originCell, dem: dem, slope: slope, roughness: roughness, psr: lighting?.psr, rover: rover) + ")")
+        }
+        for (k, t) in targets.enumerated() where !window.contains(RasterWindow(column: t.column, row: t.row, width: 1, height: 1)) {
+            throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): beyond the cost limit's reach from the origin")
+        }
+
+        // The static search.
+        let limit = request.maxCost.map { $0 / rover.costScale } ?? .infinity
+        let clock = ContinuousClock()
+        var field: CostField!
+        let searchTime = clock.measure {
+            field = CostDistance.compute(surface: surface, sources: [originCell], motion: rover.motion, neighbourhood: request.neighbourhood,
+                                         costLimit: limit)
+        }
+        progress?(0.75)
+        var cost = Grid(width: window.width, height: window.height, repeating: .nan)
+        var reachable = 0
+        for i in 0..<cost.values.count where field.cost[i].isFinite {
+            cost.values[i] = Float(field.cost[i] * rover.costScale)
+            reachable += 1
+        }
+        let context = RouteContext(window: window, dataset: dataset, transformer: transformer, dem: dem, slope: slope, surface: surface, rover: rover,
+                                   neighbourhood: request.neighbourhood)
+        var routes: [TraverseRoute] = []
+        for (k, t) in targets.enumerated() {
+            let cell = local(t)
+            guard field.cost[cell].isFinite, let path = RouteTrace.trace(field: field, surface: surface, motion: rover.motion,
+                                                                        neighbourhood: request.neighbourhood, to: cell) else {
+                let why = passable[cell] ? "no passable path within the rover's rules"
+                    : "the rover may not stand there: " + reason(cell: cell, dem: dem, slope: slope, roughness: roughness, psr: lighting?.psr, rover: rover)
+                throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): not reachable by rover \(rover.name) from the origin (\(why))")
+            }
+            routes.append(TraverseRoute(targetIndex: k, target: request.targets[k], vertices: context.vertices(path)))
+        }
+        var result = TraverseResult(window: window, geometry: RasterGeometry(width: window.width, height: window.height,
+                                                                             geoTransform: window.geoTransform(in: dataset.geoTransform), crsWKT: dataset.crs.wkt),
+                                    cost: cost, travelTimeHours: nil, safeHavens: nil, routes: routes, passableCells: passable.reduce(0) { $0 + ($1 ? 1 : 0) },
+                                    reachableCells: reachable, searchSeconds: Self.seconds(searchTime), timeSearchSeconds: nil)
+        result.notes = lighting?.notes ?? []
+        if timed, let lighting, let time = request.time {
+            try timedRun(&result, lighting: lighting, time: time, context: context, originCell: originCell,
+                                  targetCells: targets.map(local), request: request)
+        }
+        progress?(1)
+        return result
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+
+    /// Raster row and column of a lat/lon point (bad input when it is off the DEM).
+    static func locate(_ p: GeoPoint, what: String, dataset: RasterDataset, transformer: CoordinateTransformer) throws -> (row: Int, column: Int) {
+        guard let xy = transformer.map(lat: p.lat, lon: p.lon) else { throw FarSideError.badInput("\(what) \(p): cannot be placed on the DEM's CRS") }
+        let px = dataset.geoTransform.pixel(x: xy.x, y: xy.y)
+        let row = Int(px.row.rounded(.down)), column = Int(px.column.rounded(.down))
+        guard px.row.isFinite, px.column.isFinite, (0..<dataset.height).contains(row), (0..<dataset.width).contains(column) else {
+            throw FarSideError.badInput("\(what) \(p): outside the DEM \(dataset.path)")
+        }
+        return (row, column)
+    }
+
+    /// The whole DEM, or the cells within the cost limit's reach of the origin (plus the moves' reach).
+    static func searchWindow(_ dataset: RasterDataset, origin: (row: Int, column: Int), request: TraverseRequest) throws -> RasterWindow {
+        let whole = RasterWindow.whole(width: dataset.width, height: dataset.height)
+        guard let maxCost = request.maxCost else { return whole }
+        let perMetre = request.rover.motion.leastCostPerMetre
+        guard perMetre > 0 else { return whole }
+        let reachM = maxCost / request.rover.costScale / perMetre
+        let metrics = dataset.cellMetrics
+        let cell = min(metrics.dx.min() ?? 1, metrics.dy.min() ?? 1)
+        let halo = Int((reachM / cell).rounded(.up)) + request.neighbourhood.reach
+        let w = RasterWindow(column: origin.column, row: origin.row, width: 1, height: 1).expanded(by: min(halo, max(dataset.width, dataset.height)))
+        return w.clamped(width: dataset.width, height: dataset.height)
+    }
+
+    /// Why a cell is not passable for the rover, in words.
+    static func reason(cell: Int, dem: Grid, slope: Grid, roughness: Grid?, psr: [Bool]?, rover: RoverProfile) -> String {
+        if dem.values[cell].isNaN { return "nodata" }
+        if !(Double(slope.values[cell]) <= rover.maxSlopeDeg) {
+            return String(format: "slope %.1f deg over its limit of %g deg", slope.values[cell], rover.maxSlopeDeg)
+        }
+        if let r = roughness, let limit = rover.maxRoughnessM, !(Double(r.values[cell]) <= limit) {
+            return String(format: "roughness %.2f m over its limit of %g m", r.values[cell], limit)
+        }
+        if let psr, psr[cell], !rover.enterPSR { return "permanently shadowed, and the rover may not enter permanent shadow" }
+        return "impassable"
+    }
+}
+func timedRun(_ r: inout TraverseResult, lighting: WindowLighting, time: TimeWindow, context: RouteContext, originCell: Int, targetCells: [Int], request: TraverseRequest) throws {
+    throw FarSideError.failure("the time-dependent search is not wired in yet")
+}
