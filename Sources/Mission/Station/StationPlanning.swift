@@ -13,7 +13,7 @@ import Traverse
 ///    rover's passability: slope, roughness, permanent shadow), stopped at the largest element limit.
 /// 3. Power sites: among the cells within `power.max_cost` of the base and no steeper than
 ///    `power.max_slope_deg`, the `count` best by power score = (sun fraction + (1 - longest darkness /
-///    window)) / 2, at least `min_separation_m` apart (`Ranking.top`). The communications site: the
+///    window)) / 2 (equal scores: the nearer to the base), at least `min_separation_m` apart (`Ranking.top`). The communications site: the
 ///    cell within `comms.max_cost` with the highest comms layer. Ice: the permanently shadowed cell (sun
 ///    fraction 0 over the window; for a rover that may not enter shadow, a passable cell next to one)
 ///    cheapest to reach within `ice.max_cost`; its score is 1 - cost / max_cost.
@@ -89,17 +89,28 @@ public enum StationPlanning {
             }
             var elements = [element(.base, 1, cell: baseCell, score: Double(site.score),
                                     reason: String(format: "base site %d of the ranking: score %.3f", site.rank, site.score))]
+            elements[0].cost = 0
+            guard passable[baseCell] else {
+                let why = TraversePlanning.reason(cell: baseCell, dem: dem, slope: slope, roughness: roughness, psr: psr, rover: rover)
+                layouts.append(StationLayout(rank: 0, baseRank: k + 1, elements: elements, score: .nan, feasible: false,
+                                             reason: "the rover \(rover.name) cannot drive from this base (\(why))"))
+                continue
+            }
             var missing: [String] = []
             // Power.
             let powerOK = within(profile.power.maxCost)
             let powerFeasible = Grid(width: grid.width, height: grid.height, values: (0..<n).map { i in
                 powerOK(i) && Double(slope.values[i]) <= profile.power.maxSlopeDeg && !psr[i] ? 1 : 0
             })
-            let power = Ranking.top(profile.power.count, score: powerScore, feasible: powerFeasible, metrics: metrics, minSeparation: profile.power.minSeparationM)
+            // Equal power scores (a fully lit ridge) go to the site nearer the base: 1e-4 of the score per cost limit.
+            let tieBroken = Grid(width: grid.width, height: grid.height, values: (0..<n).map { i in
+                powerFeasible.values[i] == 1 ? powerScore.values[i] - Float(1e-4 * field.cost[i] * rover.costScale / profile.power.maxCost) : .nan
+            })
+            let power = Ranking.top(profile.power.count, score: tieBroken, feasible: powerFeasible, metrics: metrics, minSeparation: profile.power.minSeparationM)
             if power.count < profile.power.count { missing.append("only \(power.count) of \(profile.power.count) power sites within \(profile.power.maxCost) \(rover.costUnit)") }
             for (j, p) in power.enumerated() {
                 let i = p.row * grid.width + p.column
-                elements.append(element(.power, j + 1, cell: i, score: Double(p.score), reason: String(
+                elements.append(element(.power, j + 1, cell: i, score: Double(powerScore.values[i]), reason: String(
                     format: "sun fraction %.3f, longest darkness %.0f h, %.2f %@ from the base (best power score within %g %@)",
                     sun.values[i], darkness.values[i], field.cost[i] * rover.costScale, rover.costUnit, profile.power.maxCost, rover.costUnit)))
             }
