@@ -119,6 +119,18 @@ struct ChunkThresholds {
         return true
     }
 
+    /// One lane's threshold at one bin: its horizon at `position` (profile steps, linearly between the
+    /// profile's azimuths) less the tilt term dx sin a + dy cos a (`term`, also returned), radians.
+    @inline(__always)
+    static func threshold(profiles: UnsafePointer<Float>, lane v: Int, lanes n: Int, azimuths A: Int, position p: Double,
+                          tilt: CellTilt, sin s: Double, cos c: Double) -> (theta: Double, term: Double) {
+        let j = min(A - 1, Int(p)), f = p - Double(j)
+        let h0 = Double(profiles[j * n + v]), h1 = Double(profiles[(j + 1) * n + v])
+        let hz = h0 + (h1 - h0) * f
+        let term = tilt.dx * s + tilt.dy * c
+        return (hz - term, term)
+    }
+
     /// Writes theta(k) of lane l at theta[k * lanes + l] for k < bins (Float), and fills `sun` and `earth`.
     mutating func compute(profiles: UnsafePointer<Float>, bins K: Int, sinA: [Double], cosA: [Double],
                           sunTable: ElevationBinTables.Lookup, earthTable: ElevationBinTables.Lookup,
@@ -134,11 +146,9 @@ struct ChunkThresholds {
                         for k in 0..<K {
                             let s = sinA[k], c = cosA[k], row = theta + k * n
                             for v in 0..<n {
-                                let p = position[v], tilt = tilts[v]
-                                let j = min(A - 1, Int(p)), f = p - Double(j)
-                                let h0 = Double(profiles[j * n + v]), h1 = Double(profiles[(j + 1) * n + v])
-                                let hz = h0 + (h1 - h0) * f
-                                let th = hz - (tilt.dx * s + tilt.dy * c)
+                                let p = position[v]
+                                let th = Self.threshold(profiles: profiles, lane: v, lanes: n, azimuths: A, position: p,
+                                                        tilt: tilts[v], sin: s, cos: c).theta
                                 row[v] = Float(th)
                                 sun[v] += sunTable.value(bin: k, theta: th)
                                 earth[v] += earthTable.value(bin: k, theta: th)

@@ -93,8 +93,12 @@ public struct RelayMapEngine: Sendable {
     }
 
     /// One tile (rows and columns of the window; `raster`: the raster's geotransform, see `rasterOrigin`).
+    /// `bodies`: the relays' tracks, then the Earth's unless `withEarth` is false. `onStep(t, relayLinked)`,
+    /// when given, sees every step's relay links (the tile's cells, row-major) before they are counted
+    /// (`StepStateEngine`'s relay runs); nothing is written when `out` is nil.
     func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, raster: GeoTransform, transformer: CoordinateTransformer,
-                 horizon: IlluminationEngine.BlockProfiles, bodies: [[SIMD3<Double>]], stepHours: Double, out: Outputs) throws {
+                 horizon: IlluminationEngine.BlockProfiles, bodies: [[SIMD3<Double>]], withEarth: Bool = true, stepHours: Double,
+                 out: Outputs?, onStep: ((Int, UnsafeBufferPointer<Bool>) -> Void)? = nil) throws {
         let frames = try rasterOrigin.frames(raster: raster, transformer: transformer, rows: rows, columns: columns)
         let nr = rows.count, nc = columns.count, cells = nr * nc
         let A = horizon.azimuths
@@ -121,7 +125,7 @@ public struct RelayMapEngine: Sendable {
         let tolerance = interpolationTolerance * .pi / 180
         let corners = [0, nc - 1, (nr - 1) * nc, nr * nc - 1]
         let centre = (nr / 2) * nc + nc / 2
-        let relayCount = bodies.count - 1
+        let relayCount = bodies.count - (withEarth ? 1 : 0)
         let T = bodies.first?.count ?? 0
         var relayHits = [Float](repeating: 0, count: cells), commsHits = relayHits
         var run = relayHits, longest = relayHits
@@ -186,6 +190,7 @@ public struct RelayMapEngine: Sendable {
                     if isEarth { linked[i] = true } else { relayAny[i] = true }
                 }
             }
+            if let onStep { relayAny.withUnsafeBufferPointer { onStep(t, $0) } }
             for i in 0..<cells where valid[i] {
                 if relayAny[i] {
                     relayHits[i] += 1
@@ -198,6 +203,7 @@ public struct RelayMapEngine: Sendable {
                 linked[i] = false
             }
         }
+        guard let out else { return }
         for i in 0..<cells {
             let cell = (rows.lowerBound + i / nc) * dem.width + columns.lowerBound + i % nc
             guard valid[i], T > 0 else {
