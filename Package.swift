@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "StrictYAML", dependencies: ["FarSideCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "Orbits", dependencies: ["Ephemeris", "FarSideCore", "StrictYAML", .product(name: "Yams", package: "Yams")]),
         // Route searches (cost distance, earliest arrival in time): pure kernels over grids.
-        .target(name: "Traverse", dependencies: ["FarSideCore", .product(name: "HeapModule", package: "swift-collections"),
+        .target(name: "Traverse", dependencies: ["FarSideCore", "CKernelShims", .product(name: "HeapModule", package: "swift-collections"),
                                                  .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: kernelFlags + optimisedInDebug),
         .target(name: "SiteSelection", dependencies: ["FarSideCore"], swiftSettings: kernelFlags + optimisedInDebug),

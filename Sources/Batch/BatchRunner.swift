@@ -61,6 +61,39 @@ public struct BatchRunner: Sendable {
         }
     }
 
+    /// Runs every task that is not done, `jobs` at a time, each in its own process: `executable` (this
+    /// program) with `arguments(task, threads)` (e.g. `batch run RUN --task K --threads T`), as Slurm runs
+    /// one process per array task: a task's memory is its own (peak RSS per process = one task's), and a
+    /// task that crashes or is killed takes only itself down (it leaves no done record, so a rerun redoes it).
+    public func runAllInProcesses(jobs: Int, executable: String, arguments: @escaping @Sendable (Int, Int) -> [String]) throws {
+        try plan.checkInputs(verifyChecksums: false)
+        let pending = (0..<plan.taskCount).filter { task in plan.tiles(ofTask: task).contains { DoneRecord.valid(run, tile: $0.index) == nil } }
+        log("\(pending.count) of \(plan.taskCount) tasks pending, \(min(jobs, max(1, pending.count))) process(es) at a time")
+        let perTask = max(1, threads / max(1, jobs))
+        let failures = FailureList()
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, pending.count))) { worker in
+            for k in stride(from: worker, to: pending.count, by: max(1, jobs)) {
+                let task = pending[k]
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments(task, perTask)
+                do {
+                    try process.run()
+                    process.waitUntilExit()
+                    if process.terminationReason != .exit || process.terminationStatus != 0 {
+                        let how = process.terminationReason == .exit ? "exit \(process.terminationStatus)" : "signal \(process.terminationStatus)"
+                        failures.append(task, FarSideError.failure("task process ended with \(how)"))
+                    }
+                } catch {
+                    failures.append(task, error)
+                }
+            }
+        }
+        if let first = failures.first {
+            throw FarSideError.failure("\(failures.count) task(s) failed (first: task \(first.task): \(first.error)); `farside batch status` lists them")
+        }
+    }
+
     func runTile(_ tile: TilePlan.Tile, task: Int, dem: RasterDataset) throws {
         let start = Date()
         let folder = run.tileFolder(tile.index)

@@ -108,7 +108,7 @@ struct BatchRunCommand: ParsableCommand {
     @Flag(help: "Run every pending task on this machine.")
     var all = false
 
-    @Option(parsing: .unconditional, help: "Tasks at once with --all.")
+    @Option(parsing: .unconditional, help: "Tasks at once with --all, each in its own process (threads shared among them).")
     var jobs: Int = 1
 
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
@@ -132,7 +132,13 @@ struct BatchRunCommand: ParsableCommand {
             runner.log = { BatchCommand.log($0) }
             StageLog.install(StageLog.standardError)
         }
-        if let task { try runner.runTask(task) } else { try runner.runAll(jobs: jobs) }
+        if let task { return try runner.runTask(task) }
+        guard jobs > 1 else { return try runner.runAll(jobs: 1) }
+        // Several tasks at once: one process each, as Slurm runs them (memory per process = one task's).
+        let folder = runFolder, quiet = quiet
+        try runner.runAllInProcesses(jobs: jobs, executable: FarSide.executablePath) { task, threads in
+            ["batch", "run", folder, "--task", "\(task)", "--threads", "\(threads)"] + (quiet ? ["--quiet"] : [])
+        }
     }
 }
 

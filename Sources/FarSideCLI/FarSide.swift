@@ -6,6 +6,11 @@ import GeoRaster
 public struct FarSide: ParsableCommand {
     public static let version = "0.1.0"
 
+    /// This program's own file (for child processes: `batch run --all --jobs N`).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     public static let configuration = CommandConfiguration(
         commandName: "farside",
         abstract: "Lunar surface mapping and site selection for the far side and the south pole.",

@@ -5,8 +5,9 @@ import FarSideCore
 /// 8-neighbour paths, at most 7.6 % for 8 against 2.7 % for 16 on a uniform cost).
 ///
 /// A move goes from one cell centre to another in a straight line; only its two end cells must be
-/// passable (as in r.cost and scikit-image's MCP): a diagonal or knight's move may cut the corner of an
-/// impassable cell.
+/// passable (as r.cost's and scikit-image's MCP diagonal moves): a diagonal move may cut the corner of an
+/// impassable cell, and a knight's move may pass between two (r.cost -k also requires the two cells a
+/// knight's move crosses, so it reaches fewer cells: compare 16-neighbour costs with MCP's, not r.cost -k's).
 public struct Neighbourhood: Sendable, Equatable {
     /// Row and column offsets of the moves, in a fixed order (ties broken by it).
     public let offsets: [SIMD2<Int32>]

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Side-by-side: FarSide's static cost distance against scikit-image's MCP and GRASS r.cost on the same grid.
+#
+# Usage: Scripts/compare-cost-distance.sh [SIZE]     (default 4096: a SIZE x SIZE DEM at 20 m)
+#
+# The grid: `farside synth --preset south-pole --size SIZE --resolution 20`. The rover `distance` costs 1 per
+# metre on cells whose slope (as gdaldem slope) is at most 20 deg; the peers get the same mask from
+# `gdaldem slope` (cost 1 where slope <= 20, impassable elsewhere and on nodata). The origin is the centre
+# cell (the nearest passable cell if the centre is not passable).
+#   FarSide   farside traverse DEM -o DIR --from LAT,LON --rover distance --neighbours 8|16, timed whole
+#             (/usr/bin/time; the search time too when it prints one on stderr)
+#   MCP       8: skimage.graph.MCP_Geometric(costs, fully_connected=True, sampling=(20, 20)).find_costs;
+#             16: MCP_Flexible with the 16 moves and MCP_Geometric's travel cost, length * (c_u + c_v) / 2
+#             (MCP_Geometric takes unit offsets only); only find_costs is timed
+#   r.cost    GRASS r.cost and r.cost -k in a temporary location (timed whole: it reads and writes its
+#             own rasters); its costs are in cells, multiplied by the resolution here
+# Checks: FarSide's costs equal MCP's within 1e-6 relative (FarSide writes Float32) with the same reachable
+# cells, 8 and 16 neighbours; r.cost 8 against MCP likewise. r.cost -k is compared for information only:
+# its knight's move needs the two cells it crosses as well (cost averaged over 4 cells), where FarSide and
+# MCP need only its end cells, so it finds some routes dearer.
+#
+# FARSIDE=path names the binary (default .build/x86_64-unknown-linux-gnu/release/farside). Python: the
+# system python3 when it has scikit-image, else a venv at ../.venv-compare (made here, with the system's
+# GDAL bindings and numpy: --system-site-packages, then pip install scikit-image).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+script_start=$(date +%s.%N)
+size=${1:-4096}
+resolution=20
+max_slope=20
+farside=${FARSIDE:-.build/x86_64-unknown-linux-gnu/release/farside}
+helper=$PWD/Scripts/compare_cost_distance.py
+[ -x "$farside" ] || { echo "no farside binary at $farside (build it: swift build -c release, or set FARSIDE)" >&2; exit 2; }
+for tool in gdaldem grass /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install gdal-bin grass-core time)" >&2; exit 2; }
+done
+
+py=/usr/bin/python3
+if ! "$py" -c "import skimage, osgeo.gdal" 2>/dev/null; then
+  venv=${COMPARE_VENV:-$PWD/../.venv-compare}
+  if ! "$venv/bin/python" -c "import skimage, osgeo.gdal" 2>/dev/null; then
+    echo "making $venv (scikit-image)" >&2
+    /usr/bin/python3 -m venv --system-site-packages "$venv"
+    # The system's GDAL bindings are built against its numpy: keep that numpy.
+    system_numpy=$(/usr/bin/python3 -c "import numpy; print(numpy.__version__)")
+    "$venv/bin/pip" install -q "numpy==$system_numpy" scikit-image >&2
+  fi
+  py=$venv/bin/python
+fi
+
+work=$(mktemp -d /tmp/farside-cost-distance.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+"$farside" synth --preset south-pole --size "$size" --resolution "$resolution" -o "$work/dem.tif" --quiet
+gdaldem slope -q "$work/dem.tif" "$work/slope.tif"
+read -r row col x y lat lon < <("$py" "$helper" prepare "$work/dem.tif" "$work/slope.tif" "$work" --max-slope "$max_slope")
+echo "grid: ${size} x ${size} at ${resolution} m, south-pole preset; origin row $row col $col (x $x, y $y; lat $lat, lon $lon)"
+echo "peers: $("$py" -c 'import skimage; print("scikit-image", skimage.__version__)'), $(grass --version 2>&1 | head -1)"
+
+# FarSide: the whole command, and its own search time when it reports one.
+declare -A fs_time fs_search
+for n in 8 16; do
+  /usr/bin/time -f "%e" -o "$work/fs$n.time" \
+    "$farside" traverse "$work/dem.tif" -o "$work/fs$n" --from "$lat,$lon" --rover distance --neighbours "$n" \
+    2> "$work/fs$n.log" || { cat "$work/fs$n.log" >&2; exit 1; }
+  fs_time[$n]=$(tail -1 "$work/fs$n.time")
+  fs_search[$n]=$(grep -i 'search' "$work/fs$n.log" | grep -oE '[0-9]+(\.[0-9]+)? ?s\b' | head -1 | tr -d ' s' || true)
+done
+
+# scikit-image: find_costs alone.
+declare -A mcp_time
+for n in 8 16; do
+  mcp_time[$n]=$("$py" "$helper" mcp "$work" "$row" "$col" --neighbours "$n" --resolution "$resolution")
+done
+
+# GRASS r.cost and r.cost -k in a temporary location made from the DEM (same CRS and grid).
+cat > "$work/rcost.sh" <<EOF
+set -e
+cd "$work"
+r.in.gdal --quiet -o input=cost.tif output=cost
+g.region raster=cost
+/usr/bin/time -f "%e" -o rc8.time r.cost --quiet input=cost output=rc8 start_coordinates=$x,$y memory=2000
+/usr/bin/time -f "%e" -o rc16.time r.cost --quiet -k input=cost output=rc16 start_coordinates=$x,$y memory=2000
+r.out.gdal --quiet -c -f input=rc8 output=rc8.tif type=Float64
+r.out.gdal --quiet -c -f input=rc16 output=rc16.tif type=Float64
+EOF
+grass --tmp-location "$work/dem.tif" --exec bash "$work/rcost.sh" > "$work/grass.log" 2>&1 || { cat "$work/grass.log" >&2; exit 1; }
+rc8=$(tail -1 "$work/rc8.time")
+rc16=$(tail -1 "$work/rc16.time")
+
+echo
+status=0
+"$py" "$helper" compare "$work/mcp8.npy" "$work/fs8/cost_distance.tif" --label "farside 8 vs MCP_Geometric" || status=1
+"$py" "$helper" compare "$work/mcp16.npy" "$work/fs16/cost_distance.tif" --label "farside 16 vs MCP (16 moves)" || status=1
+"$py" "$helper" compare "$work/mcp8.npy" "$work/rc8.tif" --scale "$resolution" --label "r.cost vs MCP_Geometric" || status=1
+"$py" "$helper" compare "$work/mcp16.npy" "$work/rc16.tif" --scale "$resolution" \
+  --label "r.cost -k vs MCP (16 moves), information only" || true
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
+echo
+printf '%-44s %10s %12s %12s\n' "single source, ${size}^2, cost 1/m" "seconds" "vs farside" "vs search"
+for n in 8 16; do
+  s=${fs_search[$n]:-}
+  printf '%-44s %10s %12s %12s\n' "farside traverse --neighbours $n (whole)" "${fs_time[$n]}" "" ""
+  [ -n "$s" ] && printf '%-44s %10.3f\n' "  its search, as it reports" "$s"
+  label="MCP_Geometric find_costs"; [ "$n" = 16 ] && label="MCP_Flexible (16 moves) find_costs"
+  printf '%-44s %10s %12s %12s\n' "$label" "${mcp_time[$n]}" "$(ratio "${mcp_time[$n]}" "${fs_time[$n]}")" \
+    "$( [ -n "$s" ] && ratio "${mcp_time[$n]}" "$s" || echo -)"
+  rc=$rc8; label="r.cost (whole)"; [ "$n" = 16 ] && { rc=$rc16; label="r.cost -k (whole)"; }
+  printf '%-44s %10s %12s %12s\n' "$label" "$rc" "$(ratio "$rc" "${fs_time[$n]}")" "$( [ -n "$s" ] && ratio "$rc" "$s" || echo -)"
+done
+printf '%-44s %10.1f\n' "this script, total" "$(awk -v s="$script_start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"
+exit $status
