@@ -5,7 +5,8 @@
 #
 # The grid: `farside synth --preset south-pole --size SIZE --resolution 20`. The rover `distance` costs 1 per
 # metre on cells whose slope (as gdaldem slope) is at most 20 deg; the peers get the same mask from
-# `gdaldem slope` (cost 1 where slope <= 20, impassable elsewhere and on nodata). The origin is the centre
+# `gdaldem slope -compute_edges` (cost 1 where slope <= 20, impassable elsewhere and on nodata; FarSide computes
+# the edge cells too). The origin is the centre
 # cell (the nearest passable cell if the centre is not passable).
 #   FarSide   farside traverse DEM -o DIR --from LAT,LON --rover distance --neighbours 8|16, timed whole
 #             (/usr/bin/time; the search time too when it prints one on stderr)
@@ -52,7 +53,7 @@ work=$(mktemp -d /tmp/farside-cost-distance.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 "$farside" synth --preset south-pole --size "$size" --resolution "$resolution" -o "$work/dem.tif" --quiet
-gdaldem slope -q "$work/dem.tif" "$work/slope.tif"
+gdaldem slope -q -compute_edges "$work/dem.tif" "$work/slope.tif"   # edges as FarSide computes them
 read -r row col x y lat lon < <("$py" "$helper" prepare "$work/dem.tif" "$work/slope.tif" "$work" --max-slope "$max_slope")
 echo "grid: ${size} x ${size} at ${resolution} m, south-pole preset; origin row $row col $col (x $x, y $y; lat $lat, lon $lon)"
 echo "peers: $("$py" -c 'import skimage; print("scikit-image", skimage.__version__)'), $(grass --version 2>&1 | head -1)"
