@@ -29,7 +29,7 @@ public enum BuiltInRovers {
     objective: time                 # cost_distance.tif in hours of driving
     cells:
       max_slope_deg: 15             # design slope 15 deg (NASA VIPER fact sheet)
-      max_roughness_m: 2            # ASSUMED: grid-scale relief of 2 m in the 3 x 3 window at 20 m cells
+      max_roughness_m: 12           # ASSUMED: 3 x 3 relief at 20 m cells beyond a 15 deg plane's 10.7 m (breaks, blocks)
       enter_psr: true               # PSR excursions are the mission
     moves:
       max_grade_deg: 15
@@ -58,7 +58,7 @@ public enum BuiltInRovers {
     objective: time
     cells:
       max_slope_deg: 20             # climbs 20 deg slopes (CAST)
-      max_roughness_m: 1            # ASSUMED
+      max_roughness_m: 16           # ASSUMED: 3 x 3 relief at 20 m cells beyond a 20 deg plane's 14.6 m
       enter_psr: false              # no heat or power for permanent shadow
     moves:
       max_grade_deg: 20

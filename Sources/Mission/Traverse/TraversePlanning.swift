@@ -43,17 +43,25 @@ public enum TraversePlanning {
                       + (timed ? ", \(request.time!.count) steps" : ""))
 
         // Terrain: one cell around the window for the 3 x 3 kernels.
-        let read = window.expanded(by: 1).clamped(width: dataset.width, height: dataset.height)
-        let raw = try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height)
-        let inner = window.relative(to: read)
-        let dem = raw.window(rows: inner.rows, columns: inner.columns)
         let metrics = dataset.cellMetrics.rows(window.rows)
-        let products: Set<TerrainProduct> = rover.maxRoughnessM == nil ? [.slope] : [.slope, .roughness]
-        let terrain = TerrainKernels.compute(raw, metrics: dataset.cellMetrics.rows(read.rows), products: products, threads: request.threads)
-        let slope = terrain[.slope]!.window(rows: inner.rows, columns: inner.columns)
-        let roughness = terrain[.roughness].map { $0.window(rows: inner.rows, columns: inner.columns) }
+        // The read with its border and the kernels' own grids are let go before the search (memory per cell).
+        let (dem, slope, roughness) = try Self.terrain(dataset, window: window, roughness: rover.maxRoughnessM != nil, threads: request.threads)
         progress?(0.1)
 
+        // The rover's cell rules without shadow first: a bad origin is told before the long lighting work.
+        var passable = [Bool](repeating: false, count: window.cellCount)
+        for i in 0..<passable.count {
+            guard !dem.values[i].isNaN, Double(slope.values[i]) <= rover.maxSlopeDeg else { continue }
+            if let limit = rover.maxRoughnessM, let r = roughness, !(Double(r.values[i]) <= limit) { continue }
+            passable[i] = true
+        }
+        let local = { (cell: (row: Int, column: Int)) in (cell.row - window.row) * window.width + cell.column - window.column }
+        let originCell = local(origin)
+        func refuseOrigin(_ psr: [Bool]?) throws {
+            throw FarSideError.badInput("origin \(request.origin): the rover \(rover.name) may not stand there ("
+                                        + reason(cell: originCell, dem: dem, slope: slope, roughness: roughness, psr: psr, rover: rover) + ")")
+        }
+        if !passable[originCell] { try refuseOrigin(nil) }
         // Sunlight and links (time-dependent runs), permanent shadow (rovers that may not enter it).
         var lighting: WindowLighting?
         if timed || !rover.enterPSR {
@@ -63,21 +71,12 @@ public enum TraversePlanning {
             lighting = try WindowLighting.compute(dataset, window: window, dem: dem, time: time, request: request, ephemeris: ephemeris,
                                                   needStates: timed, scratchDirectory: scratchDirectory,
                                                   progress: { progress?(0.1 + 0.5 * $0) })
-        }
-        var passable = [Bool](repeating: false, count: window.cellCount)
-        for i in 0..<passable.count {
-            guard !dem.values[i].isNaN, Double(slope.values[i]) <= rover.maxSlopeDeg else { continue }
-            if let limit = rover.maxRoughnessM, let r = roughness, !(Double(r.values[i]) <= limit) { continue }
-            if !rover.enterPSR, let psr = lighting?.psr, psr[i] { continue }
-            passable[i] = true
+            if !rover.enterPSR, let psr = lighting?.psr {
+                for i in 0..<passable.count where psr[i] { passable[i] = false }
+                if !passable[originCell] { try refuseOrigin(psr) }
+            }
         }
         let surface = TraverseSurface(elevation: dem, passable: passable, metrics: metrics)
-        let local = { (cell: (row: Int, column: Int)) in (cell.row - window.row) * window.width + cell.column - window.column }
-        let originCell = local(origin)
-        guard passable[originCell] else {
-            throw FarSideError.badInput("origin \(request.origin): the rover \(rover.name) may not stand there ("
-                                        + reason(cell: originCell, dem: dem, slope: slope, roughness: roughness, psr: lighting?.psr, rover: rover) + ")")
-        }
         for (k, t) in targets.enumerated() where !window.contains(RasterWindow(column: t.column, row: t.row, width: 1, height: 1)) {
             throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): beyond the cost limit's reach from the origin")
         }
@@ -116,11 +115,23 @@ public enum TraversePlanning {
                                     reachableCells: reachable, searchSeconds: Self.seconds(searchTime), timeSearchSeconds: nil)
         result.notes = lighting?.notes ?? []
         if timed, let lighting, let time = request.time {
-            try timedRun(&result, lighting: lighting, time: time, context: context, originCell: originCell,
+            try TimedTraverse.run(&result, lighting: lighting, time: time, context: context, originCell: originCell,
                                   targetCells: targets.map(local), request: request)
         }
         progress?(1)
         return result
+    }
+
+    /// The window's heights, slope and (when asked) roughness: 3 x 3 Horn kernels over the window and one
+    /// cell around it (`TerrainKernels`), cropped to the window.
+    static func terrain(_ dataset: RasterDataset, window: RasterWindow, roughness: Bool, threads: Int) throws -> (Grid, Grid, Grid?) {
+        let read = window.expanded(by: 1).clamped(width: dataset.width, height: dataset.height)
+        let raw = try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height)
+        let inner = window.relative(to: read)
+        let products: Set<TerrainProduct> = roughness ? [.slope, .roughness] : [.slope]
+        let terrain = TerrainKernels.compute(raw, metrics: dataset.cellMetrics.rows(read.rows), products: products, threads: threads)
+        return (raw.window(rows: inner.rows, columns: inner.columns), terrain[.slope]!.window(rows: inner.rows, columns: inner.columns),
+                terrain[.roughness].map { $0.window(rows: inner.rows, columns: inner.columns) })
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
@@ -162,7 +173,4 @@ public enum TraversePlanning {
         if let psr, psr[cell], !rover.enterPSR { return "permanently shadowed, and the rover may not enter permanent shadow" }
         return "impassable"
     }
-}
-func timedRun(_ r: inout TraverseResult, lighting: WindowLighting, time: TimeWindow, context: RouteContext, originCell: Int, targetCells: [Int], request: TraverseRequest) throws {
-    throw FarSideError.failure("the time-dependent search is not wired in yet")
 }

@@ -1,0 +1,151 @@
+import FarSideCore
+
+/// The lit and linked states of every cell over the window, the havens and the rules; the clock
+/// arithmetic of the model in `EarliestArrival` (driving through a cell's states, parking).
+struct LightTimeline: Sendable {
+    let lit: StepRuns
+    let linked: StepRuns
+    let haven: [Bool]
+    let step: Double
+    let stepCount: Int
+    /// The window end W (seconds).
+    let end: Double
+    let maxShadow: Double
+    let maxLink: Double
+    /// Tolerance on clock limits (seconds).
+    static let eps = 1e-6
+
+    init(lit: StepRuns, linked: StepRuns, stepSeconds: Double, rules: TraverseRules) {
+        precondition(lit.stepCount == linked.stepCount && lit.cellCount == linked.cellCount, "lit and linked runs must match")
+        precondition(stepSeconds > 0, "the time step must be positive")
+        self.lit = lit
+        self.linked = linked
+        haven = EarliestArrival.safeHavens(lit: lit, linked: linked, rules: rules, stepSeconds: stepSeconds)
+        step = stepSeconds
+        stepCount = lit.stepCount
+        end = Double(lit.stepCount) * stepSeconds
+        maxShadow = rules.maxShadowDriveSeconds
+        maxLink = rules.maxNoLinkDriveSeconds
+    }
+
+    /// The step holding time `t` (half-open steps), exact at step edges.
+    @inline(__always)
+    func stepIndex(_ t: Double) -> Int {
+        var k = Int((t / step).rounded(.down))
+        if Double(k + 1) * step <= t { k += 1 } else if Double(k) * step > t { k -= 1 }
+        return k
+    }
+
+    /// Whether `runs` holds at `cell` in step `k` (0 <= k < stepCount), and the step at which that changes
+    /// (stepCount if never).
+    @inline(__always)
+    func state(_ runs: StepRuns, _ cell: Int, _ k: Int) -> (on: Bool, change: Int) {
+        var low = Int(runs.offsets[cell]), high = Int(runs.offsets[cell + 1])
+        let last = high
+        while low < high {
+            let mid = (low + high) >> 1
+            if Int(runs.runs[mid].end) <= k { low = mid + 1 } else { high = mid }
+        }
+        guard low < last else { return (false, stepCount) }
+        let r = runs.runs[low]
+        return Int(r.start) <= k ? (true, Int(r.end)) : (false, Int(r.start))
+    }
+
+    /// Whether `runs` holds at `cell` in some step of `k0 ... k1` (inclusive, clipped to the window).
+    @inline(__always)
+    func holdsSome(_ runs: StepRuns, _ cell: Int, _ k0: Int, _ k1: Int) -> Bool {
+        guard k0 < stepCount else { return false }
+        let s = state(runs, cell, k0)
+        return s.on || s.change <= min(k1, stepCount - 1)
+    }
+
+    func isLit(_ cell: Int, at t: Double) -> Bool {
+        let k = stepIndex(t)
+        return k >= 0 && k < stepCount && state(lit, cell, k).on
+    }
+
+    func isLinked(_ cell: Int, at t: Double) -> Bool {
+        let k = stepIndex(t)
+        return k >= 0 && k < stepCount && state(linked, cell, k).on
+    }
+
+    /// The first step after step `k` at which `cell`'s lit or linked state changes (stepCount if none).
+    @inline(__always)
+    func nextChange(_ cell: Int, afterStep k: Int) -> Int {
+        guard k < stepCount else { return stepCount }
+        return min(state(lit, cell, k).change, state(linked, cell, k).change)
+    }
+
+    /// The end (seconds) of the stretch from `t` during which the rover may park at `cell` without a break
+    /// (`t` itself when it may not park at `t`): a haven, or the end of the lit run holding `t`.
+    @inline(__always)
+    func parkingEnd(_ cell: Int, from t: Double) -> Double {
+        if haven[cell] { return end }
+        let k = stepIndex(t)
+        guard k < stepCount else { return t }
+        let s = state(lit, cell, k)
+        return s.on ? Double(s.change) * step : t
+    }
+
+    /// Clocks of a rover parked at `cell` over [t0, t1] (parking allowed there): a lit (linked) instant
+    /// resets the shadow (link) clock; parked time does not add to them.
+    @inline(__always)
+    func parked(_ cell: Int, from t0: Double, to t1: Double, _ s: inout Double, _ l: inout Double) {
+        let k0 = stepIndex(t0), k1 = stepIndex(t1)
+        if s > 0 && holdsSome(lit, cell, k0, k1) { s = 0 }
+        if l > 0 && holdsSome(linked, cell, k0, k1) { l = 0 }
+    }
+
+    /// Why a drive failed: by how much a clock overshot its limit, and whether departing later by that
+    /// much can mend it (the failing stretch began at the departure or at the switch instant and ends at a
+    /// fixed state change, so it shortens as the departure moves later).
+    struct Overshoot { var excess: Double; var mendable: Bool }
+
+    /// Driving clocks through a move's half: being in `cell`'s state over [t0, t1] (the closing instant
+    /// t1 included: the switch instant or the arrival). `sFromDeparture` / `lFromDeparture` say whether the
+    /// current bad stretch of each clock began at a departure-relative instant (updated). Returns nil when
+    /// the rules hold, else the overshoot. `t1` must not pass the window end.
+    @inline(__always)
+    func drive(_ cell: Int, from t0: Double, to t1: Double, _ s: inout Double, _ l: inout Double,
+               _ sFromDeparture: inout Bool, _ lFromDeparture: inout Bool) -> Overshoot? {
+        var t = t0
+        while t < t1 {
+            let k = stepIndex(t)
+            let a = state(lit, cell, k), b = state(linked, cell, k)
+            let change = Double(min(a.change, b.change)) * step
+            let e = min(t1, change)
+            // Whether the piece ends at a state change (for departures just later: a change at t1 itself
+            // counts, the piece then stops there while the half goes on).
+            let fixedEnd = change <= t1
+            var worst: Overshoot? = nil
+            if a.on { s = 0; sFromDeparture = !fixedEnd } else {
+                s += e - t
+                if s > maxShadow + Self.eps { worst = Overshoot(excess: s - maxShadow, mendable: sFromDeparture && fixedEnd) }
+            }
+            if b.on { l = 0; lFromDeparture = !fixedEnd } else {
+                l += e - t
+                if l > maxLink + Self.eps {
+                    let o = Overshoot(excess: l - maxLink, mendable: lFromDeparture && fixedEnd)
+                    if let w = worst { worst = Overshoot(excess: max(w.excess, o.excess), mendable: w.mendable && o.mendable) } else { worst = o }
+                }
+            }
+            if let w = worst { return w }
+            t = e
+        }
+        let k = stepIndex(t1)
+        if k < stepCount {
+            if s > 0 && state(lit, cell, k).on { s = 0; sFromDeparture = true }
+            if l > 0 && state(linked, cell, k).on { l = 0; lFromDeparture = true }
+        }
+        return nil
+    }
+
+    /// A whole move u -> v departing at `tau` with clocks (s, l) (already reset for u's state at `tau`),
+    /// half `h`: the arrival clocks, or the overshoot.
+    @inline(__always)
+    func move(_ u: Int, _ v: Int, at tau: Double, half h: Double, _ s: inout Double, _ l: inout Double) -> Overshoot? {
+        var sd = true, ld = true
+        if let o = drive(u, from: tau, to: tau + h, &s, &l, &sd, &ld) { return o }
+        return drive(v, from: tau + h, to: tau + 2 * h, &s, &l, &sd, &ld)
+    }
+}
