@@ -4,11 +4,13 @@ import GeoRaster
 /// report.html: one self-contained page (the quicklook inlined as a data: URI, no external files or
 /// scripts): the profile, the map, the ranked table with each criterion's value and contribution.
 public enum HTMLReport {
+    /// Text escaped for HTML content and attributes (the reports' one escaper).
+    static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
     public static func render(_ result: RankingResult, profile: MissionProfile, grid: SiteGrid, feasibleCount: Int, quicklook: Data) -> String {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
         func num(_ v: Float, _ d: Int = 3) -> String { v.isFinite ? String(format: "%.\(d)f", Double(v)) : "&ndash;" }
         var rows = ""
         for s in result.sites {

@@ -73,14 +73,7 @@ public enum StationOutputs {
         var lines = [(elementFields + ["cost_unit"]).joined(separator: ",")]
         for l in result.layouts {
             for e in l.elements {
-                let cells = elementValues(l, e).map { v -> String in
-                    switch v {
-                    case .integer(let i): return "\(i)"
-                    case .real(let d): return String(format: "%.6f", d)
-                    case .text(let s): return s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-                    case .null: return ""
-                    }
-                }
+                let cells = elementValues(l, e).map(\.csvText)
                 lines.append((cells + [profile.rover.costUnit]).joined(separator: ","))
             }
         }

@@ -46,13 +46,7 @@ public enum StationPlanning {
         let psr = try layer(.psrDistance).values.map { $0 == 0 }
         let rover = profile.rover
         let n = grid.width * grid.height
-        var passable = [Bool](repeating: false, count: n)
-        for i in 0..<n {
-            guard !dem.values[i].isNaN, Double(slope.values[i]) <= rover.maxSlopeDeg else { continue }
-            if let limit = rover.maxRoughnessM, !(Double(roughness.values[i]) <= limit) { continue }
-            if psr[i] && !rover.enterPSR { continue }
-            passable[i] = true
-        }
+        let passable = rover.passable(dem: dem, slope: slope, roughness: roughness, psr: psr)
         let metrics = grid.cellMetrics.rows(grid.rows)
         let surface = TraverseSurface(elevation: dem, passable: passable, metrics: metrics)
         let context = RouteContext(window: grid.window, dataset: dataset, transformer: grid.transformer, dem: dem, slope: slope, surface: surface,
@@ -91,7 +85,7 @@ public enum StationPlanning {
                                     reason: String(format: "base site %d of the ranking: score %.3f", site.rank, site.score))]
             elements[0].cost = 0
             guard passable[baseCell] else {
-                let why = TraversePlanning.reason(cell: baseCell, dem: dem, slope: slope, roughness: roughness, psr: psr, rover: rover)
+                let why = rover.refusal(cell: baseCell, dem: dem, slope: slope, roughness: roughness, psr: psr)
                 layouts.append(StationLayout(rank: 0, baseRank: k + 1, elements: elements, score: .nan, feasible: false,
                                              reason: "the rover \(rover.name) cannot drive from this base (\(why))"))
                 continue

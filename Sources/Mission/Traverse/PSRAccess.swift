@@ -1,6 +1,5 @@
 import Foundation
 import GeoRaster
-import Terrain
 import Traverse
 
 /// Rover access to permanent shadow, for `rank`: from every cell, the profile rover's cost to the nearest
@@ -23,21 +22,9 @@ enum PSRAccess {
     static func layers(_ dataset: RasterDataset, window: RasterWindow, dem: Grid, shadowed: Grid, rover: RoverProfile, reachM: Double,
                        metres: Bool, hours: Bool, threads: Int) throws -> (metres: Grid?, hours: Grid?) {
         try RouteGridCheck.check(dataset, window: window, what: metres ? "psr_traverse_m" : "psr_traverse_h")
-        // Slope and roughness of the window's cells: one cell around it for the 3 x 3 kernels.
-        let read = window.expanded(by: 1).clamped(width: dataset.width, height: dataset.height)
-        let raw = try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height)
-        let inner = window.relative(to: read)
-        let terrain = TerrainKernels.compute(raw, metrics: dataset.cellMetrics.rows(read.rows), products: [.slope, .roughness], threads: threads)
-        let slope = terrain[.slope]!.window(rows: inner.rows, columns: inner.columns)
-        let roughness = terrain[.roughness]!.window(rows: inner.rows, columns: inner.columns)
-        var passable = [Bool](repeating: false, count: window.cellCount)
-        var sources: [Int] = []
-        for i in 0..<passable.count {
-            guard !dem.values[i].isNaN, Double(slope.values[i]) <= rover.maxSlopeDeg else { continue }
-            if let limit = rover.maxRoughnessM, !(Double(roughness.values[i]) <= limit) { continue }
-            passable[i] = true
-            if shadowed.values[i] == 1 { sources.append(i) }
-        }
+        let (_, slope, roughness) = try TraversePlanning.terrain(dataset, window: window, roughness: true, threads: threads)
+        let passable = rover.passable(dem: dem, slope: slope, roughness: roughness)
+        let sources = passable.indices.filter { passable[$0] && shadowed.values[$0] == 1 }
         let surface = TraverseSurface(elevation: dem, passable: passable, metrics: dataset.cellMetrics.rows(window.rows))
         func grid(_ field: CostField, scale: Double) -> Grid {
             Grid(width: window.width, height: window.height, values: field.cost.map { $0.isFinite ? Float($0 * scale) : .infinity })

@@ -70,6 +70,31 @@ public struct RoverProfile: Sendable {
     /// Factor from the kernel's cost (metres, seconds, watt-hours) to `costUnit`.
     public var costScale: Double { motion.objective == .time ? 1.0 / 3600 : 1 }
 
+    /// Which cells the rover may enter: heights not nodata, slope and roughness (3 x 3, nil when not
+    /// computed) within its limits, and, when `psr` is given and the rover may not enter permanent shadow,
+    /// not permanently shadowed.
+    public func passable(dem: Grid, slope: Grid, roughness: Grid?, psr: [Bool]? = nil) -> [Bool] {
+        (0..<dem.values.count).map { i in
+            guard !dem.values[i].isNaN, Double(slope.values[i]) <= maxSlopeDeg else { return false }
+            if let limit = maxRoughnessM, let r = roughness, !(Double(r.values[i]) <= limit) { return false }
+            if let psr, psr[i], !enterPSR { return false }
+            return true
+        }
+    }
+
+    /// Why cell `cell` is not passable (`passable`'s rules), in words.
+    public func refusal(cell: Int, dem: Grid, slope: Grid, roughness: Grid?, psr: [Bool]?) -> String {
+        if dem.values[cell].isNaN { return "nodata" }
+        if !(Double(slope.values[cell]) <= maxSlopeDeg) {
+            return String(format: "slope %.1f deg over its limit of %g deg", slope.values[cell], maxSlopeDeg)
+        }
+        if let r = roughness, let limit = maxRoughnessM, !(Double(r.values[cell]) <= limit) {
+            return String(format: "roughness %.2f m over its limit of %g m", r.values[cell], limit)
+        }
+        if let psr, psr[cell], !enterPSR { return "permanently shadowed, and the rover may not enter permanent shadow" }
+        return "impassable"
+    }
+
     /// A built-in rover by name, or a YAML file.
     public static func load(_ nameOrPath: String) throws -> RoverProfile {
         if let text = BuiltInRovers.all[nameOrPath] {

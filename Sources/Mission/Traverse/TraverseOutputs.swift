@@ -112,16 +112,21 @@ public enum TraverseOutputs {
         var lines = [vertexFields.joined(separator: ",")]
         for r in routes {
             for i in r.vertices.indices {
-                lines.append(vertexValues(r, i).map { value -> String in
-                    switch value {
-                    case .integer(let v): return "\(v)"
-                    case .real(let v): return String(format: "%.6f", v)
-                    case .text(let s): return s.contains(",") ? "\"\(s)\"" : s
-                    case .null: return ""
-                    }
-                }.joined(separator: ","))
+                lines.append(vertexValues(r, i).map(\.csvText).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension FieldValue {
+    /// The value as a CSV field: reals with 6 decimals, text quoted as `SiteOutputs.csvField` does, null empty.
+    var csvText: String {
+        switch self {
+        case .integer(let v): return "\(v)"
+        case .real(let v): return String(format: "%.6f", v)
+        case .text(let s): return SiteOutputs.csvField(s)
+        case .null: return ""
+        }
     }
 }

@@ -49,17 +49,12 @@ public enum TraversePlanning {
         progress?(0.1)
 
         // The rover's cell rules without shadow first: a bad origin is told before the long lighting work.
-        var passable = [Bool](repeating: false, count: window.cellCount)
-        for i in 0..<passable.count {
-            guard !dem.values[i].isNaN, Double(slope.values[i]) <= rover.maxSlopeDeg else { continue }
-            if let limit = rover.maxRoughnessM, let r = roughness, !(Double(r.values[i]) <= limit) { continue }
-            passable[i] = true
-        }
+        var passable = rover.passable(dem: dem, slope: slope, roughness: roughness)
         let local = { (cell: (row: Int, column: Int)) in (cell.row - window.row) * window.width + cell.column - window.column }
         let originCell = local(origin)
         func refuseOrigin(_ psr: [Bool]?) throws {
             throw FarSideError.badInput("origin \(request.origin): the rover \(rover.name) may not stand there ("
-                                        + reason(cell: originCell, dem: dem, slope: slope, roughness: roughness, psr: psr, rover: rover) + ")")
+                                        + rover.refusal(cell: originCell, dem: dem, slope: slope, roughness: roughness, psr: psr) + ")")
         }
         if !passable[originCell] { try refuseOrigin(nil) }
         // Sunlight and links (time-dependent runs), permanent shadow (rovers that may not enter it).
@@ -72,7 +67,7 @@ public enum TraversePlanning {
                                                   needStates: timed, scratchDirectory: scratchDirectory,
                                                   progress: { progress?(0.1 + 0.5 * $0) })
             if !rover.enterPSR, let psr = lighting?.psr {
-                for i in 0..<passable.count where psr[i] { passable[i] = false }
+                passable = rover.passable(dem: dem, slope: slope, roughness: roughness, psr: psr)
                 if !passable[originCell] { try refuseOrigin(psr) }
             }
         }
@@ -104,7 +99,7 @@ public enum TraversePlanning {
             guard field.cost[cell].isFinite, let path = RouteTrace.trace(field: field, surface: surface, motion: rover.motion,
                                                                         neighbourhood: request.neighbourhood, to: cell) else {
                 let why = passable[cell] ? "no passable path within the rover's rules"
-                    : "the rover may not stand there: " + reason(cell: cell, dem: dem, slope: slope, roughness: roughness, psr: lighting?.psr, rover: rover)
+                    : "the rover may not stand there: " + rover.refusal(cell: cell, dem: dem, slope: slope, roughness: roughness, psr: lighting?.psr)
                 throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): not reachable by rover \(rover.name) from the origin (\(why))")
             }
             routes.append(TraverseRoute(targetIndex: k, target: request.targets[k], vertices: context.vertices(path)))
@@ -159,18 +154,5 @@ public enum TraversePlanning {
         let halo = Int((reachM / cell).rounded(.up)) + request.neighbourhood.reach
         let w = RasterWindow(column: origin.column, row: origin.row, width: 1, height: 1).expanded(by: min(halo, max(dataset.width, dataset.height)))
         return w.clamped(width: dataset.width, height: dataset.height)
-    }
-
-    /// Why a cell is not passable for the rover, in words.
-    static func reason(cell: Int, dem: Grid, slope: Grid, roughness: Grid?, psr: [Bool]?, rover: RoverProfile) -> String {
-        if dem.values[cell].isNaN { return "nodata" }
-        if !(Double(slope.values[cell]) <= rover.maxSlopeDeg) {
-            return String(format: "slope %.1f deg over its limit of %g deg", slope.values[cell], rover.maxSlopeDeg)
-        }
-        if let r = roughness, let limit = rover.maxRoughnessM, !(Double(r.values[cell]) <= limit) {
-            return String(format: "roughness %.2f m over its limit of %g m", r.values[cell], limit)
-        }
-        if let psr, psr[cell], !rover.enterPSR { return "permanently shadowed, and the rover may not enter permanent shadow" }
-        return "impassable"
     }
 }

@@ -4,9 +4,7 @@ import Foundation
 /// and slope against distance, with sunlight and link bands for time-dependent runs; inline SVG, no
 /// external files) and its waits (where, how long, why).
 enum TraverseReport {
-    static func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func esc(_ s: String) -> String { HTMLReport.esc(s) }
 
     static func render(_ result: TraverseResult, request: TraverseRequest) -> String {
         let rover = request.rover
