@@ -5,7 +5,7 @@ import GeoRaster
 /// `batch run` refuses a plan written by another FarSide version or whose inputs changed since.
 public struct BatchPlan: Sendable, Codable, Equatable {
     /// plan.json's format; a FarSide that reads another format refuses the folder.
-    public static let formatVersion = 2
+    public static let formatVersion = 3
 
     public var format: Int
     public var farsideVersion: String
@@ -14,18 +14,41 @@ public struct BatchPlan: Sendable, Codable, Equatable {
     /// The DEM, then every other input file the command reads.
     public var inputs: [InputRecord]
     public var tiling: TilePlan
+    /// The first pass's tiles, for operations whose tiles read what their neighbours' first pass computed
+    /// (`TileOperation.prepass`: rank's time layers and shadow masks); nil for one-pass runs.
+    public var prepass: TilePlan?
     /// Tiles per task (several small tiles share a task where there are many).
     public var tilesPerTask: Int
     /// Estimated peak memory (MB) and CPUs of one task.
     public var memoryMBPerTask: Int
     public var cpusPerTask: Int
 
-    public var taskCount: Int { (tiling.tiles.count + tilesPerTask - 1) / tilesPerTask }
+    public init(format: Int = formatVersion, farsideVersion: String, command: [String], inputs: [InputRecord], tiling: TilePlan,
+                prepass: TilePlan? = nil, tilesPerTask: Int, memoryMBPerTask: Int, cpusPerTask: Int) {
+        self.format = format
+        self.farsideVersion = farsideVersion
+        self.command = command
+        self.inputs = inputs
+        self.tiling = tiling
+        self.prepass = prepass
+        self.tilesPerTask = tilesPerTask
+        self.memoryMBPerTask = memoryMBPerTask
+        self.cpusPerTask = cpusPerTask
+    }
 
-    /// The tiles task `k` computes.
-    public func tiles(ofTask k: Int) -> ArraySlice<TilePlan.Tile> {
-        let start = k * tilesPerTask
-        return tiling.tiles[start..<min(tiling.tiles.count, start + tilesPerTask)]
+    /// Tasks of the first pass (numbered first: 0 ..< prepassTaskCount), then of the main pass.
+    public var prepassTaskCount: Int { prepass.map { ($0.tiles.count + tilesPerTask - 1) / tilesPerTask } ?? 0 }
+    public var mainTaskCount: Int { (tiling.tiles.count + tilesPerTask - 1) / tilesPerTask }
+    public var taskCount: Int { prepassTaskCount + mainTaskCount }
+
+    /// The pass of task `k` and the tiles it computes.
+    public func work(ofTask k: Int) -> (pass: Pass, tiles: ArraySlice<TilePlan.Tile>) {
+        if k < prepassTaskCount, let prepass {
+            let start = k * tilesPerTask
+            return (.prepass, prepass.tiles[start..<min(prepass.tiles.count, start + tilesPerTask)])
+        }
+        let start = (k - prepassTaskCount) * tilesPerTask
+        return (.main, tiling.tiles[start..<min(tiling.tiles.count, start + tilesPerTask)])
     }
 
     public static let fileName = "plan.json"
@@ -68,6 +91,11 @@ public struct BatchPlan: Sendable, Codable, Equatable {
             }
         }
     }
+}
+
+/// A run's passes: the first pass's tiles (`BatchPlan.prepass`) are all done before a main tile runs.
+public enum Pass: String, Sendable, Codable {
+    case prepass, main
 }
 
 /// An input file with its size, modification time and checksum: GDAL's checksum of every band for rasters

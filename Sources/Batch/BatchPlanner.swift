@@ -1,7 +1,8 @@
 import Foundation
 import GeoRaster
 
-/// `farside batch plan`: tiles a DEM for an operation and writes RUN/plan.json and RUN/slurm.sbatch.
+/// `farside batch plan`: tiles a DEM for an operation and writes RUN/plan.json, RUN/slurm.sbatch (and, for
+/// a two-pass run, RUN/slurm.prepass.sbatch) and RUN/submit.sh.
 public struct BatchPlanner: Sendable {
     /// The command line a tile runs (without the DEM and -o), stored in the plan.
     public var command: [String]
@@ -41,23 +42,35 @@ public struct BatchPlanner: Sendable {
         // Cores are whole multiples of the operation's engine blocks, so no block straddles two tiles.
         let alignment = max(1, try operation.alignment(dem))
         let tileCells = max(1, Int((tileKm * 1000 / cell / Double(alignment)).rounded())) * alignment
-        let halo = try operation.halo(dem)
-        let tiling: TilePlan
+        let tilings: (main: TilePlan, prepass: TilePlan?, memory: Int64)
         do {
-            tiling = try TilePlan(rasterWidth: dem.width, rasterHeight: dem.height, region: try operation.region(dem), tileSize: tileCells,
-                                  halo: halo)
+            tilings = try Self.tilings(operation, dem: dem, tileSize: tileCells)
         } catch let error as TilePlan.PlanError {
             throw FarSideError.usage("--tile-km \(tileKm): \(error)")
         }
-        let tilesPerTask = max(1, (tiling.tiles.count + maxTasks - 1) / maxTasks)
-        let memory = tiling.memoryBytes(bytesPerCell: operation.bytesPerCell, bytesPerCoreCell: operation.bytesPerCoreCell,
-                                        fixedBytes: try operation.fixedBytes(dem))
+        let tiling = tilings.main
+        let tileCount = tiling.tiles.count + (tilings.prepass?.tiles.count ?? 0)
+        let tilesPerTask = max(1, (tileCount + maxTasks - 1) / maxTasks)
+        let memory = tilings.memory
         let others = otherInputs + operation.inputFiles
         let inputs = try [InputRecord(path: dem.path, kind: .raster)]
             + others.map { try InputRecord(path: $0, kind: $0.hasSuffix(".tif") ? .raster : .file) }
         return BatchPlan(format: BatchPlan.formatVersion, farsideVersion: farsideVersion, command: command, inputs: inputs,
-                         tiling: tiling, tilesPerTask: tilesPerTask, memoryMBPerTask: Int((memory + (1 << 20) - 1) >> 20),
+                         tiling: tiling, prepass: tilings.prepass, tilesPerTask: tilesPerTask, memoryMBPerTask: Int((memory + (1 << 20) - 1) >> 20),
                          cpusPerTask: cpusPerTask)
+    }
+
+    /// The tiles of `operation`'s pass and of its first pass (if any) at `tileSize` cells, and the peak
+    /// memory of a task of either (`TilePlan.memoryBytes`).
+    public static func tilings(_ operation: any TileOperation, dem: RasterDataset, tileSize: Int) throws -> (main: TilePlan, prepass: TilePlan?, memory: Int64) {
+        func plan(_ op: any TileOperation) throws -> (TilePlan, Int64) {
+            let tiles = try TilePlan(rasterWidth: dem.width, rasterHeight: dem.height, region: try op.region(dem), tileSize: tileSize, halo: try op.halo(dem))
+            return (tiles, tiles.memoryBytes(bytesPerCell: op.bytesPerCell, bytesPerCoreCell: op.bytesPerCoreCell, fixedBytes: try op.fixedBytes(dem)))
+        }
+        let main = try plan(operation)
+        guard let first = try operation.prepass(dem) else { return (main.0, nil, main.1) }
+        let prepass = try plan(first)
+        return (main.0, prepass.0, max(main.1, prepass.1))
     }
 
     /// Plans and writes RUN/plan.json and the Slurm scripts, all or nothing.
@@ -66,11 +79,12 @@ public struct BatchPlanner: Sendable {
         let run = RunFolder(runFolder)
         var script = SlurmScript(runFolder: run.path, farside: farside, taskCount: plan.taskCount, cpusPerTask: plan.cpusPerTask,
                                  memoryMBPerTask: plan.memoryMBPerTask)
+        script.prepassTaskCount = plan.prepassTaskCount
         script.maxArraySize = slurm.maxArraySize
         script.throttle = slurm.throttle
         script.timeLimit = slurm.timeLimit
         script.jobName = "farside-\(operation.name)"
-        let scripts = script.scripts()
+        let scripts = script.scripts() + [(name: "submit.sh", text: script.submitScript())]
         let set = try OutputSet(directory: run.path, targets: [BatchPlan.fileName] + scripts.map(\.name), estimatedBytes: 1 << 20)
         try set.run {
             try set.write(try plan.encoded(), to: BatchPlan.fileName)

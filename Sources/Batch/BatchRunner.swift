@@ -20,21 +20,32 @@ public struct BatchRunner: Sendable {
         self.operation = operation
     }
 
-    /// Runs task `task`: exit 2 for a task the plan does not have, 3 when the inputs changed.
+    /// Runs task `task`: exit 2 for a task the plan does not have, 3 when the inputs changed or (a main
+    /// task of a two-pass run) when a first-pass tile is not done.
     public func runTask(_ task: Int) throws {
         guard (0..<plan.taskCount).contains(task) else {
             throw FarSideError.usage("--task \(task): the plan has tasks 0 ... \(plan.taskCount - 1)")
         }
         try plan.checkInputs(verifyChecksums: false)
         do {
+            let (pass, tiles) = plan.work(ofTask: task)
             let dem = try RasterDataset.open(plan.inputs[0].path)
             defer { dem.close() }
-            for tile in plan.tiles(ofTask: task) {
-                if DoneRecord.valid(run, tile: tile.index) != nil {
+            var operation = self.operation
+            var mosaics: [String: (path: String, slot: Int32)] = [:]
+            if pass == .prepass {
+                guard let first = try operation.prepass(dem) else { throw FarSideError.failure("\(operation.name): the plan has a first pass, the operation none") }
+                operation = first
+            } else if let prepass = plan.prepass, tiles.contains(where: { DoneRecord.valid(run, tile: $0.index, verify: false) == nil }) {
+                mosaics = try prepassMosaics(prepass, dem: dem)
+            }
+            defer { for m in mosaics.values { unlink(m.path); TemporaryFiles.forget(m.slot) } }
+            for tile in tiles {
+                if DoneRecord.valid(run, tile: tile.index, pass: pass) != nil {
                     log("task \(task): tile \(tile.index) already done")
                     continue
                 }
-                try runTile(tile, task: task, dem: dem)
+                try runTile(tile, pass: pass, operation: operation, task: task, dem: dem, prepass: mosaics.mapValues(\.path))
             }
             unlink(run.failureRecord(task: task))
         } catch {
@@ -43,22 +54,42 @@ public struct BatchRunner: Sendable {
         }
     }
 
-    /// Runs every task that is not done, `jobs` at a time (each with `threads / jobs` threads).
+    /// The first pass's outputs as mosaics (VRTs, registered temporaries in the run folder: removed after
+    /// use, swept after a kill) on the DEM's grid; every first-pass tile must be done (badInput naming the
+    /// tasks that are not).
+    func prepassMosaics(_ prepass: TilePlan, dem: RasterDataset) throws -> [String: (path: String, slot: Int32)] {
+        let missing = (0..<plan.prepassTaskCount).filter { k in plan.work(ofTask: k).tiles.contains { DoneRecord.valid(run, tile: $0.index, pass: .prepass, verify: false) == nil } }
+        guard missing.isEmpty else {
+            let listed = missing.prefix(20).map(String.init).joined(separator: ", ") + (missing.count > 20 ? ", ..." : "")
+            throw FarSideError.badInput("\(run.path): first-pass task(s) \(listed) not done; they run first (submit.sh submits both passes in order, batch run --all runs them first)")
+        }
+        guard let first = try operation.prepass(dem) else { throw FarSideError.failure("\(operation.name): the plan has a first pass, the operation none") }
+        var mosaics: [String: (path: String, slot: Int32)] = [:]
+        do {
+            let folder = URL(fileURLWithPath: run.path).appendingPathComponent("prepass")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            _ = TemporaryFiles.sweep(folder.path)  // mosaics of killed tasks
+            for name in first.outputNames {
+                let path = TemporaryFiles.path(for: folder.appendingPathComponent((name as NSString).deletingPathExtension + ".vrt").path)
+                mosaics[name] = (path, TemporaryFiles.register(path))
+                try RasterMosaic.buildVRT(sources: prepass.tiles.map { URL(fileURLWithPath: run.tileFolder($0.index, pass: .prepass)).appendingPathComponent(name).path },
+                                          to: path, grid: dem.geoTransform, width: dem.width, height: dem.height)
+            }
+        } catch {
+            for m in mosaics.values { unlink(m.path); TemporaryFiles.forget(m.slot) }
+            throw error
+        }
+        return mosaics
+    }
+
+    /// Runs every task that is not done, `jobs` at a time (each with `threads / jobs` threads): the first
+    /// pass's tasks, then the main pass's.
     public func runAll(jobs: Int) throws {
         try plan.checkInputs(verifyChecksums: false)
-        let pending = (0..<plan.taskCount).filter { task in plan.tiles(ofTask: task).contains { DoneRecord.valid(run, tile: $0.index) == nil } }
-        log("\(pending.count) of \(plan.taskCount) tasks pending")
-        var runner = self
-        runner.threads = max(1, threads / max(1, jobs))
-        let failures = FailureList()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, pending.count))) { worker in
-            for task in stride(from: worker, to: pending.count, by: max(1, jobs)) {
-                do { try runner.runTask(pending[task]) } catch { failures.append(pending[task], error) }
-            }
-        }
-        if let first = failures.first {
-            throw FarSideError.failure("\(failures.count) task(s) failed (first: task \(first.task): \(first.error)); `farside batch status` lists them")
-        }
+        var copy = self
+        copy.threads = max(1, threads / max(1, jobs))
+        let runner = copy
+        try forEachPendingTask(jobs: jobs) { try runner.runTask($0) }
     }
 
     /// Runs every task that is not done, `jobs` at a time, each in its own process: `executable` (this
@@ -67,36 +98,46 @@ public struct BatchRunner: Sendable {
     /// task that crashes or is killed takes only itself down (it leaves no done record, so a rerun redoes it).
     public func runAllInProcesses(jobs: Int, executable: String, arguments: @escaping @Sendable (Int, Int) -> [String]) throws {
         try plan.checkInputs(verifyChecksums: false)
-        let pending = (0..<plan.taskCount).filter { task in plan.tiles(ofTask: task).contains { DoneRecord.valid(run, tile: $0.index) == nil } }
-        log("\(pending.count) of \(plan.taskCount) tasks pending, \(min(jobs, max(1, pending.count))) process(es) at a time")
         let perTask = max(1, threads / max(1, jobs))
-        let failures = FailureList()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, pending.count))) { worker in
-            for k in stride(from: worker, to: pending.count, by: max(1, jobs)) {
-                let task = pending[k]
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments(task, perTask)
-                do {
-                    try process.run()
-                    process.waitUntilExit()
-                    if process.terminationReason != .exit || process.terminationStatus != 0 {
-                        let how = process.terminationReason == .exit ? "exit \(process.terminationStatus)" : "signal \(process.terminationStatus)"
-                        failures.append(task, FarSideError.failure("task process ended with \(how)"))
-                    }
-                } catch {
-                    failures.append(task, error)
-                }
+        try forEachPendingTask(jobs: jobs) { task in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments(task, perTask)
+            try process.run()
+            process.waitUntilExit()
+            if process.terminationReason != .exit || process.terminationStatus != 0 {
+                let how = process.terminationReason == .exit ? "exit \(process.terminationStatus)" : "signal \(process.terminationStatus)"
+                throw FarSideError.failure("task process ended with \(how)")
             }
-        }
-        if let first = failures.first {
-            throw FarSideError.failure("\(failures.count) task(s) failed (first: task \(first.task): \(first.error)); `farside batch status` lists them")
         }
     }
 
-    func runTile(_ tile: TilePlan.Tile, task: Int, dem: RasterDataset) throws {
+    /// Calls `body` for every task with a tile not done, `jobs` at a time, pass by pass (a failure in the
+    /// first pass stops the run before the main pass).
+    func forEachPendingTask(jobs: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {
+        for pass in [Pass.prepass, .main] {
+            let pending = (0..<plan.taskCount).filter { task in
+                let work = plan.work(ofTask: task)
+                return work.pass == pass && work.tiles.contains { DoneRecord.valid(run, tile: $0.index, pass: pass) == nil }
+            }
+            if pending.isEmpty && pass == .prepass { continue }
+            log("\(pending.count) of \(plan.taskCount) tasks pending" + (plan.prepass == nil ? "" : " in the \(pass == .prepass ? "first" : "main") pass")
+                + (jobs > 1 ? ", \(min(jobs, max(1, pending.count))) at a time" : ""))
+            let failures = FailureList()
+            DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, pending.count))) { worker in
+                for k in stride(from: worker, to: pending.count, by: max(1, jobs)) {
+                    do { try body(pending[k]) } catch { failures.append(pending[k], error) }
+                }
+            }
+            if let first = failures.first {
+                throw FarSideError.failure("\(failures.count) task(s) failed (first: task \(first.task): \(first.error)); `farside batch status` lists them")
+            }
+        }
+    }
+
+    func runTile(_ tile: TilePlan.Tile, pass: Pass, operation: any TileOperation, task: Int, dem: RasterDataset, prepass: [String: String]) throws {
         let start = Date()
-        let folder = run.tileFolder(tile.index)
+        let folder = run.tileFolder(tile.index, pass: pass)
         let geometry = RasterGeometry(width: tile.core.width, height: tile.core.height,
                                       geoTransform: tile.core.geoTransform(in: dem.geoTransform), crsWKT: dem.crs.wkt)
         let nodata: Float = dem.nodata.map { Float($0) }.flatMap { $0.isFinite ? $0 : nil } ?? -9999
@@ -106,7 +147,9 @@ public struct BatchRunner: Sendable {
         var options = writeOptions
         options.outputSet = set
         try set.run {
-            var result = try operation.compute(input: dem, core: tile.core, threads: threads, output: TileOutput(folder: folder, options: options))
+            var output = TileOutput(folder: folder, options: options)
+            output.prepass = prepass
+            var result = try operation.compute(input: dem, core: tile.core, threads: threads, output: output)
             for note in result.notes { log("task \(task): tile \(tile.index): note: \(note)") }
             options.metadata.merge(result.metadata) { $1 }
             let rasters = try operation.outputNames.filter { !result.written.contains($0) }.map { name -> (name: String, grid: Grid, band: BandSpec) in
@@ -127,9 +170,10 @@ public struct BatchRunner: Sendable {
                                 finishedUTC: ISO8601DateFormatter().string(from: Date()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let done = try OutputSet(file: run.doneRecord(tile.index), estimatedBytes: 4096)
-        try done.run { try done.write(try encoder.encode(record), to: run.doneRecord(tile.index)) }
-        log("task \(task): tile \(tile.index) (\(tile.core)) done in \(String(format: "%.2f", record.seconds)) s")
+        let donePath = run.doneRecord(tile.index, pass: pass)
+        let done = try OutputSet(file: donePath, estimatedBytes: 4096)
+        try done.run { try done.write(try encoder.encode(record), to: donePath) }
+        log("task \(task): \(pass == .prepass ? "first-pass " : "")tile \(tile.index) (\(tile.core)) done in \(String(format: "%.2f", record.seconds)) s")
     }
 
     func recordFailure(task: Int, error: Error) {

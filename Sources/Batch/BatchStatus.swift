@@ -6,6 +6,8 @@ public struct BatchStatus: Sendable, Codable, Equatable {
 
     public struct Task: Sendable, Codable, Equatable {
         public var task: Int
+        /// The pass its tiles belong to (two-pass runs number the first pass's tasks first).
+        public var pass: Pass
         public var state: State
         public var tilesDone: Int
         public var tiles: Int
@@ -25,11 +27,11 @@ public struct BatchStatus: Sendable, Codable, Equatable {
     public init(plan: BatchPlan, runFolder: String, verify: Bool = false) {
         let run = RunFolder(runFolder)
         tasks = (0..<plan.taskCount).map { k in
-            let tiles = plan.tiles(ofTask: k)
-            let records = tiles.compactMap { DoneRecord.valid(run, tile: $0.index, verify: verify) }
+            let (pass, tiles) = plan.work(ofTask: k)
+            let records = tiles.compactMap { DoneRecord.valid(run, tile: $0.index, pass: pass, verify: verify) }
             let failure = FileManager.default.contents(atPath: run.failureRecord(task: k)).flatMap { try? JSONDecoder().decode(FailureRecord.self, from: $0) }
             let state: State = records.count == tiles.count ? .done : (failure != nil ? .failed : .pending)
-            return Task(task: k, state: state, tilesDone: records.count, tiles: tiles.count, seconds: records.reduce(0) { $0 + $1.seconds },
+            return Task(task: k, pass: pass, state: state, tilesDone: records.count, tiles: tiles.count, seconds: records.reduce(0) { $0 + $1.seconds },
                         message: state == .failed ? failure?.message : nil)
         }
     }

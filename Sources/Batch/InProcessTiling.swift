@@ -24,19 +24,27 @@ public struct InProcessTiling: Sendable {
         self.memoryBytes = memoryBytes
     }
 
-    /// The tile edge in cells when `dem` does not fit the budget as one tile, nil when it does.
+    /// The tile edge in cells when `dem` does not fit the budget as one tile, nil when it does (the untiled
+    /// command holds both passes of a two-pass operation at once).
     public func tileSize(_ dem: RasterDataset) throws -> Int? {
-        let region = try operation.region(dem) ?? .whole(width: dem.width, height: dem.height)
-        let halo = try operation.halo(dem)
-        let whole = try TilePlan(rasterWidth: dem.width, rasterHeight: dem.height, region: region, tileSize: max(region.width, region.height, halo),
-                                 halo: halo)
-        let fixed = try operation.fixedBytes(dem)
-        guard whole.memoryBytes(bytesPerCell: operation.bytesPerCell, bytesPerCoreCell: operation.bytesPerCoreCell, fixedBytes: fixed) > memoryBytes else {
-            return nil
+        func wholeBytes(_ op: any TileOperation) throws -> Int64 {
+            let region = try op.region(dem) ?? .whole(width: dem.width, height: dem.height)
+            let halo = try op.halo(dem)
+            let whole = try TilePlan(rasterWidth: dem.width, rasterHeight: dem.height, region: region, tileSize: max(region.width, region.height, halo),
+                                     halo: halo)
+            return whole.memoryBytes(bytesPerCell: op.bytesPerCell, bytesPerCoreCell: op.bytesPerCoreCell, fixedBytes: try op.fixedBytes(dem))
         }
+        var bytes = try wholeBytes(operation)
+        if let first = try operation.prepass(dem) { bytes += try wholeBytes(first) - TilePlan.overheadBytes }
+        guard bytes > memoryBytes else { return nil }
+        let halo = try operation.halo(dem), fixed = try operation.fixedBytes(dem)
         let alignment = max(1, try operation.alignment(dem))
-        let size = TilePlan.largestTile(fitting: memoryBytes, halo: halo, bytesPerCell: operation.bytesPerCell,
+        var size = TilePlan.largestTile(fitting: memoryBytes, halo: halo, bytesPerCell: operation.bytesPerCell,
                                         bytesPerCoreCell: operation.bytesPerCoreCell, fixedBytes: fixed, alignment: alignment)
+        if let first = try operation.prepass(dem) {
+            size = min(size, TilePlan.largestTile(fitting: memoryBytes, halo: try first.halo(dem), bytesPerCell: first.bytesPerCell,
+                                                  bytesPerCoreCell: first.bytesPerCoreCell, fixedBytes: try first.fixedBytes(dem), alignment: alignment))
+        }
         guard size > 0 else {
             throw FarSideError.usage("--memory-mb \(memoryBytes >> 20): too small for one tile of \(alignment) cells with its halo of \(halo) (\(operation.name))")
         }
@@ -53,10 +61,10 @@ public struct InProcessTiling: Sendable {
             try? FileManager.default.removeItem(atPath: folder)
             TemporaryFiles.forget(slot)
         }
-        let region = try operation.region(dem) ?? .whole(width: dem.width, height: dem.height)
-        let tiling = try TilePlan(rasterWidth: dem.width, rasterHeight: dem.height, region: region, tileSize: tileSize, halo: try operation.halo(dem))
+        let tilings = try BatchPlanner.tilings(operation, dem: dem, tileSize: tileSize)
+        let tiling = tilings.main
         let plan = BatchPlan(format: BatchPlan.formatVersion, farsideVersion: farsideVersion, command: command,
-                             inputs: [try InputRecord(path: dem.path, kind: .raster, checksum: false)], tiling: tiling, tilesPerTask: 1,
+                             inputs: [try InputRecord(path: dem.path, kind: .raster, checksum: false)], tiling: tiling, prepass: tilings.prepass, tilesPerTask: 1,
                              memoryMBPerTask: Int(memoryBytes >> 20), cpusPerTask: threads)
         log("\(operation.name): \(tiling.tiles.count) tiles of \(tileSize) cells to stay within \(memoryBytes >> 20) MB")
         var runner = BatchRunner(plan: plan, runFolder: folder, operation: operation)

@@ -30,38 +30,41 @@ public struct RankTileOperation: TileOperation {
         try SiteGrid.bounds(dataset: dem, region: profile.region).region
     }
 
-    /// The cells around a core its layers read: the ellipse halo and (with a time window) the PSR reach, or
-    /// the horizon margin (around each horizon block) where larger.
+    /// With a time window the run has two passes: the time layers and shadow masks first, once per cell
+    /// (`RankLayersOperation`), then the scoring, which reads them around its core.
+    public func prepass(_ dem: RasterDataset) throws -> (any TileOperation)? {
+        profile.needsTime ? RankLayersOperation(mapping: mapping, ephemeris: ephemeris, inputFiles: inputFiles) : nil
+    }
+
+    /// The cells around a core its layers read: the ellipse halo (terrain kernels one cell beyond), and with
+    /// a PSR layer the PSR reach beyond it (the rover's slopes there).
     public func halo(_ dem: RasterDataset) throws -> Int {
         let grid = try SiteGrid.bounds(dataset: dem, region: profile.region)
         let ellipse = mapping.ellipseHalo(grid)
-        guard profile.needsTime else { return max(ellipse.rows, ellipse.columns) + 1 }
-        let reach = marginCells(HorizonSettings(marginKm: (profile.psrReachM ?? 0) / 1000), dem: dem) + max(ellipse.rows, ellipse.columns)
-        return max(reach, marginCells(mapping.horizons, dem: dem))
+        guard profile.criteria.contains(where: { $0.layer.needsShadowReach }) else { return max(ellipse.rows, ellipse.columns) + 1 }
+        return marginCells(HorizonSettings(marginKm: (profile.psrReachM ?? 0) / 1000), dem: dem) + max(ellipse.rows, ellipse.columns)
     }
 
-    /// Cores are whole horizon blocks (`HorizonSettings`) when the profile needs horizons.
+    /// Cores are whole horizon blocks (`HorizonSettings`) when the profile needs horizons (the first pass's tiles).
     public func alignment(_ dem: RasterDataset) throws -> Int { profile.needsTime ? try mapping.horizons.blockAlignment(dem) : 1 }
-    /// Per cell of the read window: its heights (the horizon sweep is in `fixedBytes`).
-    public var bytesPerCell: Int { 4 }
-    /// Per scored cell: heights, slope, roughness, the criteria's layers, score, safe, feasible, ellipse;
-    /// with a time window also the illumination maps, PSR mask and distances of the window grown by the PSR
-    /// reach (six floats, over about 1.6 times the core's cells for 2048-cell tiles).
-    public var bytesPerCoreCell: Int { 4 * (profile.criteria.count + 8) + (profile.needsTime ? 40 : 0) }
-    /// A horizon block's sweep and the horizon cube's budget (`HorizonSettings`).
-    public func fixedBytes(_ dem: RasterDataset) throws -> Int64 {
-        guard profile.needsTime else { return 0 }
-        var settings = mapping.horizons
-        settings.azimuths = profile.azimuths
-        return horizonFixedBytes(.compute(settings), dem: dem)
-    }
+    /// Per cell of the read window: its heights, and with a PSR layer the shadow mask, slopes and the rover's
+    /// search (the read window is the core grown by the PSR reach).
+    public var bytesPerCell: Int { profile.criteria.contains(where: { $0.layer.needsShadowReach }) ? 32 : 4 }
+    /// Per scored cell: heights, slope, roughness, the criteria's layers, score, safe, feasible, ellipse.
+    public var bytesPerCoreCell: Int { 4 * (profile.criteria.count + 8) }
 
     public func compute(input: RasterDataset, core: RasterWindow, threads: Int, output: TileOutput) throws -> TileResult {
         var mapping = mapping
         mapping.threads = threads
         let halo = mapping.ellipseHalo(try SiteGrid.bounds(dataset: input, region: profile.region))
         let grid = try SiteGrid(dataset: input, region: profile.region, limit: core.expanded(rows: halo.rows, columns: halo.columns))
-        let tile = try mapping.tile(grid, core: core, ephemeris: try ephemeris(), scratchDirectory: output.folder)
+        var precomputed: PrecomputedLayers?
+        if !output.prepass.isEmpty {
+            var layers: [Layer: String] = [:]
+            for c in profile.criteria where TimeLayers.mapLayers.contains(c.layer) { layers[c.layer] = output.prepass[PrecomputedLayers.fileName(c.layer)] }
+            precomputed = PrecomputedLayers(layers: layers, shadow: output.prepass[PrecomputedLayers.shadowFileName])
+        }
+        let tile = try mapping.tile(grid, core: core, ephemeris: try ephemeris(), scratchDirectory: output.folder, precomputed: precomputed)
         let summary = TileSummary(feasibleCells: tile.feasibleCount, candidates: tile.candidates.count, notes: tile.notes)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

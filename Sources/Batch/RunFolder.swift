@@ -5,6 +5,7 @@ import GeoRaster
 ///   plan.json, slurm.sbatch (+ slurm.N.sbatch)   the plan and its job arrays (`batch plan`)
 ///   tiles/NNNNNN/NAME.tif                        a tile's outputs, its core only (`batch run`)
 ///   done/NNNNNN.json                             the tile's done record, written after its outputs: the commit point
+///   prepass/NNNNNN/, done/prepass-NNNNNN.json    the same for the first pass's tiles (two-pass runs)
 ///   failed/task-K.json                           task K's last failure (removed when it succeeds)
 ///   logs/                                        Slurm's task logs
 public struct RunFolder: Sendable {
@@ -18,8 +19,12 @@ public struct RunFolder: Sendable {
 
     static func tileName(_ index: Int) -> String { String(format: "%06d", index) }
 
-    public func tileFolder(_ index: Int) -> String { file("tiles", Self.tileName(index)) }
-    public func doneRecord(_ index: Int) -> String { file("done", Self.tileName(index) + ".json") }
+    public func tileFolder(_ index: Int, pass: Pass = .main) -> String {
+        file(pass == .main ? "tiles" : "prepass", Self.tileName(index))
+    }
+    public func doneRecord(_ index: Int, pass: Pass = .main) -> String {
+        file("done", (pass == .main ? "" : "prepass-") + Self.tileName(index) + ".json")
+    }
     public func failureRecord(task: Int) -> String { file("failed", "task-\(task).json") }
     public var logs: String { file("logs") }
 }
@@ -34,11 +39,11 @@ public struct DoneRecord: Sendable, Codable, Equatable {
 
     /// The record of tile `index`, if it exists and every output it lists is there (with that checksum
     /// when `verify`: a rerun and a merge verify, `batch status` only looks, so it stays fast on big runs).
-    static func valid(_ run: RunFolder, tile index: Int, verify: Bool = true) -> DoneRecord? {
-        guard let data = FileManager.default.contents(atPath: run.doneRecord(index)),
+    static func valid(_ run: RunFolder, tile index: Int, pass: Pass = .main, verify: Bool = true) -> DoneRecord? {
+        guard let data = FileManager.default.contents(atPath: run.doneRecord(index, pass: pass)),
               let record = try? JSONDecoder().decode(DoneRecord.self, from: data), record.tile == index else { return nil }
         for (name, checksum) in record.outputs {
-            let file = URL(fileURLWithPath: run.tileFolder(index)).appendingPathComponent(name).path
+            let file = URL(fileURLWithPath: run.tileFolder(index, pass: pass)).appendingPathComponent(name).path
             guard verify else {
                 if !FileManager.default.fileExists(atPath: file) { return nil }
                 continue

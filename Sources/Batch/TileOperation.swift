@@ -32,6 +32,11 @@ public protocol TileOperation: Sendable {
     /// The core's outputs. `output` is the tile's folder and its output set (all or nothing): an operation
     /// may write large outputs itself through it (`TileResult.written`) and keep its temporaries there.
     func compute(input: RasterDataset, core: RasterWindow, threads: Int, output: TileOutput) throws -> TileResult
+    /// The first pass of a two-pass run (nil: one pass). Its tiles, planned on its own `region` with the
+    /// same tile size, are all computed before any tile of this operation, which reads their outputs as
+    /// mosaics on the DEM's grid (`TileOutput.prepass`): what a tile needs from around its core is then
+    /// computed once, by the tile that owns it, instead of again in every neighbour's halo.
+    func prepass(_ dem: RasterDataset) throws -> (any TileOperation)?
     /// Writes `mergedNames` into the output set from the done tiles (their folders in `run`).
     func finishMerge(plan: BatchPlan, run: RunFolder, tiles: [TilePlan.Tile], set: OutputSet, directory: String,
                      options: RasterWriteOptions) throws
@@ -45,6 +50,7 @@ extension TileOperation {
     public func alignment(_ dem: RasterDataset) throws -> Int { 1 }
     public var bytesPerCoreCell: Int { 0 }
     public func fixedBytes(_ dem: RasterDataset) throws -> Int64 { 0 }
+    public func prepass(_ dem: RasterDataset) throws -> (any TileOperation)? { nil }
     public func estimatedBytes(core: RasterWindow) -> Int64 { Int64(outputNames.count) * Int64(core.cellCount) * 4 + (16 << 20) }
     public func finishMerge(plan: BatchPlan, run: RunFolder, tiles: [TilePlan.Tile], set: OutputSet, directory: String,
                             options: RasterWriteOptions) throws {}
@@ -54,6 +60,9 @@ extension TileOperation {
 public struct TileOutput {
     public var folder: String
     public var options: RasterWriteOptions
+    /// In a two-pass run's main pass: the first pass's outputs by file name, each a mosaic (VRT) of all its
+    /// tiles on the DEM's whole grid.
+    public var prepass: [String: String] = [:]
 
     /// The path of output `name` in the tile's folder.
     public func path(_ name: String) -> String { URL(fileURLWithPath: folder).appendingPathComponent(name).path }

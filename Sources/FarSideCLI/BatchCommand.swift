@@ -9,11 +9,12 @@ struct BatchCommand: ParsableCommand {
         commandName: "batch",
         abstract: "Tiled runs: plan a run folder, run its tasks (Slurm job array or here), check, merge.",
         discussion: """
-            farside batch plan --dem DEM --tile-km T -o RUN -- terrain --products slope   (RUN/plan.json, RUN/slurm.sbatch)
-            sbatch RUN/slurm.sbatch        (or: farside batch run RUN --all)
+            farside batch plan --dem DEM --tile-km T -o RUN -- terrain --products slope   (RUN/plan.json, RUN/slurm.sbatch, RUN/submit.sh)
+            bash RUN/submit.sh             (sbatch of each array; or: farside batch run RUN --all)
             farside batch status RUN
             farside batch merge RUN -o OUT (OUT/slope.tif as a COG, OUT/slope.vrt)
-            Tiled: terrain, horizon, illumination, relay (maps) and rank (or --profile P).
+            Tiled: terrain, horizon, illumination, relay (maps) and rank (or --profile P). A rank run with a time
+            window has two passes (its time layers first, then the scores): submit.sh chains their arrays.
             """,
         subcommands: [BatchPlanCommand.self, BatchRunCommand.self, BatchStatusCommand.self, BatchMergeCommand.self]
     )
@@ -88,10 +89,13 @@ struct BatchPlanCommand: ParsableCommand {
         planner.slurm.throttle = throttle
         planner.slurm.timeLimit = time
         let plan = try planner.write(dem: dataset, runFolder: output)
-        print("\(plan.tiling.tiles.count) tiles of \(plan.tiling.tileSize) cells (halo \(plan.tiling.halo)) in \(plan.taskCount) tasks "
-              + "(\(plan.tilesPerTask) tile(s) each), \(plan.memoryMBPerTask) MB and \(plan.cpusPerTask) CPU(s) per task; "
+        let first = plan.prepass.map { "; first pass: \($0.tiles.count) tiles (halo \($0.halo)) in \(plan.prepassTaskCount) tasks" } ?? ""
+        print("\(plan.tiling.tiles.count) tiles of \(plan.tiling.tileSize) cells (halo \(plan.tiling.halo)) in \(plan.mainTaskCount) tasks "
+              + "(\(plan.tilesPerTask) tile(s) each)\(first), \(plan.memoryMBPerTask) MB and \(plan.cpusPerTask) CPU(s) per task; "
               + String(format: "halo share %.1f %%", 100 * (plan.tiling.readAmplification - 1)))
-        print("submit: sbatch \(URL(fileURLWithPath: output).appendingPathComponent("slurm.sbatch").path)   or: farside batch run \(output) --all")
+        let folder = URL(fileURLWithPath: output)
+        let submit = plan.prepass == nil ? "sbatch \(folder.appendingPathComponent("slurm.sbatch").path)" : "bash \(folder.appendingPathComponent("submit.sh").path)"
+        print("submit: \(submit)   or: farside batch run \(output) --all")
     }
 }
 

@@ -40,6 +40,18 @@ public struct RasterWindow: Sendable, Hashable, Codable, CustomStringConvertible
     /// Whether every cell of `other` is in this window.
     public func contains(_ other: RasterWindow) -> Bool { intersection(other) == other }
 
+    /// The cells of this window outside `inner` (nil or disjoint: the whole window) as at most four
+    /// rectangles: the rows above and below `inner`, then the columns left and right of it in its rows.
+    public func subtracting(_ inner: RasterWindow?) -> [RasterWindow] {
+        guard let inner, !inner.intersection(self).isEmpty else { return isEmpty ? [] : [self] }
+        let i = inner.intersection(self)
+        let parts = [RasterWindow(column: column, row: row, width: width, height: i.row - row),
+                     RasterWindow(column: column, row: i.row + i.height, width: width, height: row + height - i.row - i.height),
+                     RasterWindow(column: column, row: i.row, width: i.column - column, height: i.height),
+                     RasterWindow(column: i.column + i.width, row: i.row, width: column + width - i.column - i.width, height: i.height)]
+        return parts.filter { !$0.isEmpty }
+    }
+
     /// Grown by `rows` above and below and `columns` left and right (not clamped: see `clamped`).
     public func expanded(rows dr: Int, columns dc: Int) -> RasterWindow {
         RasterWindow(column: column - dc, row: row - dr, width: width + 2 * dc, height: height + 2 * dr)

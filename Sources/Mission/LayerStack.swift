@@ -24,10 +24,11 @@ public struct LayerStack: @unchecked Sendable {
     public var notes: [String] = []
 
     /// `horizons`: the horizon margin, block and memory budget (a cube larger than it goes through a temporary
-    /// file in `scratchDirectory`); the profile sets the azimuths and the observer height.
+    /// file in `scratchDirectory`); the profile sets the azimuths and the observer height. `precomputed`: the
+    /// time layers and shadow mask from a tiled run's first pass, read instead of computed.
     public static func compute(profile: MissionProfile, grid: SiteGrid, ephemeris: any EphemerisSource, threads: Int,
                                horizons horizonSettings: HorizonSettings = HorizonSettings(), scratchDirectory: String? = nil,
-                               progress: @escaping (Double) -> Void = { _ in }) throws -> LayerStack {
+                               precomputed: PrecomputedLayers? = nil, progress: @escaping (Double) -> Void = { _ in }) throws -> LayerStack {
         var stack = LayerStack()
         let dataset = grid.dataset
         let needed = Set(profile.criteria.map(\.layer))
@@ -46,87 +47,26 @@ public struct LayerStack: @unchecked Sendable {
             stack.layers[.roughness] = t[.roughness]!.window(rows: inner.rows, columns: inner.columns)
         }
         progress(0.1)
-        if profile.needsTime, let start = profile.start, let end = profile.end {
-            let time = try TimeWindow(start: start, end: end, step: profile.stepSeconds)
-            guard ephemeris.coverage.contains(start), ephemeris.coverage.contains(end) else {
-                throw FarSideError.badInput("profile time window: outside the coverage of \(ephemeris.name)")
-            }
-            var settings = horizonSettings
-            settings.azimuths = profile.azimuths
-            settings.observerHeight = profile.heightM
-            settings.assumeCRS = dataset.options.assumeCRS
+        if profile.needsTime {
             // The engines compute in blocks aligned to the raster's grid (`EngineTiles`): every cell of the
             // window is computed in its whole block, the window grown to block edges, so its values do not
-            // depend on the window. PSR distances need shadowed cells around the window: illumination on the
-            // window grown by the reach (then to block edges).
-            // (Geographic and cylindrical grids are not tiled: their window is computed whole, `HorizonSettings.blocks`.)
-            let alignment = RasterDataset.isLatLonLike(dataset.crs) ? 1 : try HorizonSource.alignment(dataset)
-            let aligned = window.alignedOutward(to: alignment).clamped(width: dataset.width, height: dataset.height)
-            let wide = needed.contains { $0.needsShadowReach }
-            let reach = profile.psrReachM ?? settings.marginKm * 1000
-            var lit = aligned
-            if wide {
-                let m = HorizonSettings(marginKm: reach / 1000).marginCells(dataset, window: window)
-                lit = window.expanded(rows: m.rows, columns: m.columns).alignedOutward(to: alignment)
-                    .clamped(width: dataset.width, height: dataset.height)
+            // depend on the window. PSR layers need the shadowed cells around the window out to the reach.
+            let windows = try TimeLayers.windows(profile: profile, dataset: dataset, window: window, marginKm: horizonSettings.marginKm)
+            let time: TimeLayers
+            if let precomputed {
+                time = try precomputed.read(dataset: dataset, maps: windows.maps, shadow: windows.shadow)
+            } else {
+                time = try TimeLayers.compute(profile: profile, dataset: dataset, maps: windows.maps, shadow: windows.shadow, ephemeris: ephemeris,
+                                              settings: horizonSettings, threads: threads, scratchDirectory: scratchDirectory ?? NSTemporaryDirectory(),
+                                              progress: { progress(0.1 + 0.6 * $0) })
             }
-            let horizons = try WindowHorizons.compute(dataset, window: lit, settings: settings, threads: threads,
-                                                      scratchDirectory: scratchDirectory ?? NSTemporaryDirectory(),
-                                                      progress: { progress(0.1 + 0.3 * $0) })
-            defer { horizons.cleanUp() }
-            stack.notes += horizons.notes
-            let illuminationLayers: Set<Layer> = [.sunFraction, .maxDarknessHours, .earthFraction, .psrDistance, .psrTraverseM, .psrTraverseH]
-            if !needed.isDisjoint(with: illuminationLayers) {
-                var mapping = IlluminationMapping(time: time, horizons: .compute(settings))
-                mapping.threads = threads
-                let track = BodyTrack.compute(ephemeris, window: time, threads: threads)
-                let inLit = aligned.relative(to: lit)
-                let maps = try mapping.maps(dataset, window: aligned, dem: horizons.dem.window(rows: inLit.rows, columns: inLit.columns),
-                                            horizons: HorizonWindow(base: horizons.profiles, rowOffset: inLit.row, columnOffset: inLit.column,
-                                                                    width: aligned.width, height: aligned.height),
-                                            observerHeight: profile.heightM, track: track)
-                let own = window.relative(to: aligned)
-                stack.layers[.sunFraction] = maps.sunFraction.window(rows: own.rows, columns: own.columns)
-                stack.layers[.maxDarknessHours] = maps.maxDarknessHours.window(rows: own.rows, columns: own.columns)
-                stack.layers[.earthFraction] = maps.earthFraction.window(rows: own.rows, columns: own.columns)
-                if wide {
-                    // Permanently shadowed: a sun fraction of 0 (the fractions alone, over the window and its reach).
-                    let fractions = try mapping.maps(dataset, window: lit, dem: horizons.dem, horizons: horizons.profiles,
-                                                     observerHeight: profile.heightM, track: track, fractionsOnly: true)
-                    let shadowed = Grid(width: lit.width, height: lit.height, values: fractions.sunFraction.values.map { $0 == 0 ? 1 : 0 })
-                    let inLitWindow = window.relative(to: lit)
-                    if needed.contains(.psrDistance) {
-                        var distance = psrDistance(shadowed, window: lit, grid: grid, threads: threads)
-                        for i in distance.values.indices where distance.values[i] > Float(reach) { distance.values[i] = .infinity }
-                        stack.layers[.psrDistance] = distance.window(rows: inLitWindow.rows, columns: inLitWindow.columns)
-                    }
-                    if !needed.isDisjoint(with: [.psrTraverseM, .psrTraverseH]) {
-                        let access = try PSRAccess.layers(dataset, window: lit, dem: horizons.dem, shadowed: shadowed, rover: profile.rover ?? RoverProfile.load("distance"),
-                                                          reachM: reach, metres: needed.contains(.psrTraverseM), hours: needed.contains(.psrTraverseH),
-                                                          threads: threads)
-                        if let m = access.metres { stack.layers[.psrTraverseM] = m.window(rows: inLitWindow.rows, columns: inLitWindow.columns) }
-                        if let h = access.hours { stack.layers[.psrTraverseH] = h.window(rows: inLitWindow.rows, columns: inLitWindow.columns) }
-                    }
-                    if !shadowed.values.contains(1) { stack.notes.append("no permanently shadowed cell within \(reach) m of the window: psr_distance_m is infinite") }
-                }
+            stack.notes += time.notes
+            if let maps = time.maps {
+                let own = window.relative(to: maps)
+                for (layer, grid) in time.layers where needed.contains(layer) { stack.layers[layer] = grid.window(rows: own.rows, columns: own.columns) }
             }
-            progress(0.7)
-            let relayLayers: Set<Layer> = [.relayFraction, .relayMaxGapHours, .commsFraction]
-            if !needed.isDisjoint(with: relayLayers) {
-                let constellation = try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris)
-                var mapping = RelayMapping(time: time, horizons: .compute(settings), constellation: constellation)
-                mapping.threads = threads
-                mapping.minElevationDeg = profile.minElevationDeg
-                let inLit = aligned.relative(to: lit)
-                let maps = try mapping.maps(dataset, window: aligned, dem: horizons.dem.window(rows: inLit.rows, columns: inLit.columns),
-                                            horizons: HorizonWindow(base: horizons.profiles, rowOffset: inLit.row, columnOffset: inLit.column,
-                                                                    width: aligned.width, height: aligned.height),
-                                            observerHeight: profile.heightM,
-                                            track: RelayTrack.sample(constellation, ephemeris: ephemeris, window: time))
-                let own = window.relative(to: aligned)
-                stack.layers[.relayFraction] = maps.relayFraction.window(rows: own.rows, columns: own.columns)
-                stack.layers[.relayMaxGapHours] = maps.relayMaxGapHours.window(rows: own.rows, columns: own.columns)
-                stack.layers[.commsFraction] = maps.commsFraction.window(rows: own.rows, columns: own.columns)
+            if let lit = time.shadow, let shadowed = time.shadowed {
+                try stack.addShadowReachLayers(profile: profile, grid: grid, lit: lit, shadowed: shadowed, reachM: windows.reachM, threads: threads)
             }
         }
         progress(0.9)
@@ -147,6 +87,29 @@ public struct LayerStack: @unchecked Sendable {
 }
 
 extension LayerStack {
+    /// The layers that measure the way to permanent shadow (`psr_distance_m`, `psr_traverse_m`,
+    /// `psr_traverse_h`) on the window, from the shadow mask of `lit` (the window grown by the reach).
+    mutating func addShadowReachLayers(profile: MissionProfile, grid: SiteGrid, lit: RasterWindow, shadowed: Grid, reachM reach: Double,
+                                       threads: Int) throws {
+        let dataset = grid.dataset
+        let needed = Set(profile.criteria.map(\.layer))
+        let inLit = grid.window.relative(to: lit)
+        if needed.contains(.psrDistance) {
+            var distance = Self.psrDistance(shadowed, window: lit, grid: grid, threads: threads)
+            for i in distance.values.indices where distance.values[i] > Float(reach) { distance.values[i] = .infinity }
+            layers[.psrDistance] = distance.window(rows: inLit.rows, columns: inLit.columns)
+        }
+        if !needed.isDisjoint(with: [.psrTraverseM, .psrTraverseH]) {
+            let dem = try dataset.read(column: lit.column, row: lit.row, width: lit.width, height: lit.height)
+            let access = try PSRAccess.layers(dataset, window: lit, dem: dem, shadowed: shadowed, rover: profile.rover ?? RoverProfile.load("distance"),
+                                              reachM: reach, metres: needed.contains(.psrTraverseM), hours: needed.contains(.psrTraverseH),
+                                              threads: threads)
+            if let m = access.metres { layers[.psrTraverseM] = m.window(rows: inLit.rows, columns: inLit.columns) }
+            if let h = access.hours { layers[.psrTraverseH] = h.window(rows: inLit.rows, columns: inLit.columns) }
+        }
+        if !shadowed.values.contains(1) { notes.append("no permanently shadowed cell within \(reach) m of the window: psr_distance_m is infinite") }
+    }
+
     /// Metres from each cell of `window` to the nearest shadowed cell of it.
     static func psrDistance(_ shadowed: Grid, window: RasterWindow, grid: SiteGrid, threads: Int) -> Grid {
         let dataset = grid.dataset

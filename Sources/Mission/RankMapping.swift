@@ -27,15 +27,23 @@ public struct RankMapping: Sendable {
         return (Int((e.semiMajorM / dy).rounded(.up)) + 1, Int((e.semiMajorM / dx).rounded(.up)) + 1)
     }
 
+    /// The windows `TimeLayers` computes for `grid`'s whole region: every tile's (its core and ellipse halo
+    /// within the region's window) lie inside them, so a first pass over them serves every tile.
+    public func timeWindows(_ grid: SiteGrid) throws -> (maps: RasterWindow, shadow: RasterWindow?) {
+        let w = try TimeLayers.windows(profile: profile, dataset: grid.dataset, window: grid.region, marginKm: horizons.marginKm)
+        return (w.maps, w.shadow)
+    }
+
     /// The scores, feasibility and candidates of `core` (DEM cells inside the region; `grid`: the region's
     /// grid, whole or limited to the core and its ellipse halo).
+    /// `precomputed`: the time layers from a tiled run's first pass (`TimeLayers`), read instead of computed.
     public func tile(_ grid: SiteGrid, core: RasterWindow, ephemeris: any EphemerisSource, scratchDirectory: String? = nil,
-                     progress: @escaping (Double) -> Void = { _ in }) throws -> RankTile {
+                     precomputed: PrecomputedLayers? = nil, progress: @escaping (Double) -> Void = { _ in }) throws -> RankTile {
         let core = core.intersection(grid.window)
         let halo = ellipseHalo(grid)
         let analysis = grid.restricted(to: core.expanded(rows: halo.rows, columns: halo.columns))
         let stack = try LayerStack.compute(profile: profile, grid: analysis, ephemeris: ephemeris, threads: threads,
-                                           horizons: horizons, scratchDirectory: scratchDirectory,
+                                           horizons: horizons, scratchDirectory: scratchDirectory, precomputed: precomputed,
                                            progress: { progress(0.95 * $0) })
         let scored = try SiteRanking.score(profile: profile, grid: analysis, stack: stack, threads: threads)
         let own = core.relative(to: analysis.window)

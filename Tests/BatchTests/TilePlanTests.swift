@@ -57,4 +57,34 @@ final class TilePlanTests: XCTestCase {
         XCTAssertTrue(scripts[0].text.contains("#SBATCH --mem=900M"))
         XCTAssertTrue(scripts[0].text.contains("'/runs/a b'"), "paths are shell-quoted")
     }
+
+    func testTwoPassArraysChainTheMainPassAfterTheFirst() {
+        var script = SlurmScript(runFolder: "/runs/r", farside: "/opt/farside", taskCount: 1500 + 1200, cpusPerTask: 1, memoryMBPerTask: 900)
+        script.prepassTaskCount = 1500
+        script.maxArraySize = 1001
+        let scripts = script.scripts()
+        XCTAssertEqual(scripts.map(\.name), ["slurm.prepass.sbatch", "slurm.prepass.1.sbatch", "slurm.sbatch", "slurm.1.sbatch"])
+        XCTAssertTrue(scripts[1].text.contains("#SBATCH --array=0-499") && scripts[1].text.contains("task=$((SLURM_ARRAY_TASK_ID + 1000))"))
+        XCTAssertTrue(scripts[2].text.contains("#SBATCH --array=0-999") && scripts[2].text.contains("task=$((SLURM_ARRAY_TASK_ID + 1500))"))
+        XCTAssertTrue(scripts[3].text.contains("#SBATCH --array=0-199") && scripts[3].text.contains("task=$((SLURM_ARRAY_TASK_ID + 2500))"))
+        let submit = script.submitScript()
+        let lines = submit.split(separator: "\n").filter { $0.contains("sbatch --parsable") }
+        XCTAssertEqual(lines.count, 4, submit)
+        XCTAssertTrue(lines[0].contains("slurm.prepass.sbatch") && !lines[0].contains("dependency"), submit)
+        XCTAssertTrue(lines[2].contains("--dependency=afterok:") && lines[2].hasSuffix("'/runs/r/slurm.sbatch'"), submit)
+    }
+
+    func testWindowMinusAnInnerWindowIsFourRectanglesCoveringTheRest() {
+        let outer = RasterWindow(column: 0, row: 0, width: 10, height: 8)
+        let inner = RasterWindow(column: 2, row: 3, width: 5, height: 4)
+        let parts = outer.subtracting(inner)
+        XCTAssertEqual(parts.count, 4)
+        var covered = [Int](repeating: 0, count: outer.cellCount)
+        for w in parts + [inner] { for r in w.rows { for c in w.columns { covered[r * 10 + c] += 1 } } }
+        XCTAssertEqual(Set(covered), [1], "every cell exactly once")
+        XCTAssertEqual(outer.subtracting(nil), [outer])
+        XCTAssertEqual(outer.subtracting(outer), [])
+        XCTAssertEqual(outer.subtracting(RasterWindow(column: 20, row: 0, width: 2, height: 2)), [outer], "disjoint")
+        XCTAssertEqual(outer.subtracting(RasterWindow(column: 0, row: 0, width: 10, height: 3)), [RasterWindow(column: 0, row: 3, width: 10, height: 5)])
+    }
 }

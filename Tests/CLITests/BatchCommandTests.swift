@@ -85,6 +85,43 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("merged/slope.tif"))), cog, "byte-identical COG after the rerun")
     }
 
+    /// A rank run with a time window and a PSR criterion has two passes: the first computes the time layers
+    /// and shadow masks once per cell; a main task refuses to start before it (exit 3, naming the tasks);
+    /// submit.sh chains the arrays; the merge equals the single command's outputs.
+    func testTwoPassRankRunsItsFirstPassFirstAndMergesLikeTheSingleRun() throws {
+        let dem = try dem()
+        var r = try FarSideBinary.run(["rank", "--profile", "ilrs-south-pole", "--show-profile"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        try r.stdout.replacingOccurrences(of: "duration_h: 8760", with: "duration_h: 48").replacingOccurrences(of: "step: 2h", with: "step: 4h")
+            .replacingOccurrences(of: "azimuths: 180", with: "azimuths: 36").replacingOccurrences(of: "min_separation_m: 2000", with: "min_separation_m: 1500")
+            .write(toFile: path("ilrs.yaml"), atomically: true, encoding: .utf8)
+        let horizons = ["--horizon-margin-km", "3", "--horizon-block-km", "5"]
+        r = try FarSideBinary.run(["batch", "plan", "--dem", dem, "--tile-km", "5", "-o", path("run"), "--", "rank", "--profile", path("ilrs.yaml")] + horizons)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("9 tiles of 256 cells") && r.stdout.contains("first pass: 9 tiles") && r.stdout.contains("submit.sh"), r.stdout)
+        let submit = try String(contentsOfFile: path("run/submit.sh"), encoding: .utf8)
+        XCTAssertTrue(submit.contains("slurm.prepass.sbatch") && submit.contains("--dependency=afterok:"), submit)
+        let main = try String(contentsOfFile: path("run/slurm.sbatch"), encoding: .utf8)
+        XCTAssertTrue(main.contains("task=$((SLURM_ARRAY_TASK_ID + 9))"), main)
+        assertOneLine(try FarSideBinary.run(["batch", "run", path("run"), "--task", "10", "--quiet"]), status: 3, mentions: "first-pass task(s) 0, 1, 2, 3, 4, 5, 6, 7, 8 not done")
+        r = try FarSideBinary.run(["batch", "run", path("run"), "--all", "--jobs", "2", "--threads", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("9 of 18 tasks pending in the first pass") && r.stderr.contains("9 of 18 tasks pending in the main pass"), r.stderr)
+        r = try FarSideBinary.run(["batch", "status", path("run")])
+        XCTAssertTrue(r.stdout.contains("18 done, 0 pending, 0 failed of 18 tasks"), r.stdout)
+        r = try FarSideBinary.run(["batch", "merge", path("run"), "-o", path("merged"), "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try FarSideBinary.run(["rank", "--profile", path("ilrs.yaml"), "--dem", dem, "-o", path("single"), "--quiet"] + horizons)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for name in ["score", "feasible"] {
+            XCTAssertTrue(try identical(path("single/\(name).tif"), path("merged/\(name).tif")), "\(name).tif bit-identical")
+        }
+        XCTAssertEqual(try String(contentsOfFile: path("merged/sites.csv"), encoding: .utf8),
+                       try String(contentsOfFile: path("single/sites.csv"), encoding: .utf8), "the same sites")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: path("run/prepass")).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [], "the first pass's mosaics are removed")
+    }
+
     func testBadRunFoldersAreRefusedWithOneLine() throws {
         let dem = try dem()
         var r = try FarSideBinary.run(["batch", "plan", "--dem", dem, "--tile-km", "3", "-o", path("run"), "--", "terrain"])
