@@ -48,7 +48,8 @@ public struct SlurmScript: Sendable {
         }
     }
 
-    /// RUN/submit.sh: submits every array, the main pass's after the first pass's have all succeeded.
+    /// RUN/submit.sh: submits every array, the main pass's after the first pass's have all succeeded; prints
+    /// the job ids, one per line (as `sbatch --parsable`).
     public func submitScript() -> String {
         let folder = URL(fileURLWithPath: runFolder)
         let first = arrays(prefix: "slurm.prepass", tasks: 0..<prepassTaskCount, jobName: jobName).map(\.name)
@@ -56,7 +57,7 @@ public struct SlurmScript: Sendable {
         var lines = ["#!/bin/bash", "# Submits FarSide batch run \(runFolder) (extra arguments go to every sbatch, e.g. --partition=P): " + (first.isEmpty ? "its job array(s)." : "the first pass, then the main pass after it."),
                      "set -euo pipefail", "ids=()"]
         for name in first {
-            lines.append("id=$(sbatch --parsable \"$@\" \(Self.quoted(folder.appendingPathComponent(name).path))); ids+=(\"${id%%;*}\")")
+            lines.append("id=$(sbatch --parsable \"$@\" \(Self.quoted(folder.appendingPathComponent(name).path))); ids+=(\"${id%%;*}\"); echo \"$id\"")
         }
         let dependency = first.isEmpty ? "" : " --dependency=afterok:$(IFS=:; echo \"${ids[*]}\")"
         for name in main {

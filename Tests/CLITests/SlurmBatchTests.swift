@@ -118,4 +118,37 @@ final class SlurmBatchTests: XCTestCase {
         let logs = try FileManager.default.contentsOfDirectory(atPath: path("run/logs"))
         XCTAssertGreaterThanOrEqual(logs.count, 9, "one log per task attempt: \(logs)")
     }
+
+    /// A two-pass rank run (time layers first) through RUN/submit.sh: the main array waits on the first
+    /// (afterok), and the merge equals the single command's ranking.
+    func testTwoPassRankThroughSubmitScriptMergesLikeTheSingleRun() throws {
+        var r = try FarSideBinary.run(["synth", "--preset", "south-pole", "--size", "300", "--resolution", "20", "--seed", "8",
+                                       "-o", path("dem.tif"), "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try FarSideBinary.run(["rank", "--profile", "ilrs-south-pole", "--show-profile"])
+        try r.stdout.replacingOccurrences(of: "duration_h: 8760", with: "duration_h: 48").replacingOccurrences(of: "step: 2h", with: "step: 4h")
+            .replacingOccurrences(of: "azimuths: 180", with: "azimuths: 36").write(toFile: path("ilrs.yaml"), atomically: true, encoding: .utf8)
+        let horizons = ["--horizon-margin-km", "3", "--horizon-block-km", "5"]
+        r = try FarSideBinary.run(["batch", "plan", "--dem", path("dem.tif"), "--tile-km", "5", "-o", path("run"), "--",
+                                   "rank", "--profile", path("ilrs.yaml")] + horizons)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("4 tiles") && r.stdout.contains("first pass: 4 tiles"), r.stdout)
+        let submitted = try shell("/bin/bash", [path("run/submit.sh")])
+        XCTAssertEqual(submitted.status, 0, submitted.stderr)
+        let jobs = submitted.stdout.split(whereSeparator: \.isNewline).map { String($0.split(separator: ";")[0]) }
+        XCTAssertEqual(jobs.count, 2, submitted.stdout)
+        for job in jobs { try waitForJob(job, timeout: 300) }
+        r = try FarSideBinary.run(["batch", "status", path("run")])
+        XCTAssertTrue(r.stdout.contains("8 done, 0 pending, 0 failed"), r.stdout)
+        r = try FarSideBinary.run(["batch", "merge", path("run"), "-o", path("merged"), "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try FarSideBinary.run(["rank", "--profile", path("ilrs.yaml"), "--dem", path("dem.tif"), "-o", path("single"), "--quiet"] + horizons)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for name in ["score", "feasible"] {
+            let a = try TestSupport.readRaster(path("single/\(name).tif")), b = try TestSupport.readRaster(path("merged/\(name).tif"))
+            XCTAssertTrue(zip(a.values, b.values).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }, "\(name) bit-identical")
+        }
+        XCTAssertEqual(try String(contentsOfFile: path("merged/sites.csv"), encoding: .utf8),
+                       try String(contentsOfFile: path("single/sites.csv"), encoding: .utf8))
+    }
 }
