@@ -136,6 +136,38 @@ final class TiledRunTests: XCTestCase {
 }
 
 extension TiledRunTests {
+    /// A region smaller than the DEM: the first pass's tiles reach beyond it (the shadow mask out to the PSR
+    /// reach, time layers only inside the region's map window), and the ranking is still the whole run's.
+    func testTiledRankOfARegionInsideTheDEMEqualsTheWholeRun() throws {
+        let dem = try dem()
+        defer { dem.close() }
+        let text = try XCTUnwrap(BuiltInProfiles.all["ilrs-south-pole"])
+            .replacingOccurrences(of: "duration_h: 8760", with: "duration_h: 48")
+            .replacingOccurrences(of: "step: 2h", with: "step: 4h").replacingOccurrences(of: "azimuths: 180", with: "azimuths: 36")
+            .replacingOccurrences(of: "region: {lat: -89.5, lon: 0, radius_km: 60}", with: "region: {lat: -89.45, lon: 20, radius_km: 3}")
+            .replacingOccurrences(of: "count: 10, min_separation_m: 2000", with: "count: 5, min_separation_m: 1000")
+        try text.write(toFile: path("small.yaml"), atomically: true, encoding: .utf8)
+        let profile = try MissionProfile.load(path("small.yaml"))
+        var mapping = RankMapping(profile: profile)
+        mapping.horizons = settings(azimuths: profile.azimuths)
+        mapping.threads = 2
+        let grid = try SiteGrid(dataset: dem, region: profile.region)
+        XCTAssertLessThan(grid.window.width, dem.width - 200, "the region lies well inside the DEM")
+        let stack = try LayerStack.compute(profile: profile, grid: grid, ephemeris: AnalyticalEphemeris(), threads: 2, horizons: mapping.horizons)
+        let whole = try SiteRanking.run(profile: profile, grid: grid, stack: stack, threads: 2)
+        XCTAssertGreaterThan(whole.sites.count, 1)
+        let operation = RankTileOperation(mapping: mapping, ephemeris: { AnalyticalEphemeris() }, inputFiles: [])
+        let first = try XCTUnwrap(try operation.prepass(dem))
+        let firstRegion = try XCTUnwrap(try first.region(dem))
+        XCTAssertTrue(firstRegion.contains(grid.window) && firstRegion.cellCount > grid.window.cellCount, "the first pass covers the reach beyond the region")
+        let merged = try tiled(operation, dem: dem, name: "small")
+        try assertIdentical(whole.score, "\(merged)/score.tif", "score")
+        try assertIdentical(whole.feasible, "\(merged)/feasible.tif", "feasible")
+        XCTAssertEqual(try String(contentsOfFile: "\(merged)/sites.csv", encoding: .utf8), SiteOutputs.csv(whole))
+    }
+}
+
+extension TiledRunTests {
     func assertIdentical(_ whole: Grid, _ mergedFile: String, _ what: String, band: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let dataset = try RasterDataset.open(mergedFile)
         defer { dataset.close() }
