@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(name: "EphemerisTests", dependencies: ["Ephemeris", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "GeoRaster", "Mission", "Visibility", "Ephemeris", "Orbits", "Terrain", "SiteSelection", "TestSupport"]),
         .testTarget(name: "TraverseTests", dependencies: ["Traverse"]),
+        .testTarget(name: "FarSideCoreTests", dependencies: ["FarSideCore"]),
         .testTarget(name: "CLITests", dependencies: ["farside", "GeoRaster", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

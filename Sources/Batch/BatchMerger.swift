@@ -30,7 +30,7 @@ public struct BatchMerger: Sendable {
         let missing = status.missingTasks
         if !missing.isEmpty && !partial {
             let listed = missing.prefix(20).map(String.init).joined(separator: ", ") + (missing.count > 20 ? ", ..." : "")
-            throw FarSideError.badInput("\(run.path): \(missing.count) of \(plan.taskCount) tasks not done (\(listed)); run them or merge with --partial")
+            throw FarSideError.badInput("\(run.path): \(missing.count) of \(plan.taskCount) tasks not done (\(listed)); run them or merge with {partialMerge}")
         }
         let dem = try RasterDataset.open(plan.inputs[0].path)
         let demTransform = dem.geoTransform

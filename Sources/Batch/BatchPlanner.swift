@@ -38,7 +38,7 @@ public struct BatchPlanner: Sendable {
     public func plan(dem: RasterDataset) throws -> BatchPlan {
         let metrics = dem.cellMetrics
         let cell = min(metrics.dx.min() ?? 1, metrics.dy.min() ?? 1)
-        guard tileKm.isFinite, tileKm > 0 else { throw FarSideError.usage("--tile-km \(tileKm): must be positive") }
+        guard tileKm.isFinite, tileKm > 0 else { throw FarSideError.usage("{tileKm} \(tileKm): must be positive") }
         // Cores are whole multiples of the operation's engine blocks, so no block straddles two tiles.
         let alignment = max(1, try operation.alignment(dem))
         let tileCells = max(1, Int((tileKm * 1000 / cell / Double(alignment)).rounded())) * alignment
@@ -46,7 +46,7 @@ public struct BatchPlanner: Sendable {
         do {
             tilings = try Self.tilings(operation, dem: dem, tileSize: tileCells)
         } catch let error as TilePlan.PlanError {
-            throw FarSideError.usage("--tile-km \(tileKm): \(error)")
+            throw FarSideError.usage("{tileKm} \(tileKm): \(error)")
         }
         let tiling = tilings.main
         let tileCount = tiling.tiles.count + (tilings.prepass?.tiles.count ?? 0)

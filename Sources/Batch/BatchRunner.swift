@@ -24,7 +24,7 @@ public struct BatchRunner: Sendable {
     /// task of a two-pass run) when a first-pass tile is not done.
     public func runTask(_ task: Int) throws {
         guard (0..<plan.taskCount).contains(task) else {
-            throw FarSideError.usage("--task \(task): the plan has tasks 0 ... \(plan.taskCount - 1)")
+            throw FarSideError.usage("{task} \(task): the plan has tasks 0 ... \(plan.taskCount - 1)")
         }
         try plan.checkInputs(verifyChecksums: false)
         do {
@@ -61,7 +61,7 @@ public struct BatchRunner: Sendable {
         let missing = (0..<plan.prepassTaskCount).filter { k in plan.work(ofTask: k).tiles.contains { DoneRecord.valid(run, tile: $0.index, pass: .prepass, verify: false) == nil } }
         guard missing.isEmpty else {
             let listed = missing.prefix(20).map(String.init).joined(separator: ", ") + (missing.count > 20 ? ", ..." : "")
-            throw FarSideError.badInput("\(run.path): first-pass task(s) \(listed) not done; they run first (submit.sh submits both passes in order, batch run --all runs them first)")
+            throw FarSideError.badInput("\(run.path): first-pass task(s) \(listed) not done; they run first (submit.sh submits both passes in order; a local run of all tasks runs them first)")
         }
         guard let first = try operation.prepass(dem) else { throw FarSideError.failure("\(operation.name): the plan has a first pass, the operation none") }
         var mosaics: [String: (path: String, slot: Int32)] = [:]

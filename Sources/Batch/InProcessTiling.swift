@@ -46,7 +46,7 @@ public struct InProcessTiling: Sendable {
                                                   bytesPerCoreCell: first.bytesPerCoreCell, fixedBytes: try first.fixedBytes(dem), alignment: alignment))
         }
         guard size > 0 else {
-            throw FarSideError.usage("--memory-mb \(memoryBytes >> 20): too small for one tile of \(alignment) cells with its halo of \(halo) (\(operation.name))")
+            throw FarSideError.usage("{memoryMB} \(memoryBytes >> 20): too small for one tile of \(alignment) cells with its halo of \(halo) (\(operation.name))")
         }
         return size
     }

@@ -51,7 +51,7 @@ struct RunOptions: ParsableArguments {
         do {
             _ = try CreationOptions.validate(creationOptions, driver: cog ? "COG" : "GTiff")
         } catch let error as FarSideError {
-            throw ValidationError(error.description)
+            throw ValidationError(error.message(naming: FarSide.option(for:)))
         }
     }
 

@@ -35,7 +35,7 @@ public struct FarSide: ParsableCommand {
             try finishStandardOutput()
             Foundation.exit(0)
         } catch let error as FarSideError {
-            fail(error.description, code: error.exitCode)
+            fail(error.message(naming: option(for:)), code: error.exitCode)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -58,6 +58,32 @@ public struct FarSide: ParsableCommand {
             clearerr(stdout)
             let reason = code == ENOSPC ? "disk full" : String(cString: strerror(code == 0 ? EIO : code))
             throw FarSideError.outputFailed("standard output: write failed (\(reason))")
+        }
+    }
+
+    /// The option through which the command line sets an engine parameter named in an error (`Setting`).
+    static func option(for setting: Setting) -> String {
+        switch setting {
+        case .assumeCRS: return "--assume-crs"
+        case .creationOption: return "--co"
+        case .exactStatistics: return "--exact-stats"
+        case .memoryMB: return "--memory-mb"
+        case .farField: return "--far-field"
+        case .farFieldMarginKm: return "--far-field-margin-km"
+        case .profile, .stationProfile: return "--profile"
+        case .rover: return "--rover"
+        case .sites: return "--sites"
+        case .timeWindow: return "--start/--end"
+        case .start: return "--start"
+        case .end: return "--end"
+        case .step: return "--step"
+        case .orbit: return "--orbit"
+        case .size: return "--size"
+        case .resolution: return "--resolution"
+        case .centreLatitude: return "--lat"
+        case .tileKm: return "--tile-km"
+        case .task: return "--task"
+        case .partialMerge: return "--partial"
         }
     }
 

@@ -1,6 +1,7 @@
 /// Errors that end a FarSide run, each mapped to the exit status of docs/conventions.md's command-line contract.
 ///
-/// Every message is one line that names the file or the field at fault.
+/// Every message is one line that names the file or the field at fault (engine parameters through
+/// `Setting` tokens, which the CLI renders as its options).
 public enum FarSideError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Bad command-line usage (exit 2).
     case usage(String)
@@ -20,10 +21,6 @@ public enum FarSideError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
-    public var description: String {
-        switch self {
-        case .usage(let m), .badInput(let m), .outputFailed(let m), .failure(let m):
-            return m.replacingOccurrences(of: "\n", with: " ")
-        }
-    }
+    /// The one-line message, settings named by their Swift names (`Setting`).
+    public var description: String { message { $0.rawValue } }
 }

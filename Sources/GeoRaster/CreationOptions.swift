@@ -15,12 +15,12 @@ public enum CreationOptions {
         var result: [(key: String, value: String)] = []
         for item in items {
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
-                throw FarSideError.usage("--co \(item): expected KEY=VALUE (a \(driverName) creation option)")
+                throw FarSideError.usage("{creationOption} \(item): expected KEY=VALUE (a \(driverName) creation option)")
             }
             let key = item[..<eq].trimmingCharacters(in: .whitespaces).uppercased()
             let value = String(item[item.index(after: eq)...])
             guard known.contains(key) else {
-                throw FarSideError.usage("--co \(item): not a \(driverName) creation option")
+                throw FarSideError.usage("{creationOption} \(item): not a \(driverName) creation option")
             }
             let list = CStringList(pairs: [(key, value)])
             // GDAL reports why as a warning (kept off stderr by GDALEnvironment's quiet handler).
@@ -28,7 +28,7 @@ public enum CreationOptions {
             let ok = GDALValidateCreationOptions(driver, list.pointer) != 0
             if !ok {
                 let why = GDALEnvironment.lastError(or: "rejected by GDAL")
-                throw FarSideError.usage("--co \(item): invalid value for \(driverName) (\(why))")
+                throw FarSideError.usage("{creationOption} \(item): invalid value for \(driverName) (\(why))")
             }
             result.removeAll { $0.key == key }
             result.append((key, value))

@@ -97,13 +97,13 @@ public final class RasterDataset: @unchecked Sendable {
         } else {
             let wkt = GDALGetProjectionRef(ds).map { String(cString: $0) } ?? ""
             guard !wkt.isEmpty else {
-                throw FarSideError.badInput("\(path): no CRS; give one with --assume-crs (e.g. IAU_2015:30135)")
+                throw FarSideError.badInput("\(path): no CRS; give one with {assumeCRS} (e.g. IAU_2015:30135)")
             }
             crs = try SpatialReference(definition: wkt)
         }
         body = crs.body
         guard body == .moon else {
-            throw FarSideError.badInput("\(path): CRS '\(crs.name)' is on \(body), not the Moon; use --assume-crs with a lunar CRS if the data are lunar")
+            throw FarSideError.badInput("\(path): CRS '\(crs.name)' is on \(body), not the Moon; use {assumeCRS} with a lunar CRS if the data are lunar")
         }
 
         try RasterDataset.checkLatitudeRange(path: path, crs: crs, transform: geoTransform, width: width, height: height)

@@ -86,7 +86,7 @@ public struct RasterSummary: Codable, Sendable {
             "Nodata: \(nodata.map { "\($0)" } ?? "none")",
             "Scale/offset: \(scale) / \(offset)" + (offset_is_radius ? " (offset is the reference radius: height = value x scale)" : ""),
             statistics_exact ? "Valid cells: \(valid_cells) of \(width * height)"
-                : "Valid cells: about \(valid_cells) of \(width * height) (approximate statistics from a sample; --exact-stats scans every cell)",
+                : "Valid cells: about \(valid_cells) of \(width * height) (approximate statistics from a sample; {exactStatistics} scans every cell)",
         ]
         if let min_at, let max_at {
             lines.append("Height min: \(f(min_m)) m at lat \(f(min_at.lat, 3)), lon \(f(min_at.lon, 3))")

@@ -182,7 +182,7 @@ extension TimeWindow {
     /// Throws (bad input) unless `ephemeris` covers the window.
     public func checkCoverage(_ ephemeris: any EphemerisSource) throws {
         guard ephemeris.coverage.contains(start), ephemeris.coverage.contains(end) else {
-            throw FarSideError.badInput("--start/--end: outside the coverage of \(ephemeris.name) (\(ephemeris.coverage.lowerBound) ... \(ephemeris.coverage.upperBound))")
+            throw FarSideError.badInput("{timeWindow}: outside the coverage of \(ephemeris.name) (\(ephemeris.coverage.lowerBound) ... \(ephemeris.coverage.upperBound))")
         }
     }
 }

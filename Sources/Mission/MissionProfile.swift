@@ -82,7 +82,7 @@ public struct MissionProfile: Sendable {
             return try parse(StrictYAMLDocument(yaml: text, source: "profile \(nameOrPath)", what: "profile"), text: text)
         }
         guard FileManager.default.fileExists(atPath: nameOrPath) else {
-            throw FarSideError.badInput("--profile \(nameOrPath): no such built-in profile (\(BuiltInProfiles.all.keys.sorted().joined(separator: ", "))) or file")
+            throw FarSideError.badInput("{profile} \(nameOrPath): no such built-in profile (\(BuiltInProfiles.all.keys.sorted().joined(separator: ", "))) or file")
         }
         let document = try StrictYAMLDocument(path: nameOrPath, what: "profile")
         return try parse(document, text: (try? String(contentsOfFile: nameOrPath, encoding: .utf8)) ?? "")

@@ -123,7 +123,7 @@ public enum SiteRanking {
                         if p.column >= 0, p.row >= 0, p.column < Double(grid.width), p.row < Double(grid.height) { found = (Int(p.row), Int(p.column)); break }
                     }
                 }
-                guard let (r, col) = found else { throw FarSideError.badInput("--sites: \(c.name) (\(c.lat), \(c.lon)) is outside the profile's region on the DEM") }
+                guard let (r, col) = found else { throw FarSideError.badInput("{sites}: \(c.name) (\(c.lat), \(c.lon)) is outside the profile's region on the DEM") }
                 given.append(report(rank: 0, name: c.name, row: r, column: col))
             }
             // Feasible sites first, then by score (NaN last); ties by input order.

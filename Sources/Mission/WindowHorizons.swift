@@ -132,7 +132,7 @@ public enum HorizonBands {
         /// Plans `window`'s sweep over `read` (the window and its margin).
         public init(_ dataset: RasterDataset, window: RasterWindow, read: RasterWindow, settings: HorizonSettings) throws {
             guard HorizonSweeper.supports(width: read.width, height: read.height) else {
-                throw FarSideError.badInput("\(dataset.path): \(read.width) x \(read.height) cells is too large for one horizon sweep (about 2.1e9 cells at most); use tiles (farside batch, or --memory-mb)")
+                throw FarSideError.badInput("\(dataset.path): \(read.width) x \(read.height) cells is too large for one horizon sweep (about 2.1e9 cells at most); use tiles (a batch run, or {memoryMB})")
             }
             self.window = window
             self.read = read
@@ -242,10 +242,10 @@ public enum HorizonBands {
     static func farField(_ path: String, dataset: RasterDataset, read: RasterWindow, cell siteCell: Double,
                          settings: HorizonSettings) throws -> FarField {
         guard dataset.crs.isProjected else {
-            throw FarSideError.badInput("--far-field needs a projected site DEM (e.g. polar stereographic); \(dataset.path) is geographic")
+            throw FarSideError.badInput("{farField} needs a projected site DEM (e.g. polar stereographic); \(dataset.path) is geographic")
         }
         let t = read.geoTransform(in: dataset.geoTransform)
-        guard t.pixelHeight < 0, t.pixelWidth > 0 else { throw FarSideError.badInput("\(dataset.path): --far-field needs a north-up grid") }
+        guard t.pixelHeight < 0, t.pixelWidth > 0 else { throw FarSideError.badInput("\(dataset.path): {farField} needs a north-up grid") }
         let source = try RasterDataset.open(path, options: OpenOptions(assumeCRS: settings.assumeCRS))
         defer { source.close() }
         let native = source.cellMetrics.dy[source.height / 2]
@@ -256,7 +256,7 @@ public enum HorizonBands {
         let heightM = Double(read.height) * -t.pixelHeight + 2 * margin
         let w = Int((widthM / cell).rounded(.up)), h = Int((heightM / cell).rounded(.up))
         guard w * h <= 64_000_000 else {
-            throw FarSideError.usage("--far-field-margin-km \(settings.farFieldMarginKm): far grid of \(w) x \(h) cells is too large")
+            throw FarSideError.usage("{farFieldMarginKm} \(settings.farFieldMarginKm): far grid of \(w) x \(h) cells is too large")
         }
         let grid = try RasterWarp.resample(source, crsWKT: dataset.crs.wkt, originX: xmin, originY: ymax, cell: cell, width: w, height: h)
         return FarField(dem: grid, transform: GeoTransform(originX: xmin, originY: ymax, pixelWidth: cell, pixelHeight: -cell), nearTransform: t)

@@ -50,7 +50,7 @@ public enum BuiltInOrbits {
         if let builtIn = constellation(named: nameOrPath, ephemeris: ephemeris) { return builtIn }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw FarSideError.badInput("--orbit \(nameOrPath): neither a built-in orbit (\(names.joined(separator: ", "))) nor an orbit file")
+            throw FarSideError.badInput("{orbit} \(nameOrPath): neither a built-in orbit (\(names.joined(separator: ", "))) nor an orbit file")
         }
         let orbits = try OrbitFile.load(path: nameOrPath)
         let name = orbits.count == 1 ? orbits[0].name : (nameOrPath as NSString).lastPathComponent

@@ -132,11 +132,11 @@ public struct LinkAnalysis: Sendable {
     /// Windows and statistics over [start, end) at `stepSeconds`.
     /// - Throws: `FarSideError.usage` for a non-positive step, end <= start, or more than 10 million steps.
     public func report(start: Epoch, end: Epoch, stepSeconds: Double) throws -> LinkReport {
-        guard stepSeconds > 0, stepSeconds.isFinite else { throw FarSideError.usage("--step: must be positive") }
-        guard end > start else { throw FarSideError.usage("--end \(end) is not after --start \(start)") }
+        guard stepSeconds > 0, stepSeconds.isFinite else { throw FarSideError.usage("{step}: must be positive") }
+        guard end > start else { throw FarSideError.usage("{end} \(end) is not after {start} \(start)") }
         let span = end.tdbSecondsPastJ2000 - start.tdbSecondsPastJ2000
         let count = Int((span / stepSeconds - 1e-6).rounded(.up))
-        guard count <= 10_000_000 else { throw FarSideError.usage("--step: \(count) steps is too many") }
+        guard count <= 10_000_000 else { throw FarSideError.usage("{step}: \(count) steps is too many") }
         func time(_ k: Int) -> Epoch { start.addingSeconds(Double(k) * stepSeconds) }
 
         var linked = [Bool](repeating: false, count: count)

@@ -1,3 +1,4 @@
+import FarSideCore
 /// How a layer value maps to a 0...1 desirability (fuzzy membership, as in multi-criteria GIS
 /// site suitability: Malczewski, "GIS-based multicriteria decision analysis: a survey of the literature",
 /// IJGIS 20(7), 2006; weighted linear combination of standardised criteria).
@@ -21,7 +22,7 @@ public enum Membership: Sendable, Equatable, Hashable {
     }
 }
 
-extension Lanes {
+extension LaneOps where Vector == SIMD8<Float> {
     /// m = clamp(x * scale + offset, 0, 1), the form the vector scorer evaluates (one FMA per cell).
     static func linearCoefficients(from a: Float, to b: Float) -> (scale: Float, offset: Float) {
         let scale = 1 / (b - a)

@@ -186,110 +186,72 @@ public struct IlluminationEngine: Sendable {
         let sun, dark, psr, earth: UnsafeMutableBufferPointer<Float>
     }
 
-    /// One tile (rows and columns of the window; `raster`: the raster's geotransform, see `rasterOrigin`).
+    /// One tile (rows and columns of the window; `raster`: the raster's geotransform, see `rasterOrigin`):
+    /// the steps' Sun and Earth placed in azimuth bins as the tile's reference observer sees them
+    /// (`StepBins`), then the tile's cells in chunks of `DarknessScan.lanes` (`scanChunk`).
     func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, raster: GeoTransform, transformer: CoordinateTransformer,
                  horizon: BlockProfiles, track: BodyTrack, stepHours: Double, out: TileOutputs) throws {
         let frames = try rasterOrigin.frames(raster: raster, transformer: transformer, rows: rows, columns: columns)
         let reference = frames[(rows.count / 2) * columns.count + columns.count / 2]
         let earthDirections = track.earthDirections(from: referenceSite(reference, rows: rows, columns: columns, dem: dem))
-        let K = azimuthBins > 0 ? azimuthBins : horizon.azimuths, T = track.count
-        let binWidth = 2 * Double.pi / Double(K)
-        // Per step: elevation, the bin at or below the azimuth and the weight of the next bin, so thresholds
-        // (sampled at bin azimuths) are interpolated linearly in azimuth: error second order in the bin width.
-        var eSun = [Double](repeating: 0, count: T), kLow = [Int32](repeating: 0, count: T), weight = [Float](repeating: 0, count: T)
-        var eEarth = eSun, kEarth = kLow, wEarth = weight
-        var sunSteps = [SunStep](repeating: SunStep(top: 0, weight: 0, bin: 0), count: T)
-        func place(_ a: Double) -> (Int32, Float) {
-            let position = a / binWidth
-            let low = Int(position.rounded(.down))
-            return (Int32(low % K), Float(position - Double(low)))
-        }
-        for t in 0..<T {
-            let s = reference.elevationAzimuth(track.sun[t])
-            eSun[t] = s.elevation
-            (kLow[t], weight[t]) = place(s.azimuth)
-            sunSteps[t] = SunStep(top: Float(s.elevation + track.sunRadius[t]), weight: weight[t], bin: kLow[t])
-            let e = reference.elevationAzimuth(earthDirections[t])
-            eEarth[t] = e.elevation
-            (kEarth[t], wEarth[t]) = place(e.azimuth)
-        }
-        let sunTables = ElevationBinTables(elevations: eSun, radii: track.sunRadius, bins: kLow, weights: weight, binCount: K)
-        let earthTables = ElevationBinTables(pointElevations: eEarth, bins: kEarth, weights: wEarth, binCount: K)
-        let sinA = (0..<K).map { sin(Double($0) * binWidth) }, cosA = (0..<K).map { cos(Double($0) * binWidth) }
-
+        let bins = StepBins(reference: reference, track: track, earthDirections: earthDirections,
+                            binCount: azimuthBins > 0 ? azimuthBins : horizon.azimuths)
         let A = horizon.azimuths
         let floor = Float(Self.horizonFloor(observerHeight: observerHeight, radius: radius))
-        // Per chunk of cells: thresholds theta(k) (bins + 1 rows of `lanes`), their per-bin-pair bounds,
-        // the longest runs.
-        let L = DarknessScan.lanes
-        var theta = [Float](repeating: 0, count: (K + 1) * L), hi = [Float](repeating: 0, count: K), lo = hi
-        var longest = [Float](repeating: 0, count: L)
-        var chunk = ChunkThresholds(lanes: L, azimuths: A), strip = ChunkStrip(azimuths: A)
-        let slab = strip.slabSize
-        sunTables.withLookup { sunLookup in
-            earthTables.withLookup { earthLookup in
-                theta.withUnsafeMutableBufferPointer { th in
-                    for chunkRow in stride(from: 0, to: rows.count, by: DarknessScan.chunkRows) {
-                        let stripRows = (rows.lowerBound + chunkRow)..<min(rows.upperBound, rows.lowerBound + chunkRow + DarknessScan.chunkRows)
-                        strip.gather(horizon, rows: stripRows, columns: columns, floor: floor)
-                        for (chunkIndex, chunkColumn) in stride(from: 0, to: columns.count, by: DarknessScan.chunkColumns).enumerated() {
-                            // The grid row and column of a lane (nil: outside the tile).
-                            func position(_ lane: Int) -> (row: Int, column: Int)? {
-                                let ri = chunkRow + lane / DarknessScan.chunkColumns, ci = chunkColumn + lane % DarknessScan.chunkColumns
-                                return ri < rows.count && ci < columns.count ? (rows.lowerBound + ri, columns.lowerBound + ci) : nil
-                            }
-                            chunk.reset()
-                            for lane in 0..<L {
-                                guard let (r, c) = position(lane) else { continue }
-                                let cell = r * dem.width + c
-                                guard !dem.values[cell].isNaN, !strip.nodata[chunkIndex * L + lane].isNaN else {
-                                    out.sun[cell] = .nan; out.dark[cell] = .nan; out.psr[cell] = .nan; out.earth[cell] = .nan
-                                    continue
-                                }
-                                let frame = frames[(r - rows.lowerBound) * columns.count + c - columns.lowerBound]
-                                chunk.set(lane: lane, tilt: CellTilt(frame: frame, reference: reference, azimuths: A))
-                            }
-                            let done = strip.values.withUnsafeMutableBufferPointer { values in
-                                let profiles = values.baseAddress! + chunkIndex * slab
-                                guard chunk.pad(profiles: profiles) else { return true }
-                                chunk.compute(profiles: profiles, bins: K, sinA: sinA, cosA: cosA, sunTable: sunLookup, earthTable: earthLookup,
-                                              theta: th.baseAddress!)
-                                return false
-                            }
-                            if done { continue }
-                            if fractionsOnly {
-                                for lane in 0..<L where chunk.valid[lane] {
-                                    let (r, c) = position(lane)!, cell = r * dem.width + c
-                                    out.sun[cell] = Float(chunk.sun[lane] / Double(T))
-                                    out.earth[cell] = Float(chunk.earth[lane] / Double(T))
-                                    out.dark[cell] = .nan
-                                    out.psr[cell] = chunk.sun[lane] == 0 ? 1 : 0
-                                }
-                                continue
-                            }
-                            for lane in 0..<L { th[K * L + lane] = th[lane] }  // wrap-around row
-                            hi.withUnsafeMutableBufferPointer { h in
-                                lo.withUnsafeMutableBufferPointer { l in
-                                    DarknessScan.bounds(theta: th.baseAddress!, bins: K, hi: h.baseAddress!, lo: l.baseAddress!)
-                                    sunSteps.withUnsafeBufferPointer { steps in
-                                        longest.withUnsafeMutableBufferPointer { lg in
-                                            DarknessScan.longestRuns(theta: th.baseAddress!, hi: h.baseAddress!, lo: l.baseAddress!,
-                                                                     steps: steps, longest: lg.baseAddress!)
-                                        }
-                                    }
-                                }
-                            }
-                            for lane in 0..<L where chunk.valid[lane] {
-                                let (r, c) = position(lane)!, cell = r * dem.width + c
-                                out.sun[cell] = Float(chunk.sun[lane] / Double(T))
-                                out.earth[cell] = Float(chunk.earth[lane] / Double(T))
-                                out.dark[cell] = Float(min(Double(longest[lane]) * stepHours, windowHours))
-                                out.psr[cell] = chunk.sun[lane] == 0 ? 1 : 0
-                            }
-                        }
+        var scratch = ChunkScratch(bins: bins.count, azimuths: A)
+        var strip = ChunkStrip(azimuths: A)
+        bins.sunTables.withLookup { sunLookup in
+            bins.earthTables.withLookup { earthLookup in
+                for chunkRow in stride(from: 0, to: rows.count, by: DarknessScan.chunkRows) {
+                    let stripRows = (rows.lowerBound + chunkRow)..<min(rows.upperBound, rows.lowerBound + chunkRow + DarknessScan.chunkRows)
+                    strip.gather(horizon, rows: stripRows, columns: columns, floor: floor)
+                    for (chunkIndex, chunkColumn) in stride(from: 0, to: columns.count, by: DarknessScan.chunkColumns).enumerated() {
+                        let chunk = TileChunk(rows: rows, columns: columns, row: chunkRow, column: chunkColumn, index: chunkIndex)
+                        scanChunk(chunk, dem: dem, frames: frames, reference: reference, strip: &strip, bins: bins, sun: sunLookup,
+                                  earth: earthLookup, scratch: &scratch, steps: track.count, stepHours: stepHours, out: out)
                     }
                 }
             }
+        }
+    }
+
+    /// One chunk of `DarknessScan.lanes` cells of a strip: their thresholds theta(k) against the Sun and the
+    /// Earth (`ChunkThresholds`), the fractions, and (unless `fractionsOnly`) the longest dark runs
+    /// (`DarknessScan`); nodata cells get NaN.
+    func scanChunk(_ chunk: TileChunk, dem: Grid, frames: [SurfaceFrame], reference: SurfaceFrame, strip: inout ChunkStrip, bins: StepBins,
+                   sun sunLookup: ElevationBinTables.Lookup, earth earthLookup: ElevationBinTables.Lookup, scratch: inout ChunkScratch,
+                   steps T: Int, stepHours: Double, out: TileOutputs) {
+        let L = DarknessScan.lanes, K = bins.count, A = strip.azimuths
+        scratch.thresholds.reset()
+        for lane in 0..<L {
+            guard let (r, c) = chunk.position(lane) else { continue }
+            let cell = r * dem.width + c
+            guard !dem.values[cell].isNaN, !strip.nodata[chunk.index * L + lane].isNaN else {
+                out.sun[cell] = .nan; out.dark[cell] = .nan; out.psr[cell] = .nan; out.earth[cell] = .nan
+                continue
+            }
+            let frame = frames[(r - chunk.rows.lowerBound) * chunk.columns.count + c - chunk.columns.lowerBound]
+            scratch.thresholds.set(lane: lane, tilt: CellTilt(frame: frame, reference: reference, azimuths: A))
+        }
+        let slab = strip.slabSize
+        let computed = strip.values.withUnsafeMutableBufferPointer { values in
+            scratch.theta.withUnsafeMutableBufferPointer { th in
+                let profiles = values.baseAddress! + chunk.index * slab
+                guard scratch.thresholds.pad(profiles: profiles) else { return false }
+                scratch.thresholds.compute(profiles: profiles, bins: K, sinA: bins.sinA, cosA: bins.cosA, sunTable: sunLookup,
+                                           earthTable: earthLookup, theta: th.baseAddress!)
+                return true
+            }
+        }
+        guard computed else { return }
+        if !fractionsOnly { scratch.longestDarkRuns(bins: K, steps: bins.sunSteps) }
+        let thresholds = scratch.thresholds
+        for lane in 0..<L where thresholds.valid[lane] {
+            let (r, c) = chunk.position(lane)!, cell = r * dem.width + c
+            out.sun[cell] = Float(thresholds.sun[lane] / Double(T))
+            out.earth[cell] = Float(thresholds.earth[lane] / Double(T))
+            out.dark[cell] = fractionsOnly ? .nan : Float(min(Double(scratch.longest[lane]) * stepHours, windowHours))
+            out.psr[cell] = thresholds.sun[lane] == 0 ? 1 : 0
         }
     }
 }

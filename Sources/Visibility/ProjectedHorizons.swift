@@ -170,7 +170,7 @@ public enum ProjectedHorizons {
         let xmin = t.originX - margin, ymax = t.originY + margin
         let w = Int(((Double(plan.width) * plan.cell + 2 * margin) / cell).rounded(.up))
         let h = Int(((Double(plan.height) * plan.cell + 2 * margin) / cell).rounded(.up))
-        guard w * h <= 64_000_000 else { throw FarSideError.usage("--far-field-margin-km \(marginKm): far grid of \(w) x \(h) cells is too large") }
+        guard w * h <= 64_000_000 else { throw FarSideError.usage("{farFieldMarginKm} \(marginKm): far grid of \(w) x \(h) cells is too large") }
         let grid = try RasterWarp.resample(source, crsWKT: plan.crsWKT, originX: xmin, originY: ymax, cell: cell, width: w, height: h)
         return FarField(dem: grid, transform: GeoTransform(originX: xmin, originY: ymax, pixelWidth: cell, pixelHeight: -cell),
                         nearTransform: t)

@@ -99,120 +99,64 @@ public struct RelayMapEngine: Sendable {
     func runTile(rows: Range<Int>, columns: Range<Int>, dem: Grid, raster: GeoTransform, transformer: CoordinateTransformer,
                  horizon: IlluminationEngine.BlockProfiles, bodies: [[SIMD3<Double>]], withEarth: Bool = true, stepHours: Double,
                  out: Outputs?, onStep: ((Int, UnsafeBufferPointer<Bool>) -> Void)? = nil) throws {
-        let frames = try rasterOrigin.frames(raster: raster, transformer: transformer, rows: rows, columns: columns)
-        let nr = rows.count, nc = columns.count, cells = nr * nc
-        let A = horizon.azimuths
-        let profiles = IlluminationEngine.tileProfiles(horizon, rows: rows, columns: columns,
-                                                      floor: Float(IlluminationEngine.horizonFloor(observerHeight: observerHeight, radius: radius)))
-        var valid = [Bool](repeating: true, count: cells)
-        var sites = [SIMD3<Double>](repeating: .zero, count: cells)
-        // Per cell: its highest horizon (links above it need no azimuth) and its bilinear corner weights.
-        var highestOf = [Double](repeating: .infinity, count: cells)
-        var weights = [SIMD4<Double>](repeating: .zero, count: cells)
-        var highest = -Double.infinity
-        for i in 0..<cells {
-            let r = i / nc, c = i % nc
-            let u = nr > 1 ? Double(r) / Double(nr - 1) : 0, v = nc > 1 ? Double(c) / Double(nc - 1) : 0
-            weights[i] = SIMD4((1 - u) * (1 - v), (1 - u) * v, u * (1 - v), u * v)
-            let z = dem.values[(rows.lowerBound + r) * dem.width + columns.lowerBound + c]
-            let p = profiles[(i * (A + 1))..<((i + 1) * (A + 1))]
-            if z.isNaN || p.contains(where: { $0.isNaN }) { valid[i] = false; continue }
-            sites[i] = frames[i].position(height: Double(z) + observerHeight, radius: radius)
-            highestOf[i] = Double(p.max()!)
-            highest = max(highest, highestOf[i])
-        }
-        let minEl = minElevationDeg * .pi / 180, maxRange = maxRangeKm ?? .infinity
-        let tolerance = interpolationTolerance * .pi / 180
-        let corners = [0, nc - 1, (nr - 1) * nc, nr * nc - 1]
-        let centre = (nr / 2) * nc + nc / 2
+        let tile = try RelayTileCells(rows: rows, columns: columns, dem: dem, frames: rasterOrigin.frames(raster: raster, transformer: transformer, rows: rows, columns: columns),
+                                      horizon: horizon, observerHeight: observerHeight, radius: radius)
         let relayCount = bodies.count - (withEarth ? 1 : 0)
         let T = bodies.first?.count ?? 0
-        var relayHits = [Float](repeating: 0, count: cells), commsHits = relayHits
-        var run = relayHits, longest = relayHits
-        var linked = [Bool](repeating: false, count: cells)
-        var relayAny = linked
-        let twoPi = 2 * Double.pi, azimuthScale = Double(A) / twoPi
-
+        var counts = LinkCounts(cells: tile.cells)
+        var earthLinked = [Bool](repeating: false, count: tile.cells), relayLinked = earthLinked
         for t in 0..<T {
-            for i in 0..<cells { relayAny[i] = false }
+            for i in 0..<tile.cells { relayLinked[i] = false }
             for b in 0..<bodies.count {
-                let p = bodies[b][t]
-                let isEarth = b == relayCount
-                // Exact look angles at the corners (azimuths unwrapped around the first corner's).
-                var el = SIMD4<Double>.zero, az = el, rg = el
-                for k in 0..<4 {
-                    let i = corners[k]
-                    let look = Self.look(p, site: sites[i], frame: frames[i])
-                    el[k] = look.0; rg[k] = look.2
-                    az[k] = k == 0 ? look.1 : look.1 + twoPi * ((az[0] - look.1) / twoPi).rounded()
-                }
-                let elMin = el.min(), elMax = el.max()
-                // Whole tile below the minimum elevation (bilinear values stay within the corners' range).
-                if elMax + tolerance < minEl { continue }
-                let exact = Self.look(p, site: sites[centre], frame: frames[centre])
-                let wc = weights[centre]
-                var centreAz = (wc * az).sum()
-                centreAz -= twoPi * ((centreAz - exact.1) / twoPi).rounded()
-                let smooth = abs((wc * el).sum() - exact.0) <= tolerance && abs(centreAz - exact.1) <= tolerance
-                    && (maxRange == .infinity || abs((wc * rg).sum() - exact.2) < 0.001)
-                // Whole tile clear of the minimum elevation and of every horizon, within range.
-                if smooth && elMin - tolerance >= max(minEl, highest) && rg.max() <= maxRange {
-                    for i in 0..<cells where valid[i] {
-                        if isEarth { linked[i] = true } else { relayAny[i] = true }
-                    }
-                    continue
-                }
-                for i in 0..<cells where valid[i] {
-                    let e: Double, range: Double
-                    var a = 0.0
-                    if smooth {
-                        let w = weights[i]
-                        e = (w * el).sum()
-                        if e < minEl { continue }
-                        range = maxRange == .infinity ? 0 : (w * rg).sum()
-                        if e < highestOf[i] {
-                            a = (w * az).sum()
-                            while a >= twoPi { a -= twoPi }
-                            while a < 0 { a += twoPi }
-                        }
-                    } else {
-                        (e, a, range) = Self.look(p, site: sites[i], frame: frames[i])
-                        if e < minEl { continue }
-                    }
-                    guard range <= maxRange else { continue }
-                    if e < highestOf[i] {
-                        let position = a * azimuthScale
-                        let j = min(A - 1, Int(position)), f = position - Double(j)
-                        let base = i * (A + 1)
-                        let hz = Double(profiles[base + j]) + Double(profiles[base + j + 1] - profiles[base + j]) * f
-                        if e < hz { continue }
-                    }
-                    if isEarth { linked[i] = true } else { relayAny[i] = true }
-                }
+                if b == relayCount { markLinks(bodies[b][t], tile: tile, into: &earthLinked) } else { markLinks(bodies[b][t], tile: tile, into: &relayLinked) }
             }
-            if let onStep { relayAny.withUnsafeBufferPointer { onStep(t, $0) } }
-            for i in 0..<cells where valid[i] {
-                if relayAny[i] {
-                    relayHits[i] += 1
-                    run[i] = 0
-                } else {
-                    run[i] += 1
-                    longest[i] = max(longest[i], run[i])
-                }
-                if relayAny[i] || linked[i] { commsHits[i] += 1 }
-                linked[i] = false
-            }
+            if let onStep { relayLinked.withUnsafeBufferPointer { onStep(t, $0) } }
+            counts.count(relay: relayLinked, earth: &earthLinked, valid: tile.valid)
         }
         guard let out else { return }
-        for i in 0..<cells {
-            let cell = (rows.lowerBound + i / nc) * dem.width + columns.lowerBound + i % nc
-            guard valid[i], T > 0 else {
-                out.relay[cell] = .nan; out.gap[cell] = .nan; out.comms[cell] = .nan
-                continue
+        counts.write(tile, dem: dem, steps: T, stepHours: stepHours, windowHours: windowHours, into: out)
+    }
+
+    /// Sets `linked[i]` for the tile's cells that see `p` (a relay's or the Earth's position at one step):
+    /// above the minimum elevation and their horizon, within range. Look angles are bilinear from the
+    /// corners where the tile is smooth (`TileLook`), exact per cell elsewhere; a tile wholly below the
+    /// minimum elevation is skipped, one wholly above it and every horizon is linked without per-cell work.
+    func markLinks(_ p: SIMD3<Double>, tile: RelayTileCells, into linked: inout [Bool]) {
+        let minEl = minElevationDeg * .pi / 180, maxRange = maxRangeKm ?? .infinity
+        let tolerance = interpolationTolerance * .pi / 180
+        let look = TileLook(p, tile: tile, tolerance: tolerance, maxRange: maxRange)
+        if look.el.max() + tolerance < minEl { return }
+        if look.smooth && look.el.min() - tolerance >= max(minEl, tile.highest) && look.rg.max() <= maxRange {
+            for i in 0..<tile.cells where tile.valid[i] { linked[i] = true }
+            return
+        }
+        let twoPi = 2 * Double.pi, A = tile.azimuths, azimuthScale = Double(A) / twoPi
+        for i in 0..<tile.cells where tile.valid[i] {
+            let e: Double, range: Double
+            var a = 0.0
+            if look.smooth {
+                let w = tile.weights[i]
+                e = (w * look.el).sum()
+                if e < minEl { continue }
+                range = maxRange == .infinity ? 0 : (w * look.rg).sum()
+                if e < tile.highestOf[i] {
+                    a = (w * look.az).sum()
+                    while a >= twoPi { a -= twoPi }
+                    while a < 0 { a += twoPi }
+                }
+            } else {
+                (e, a, range) = Self.look(p, site: tile.sites[i], frame: tile.frames[i])
+                if e < minEl { continue }
             }
-            out.relay[cell] = relayHits[i] / Float(T)
-            out.gap[cell] = Float(min(Double(longest[i]) * stepHours, windowHours))
-            out.comms[cell] = commsHits[i] / Float(T)
+            guard range <= maxRange else { continue }
+            if e < tile.highestOf[i] {
+                let position = a * azimuthScale
+                let j = min(A - 1, Int(position)), f = position - Double(j)
+                let base = i * (A + 1)
+                let hz = Double(tile.profiles[base + j]) + Double(tile.profiles[base + j + 1] - tile.profiles[base + j]) * f
+                if e < hz { continue }
+            }
+            linked[i] = true
         }
     }
 }

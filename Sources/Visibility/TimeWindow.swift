@@ -12,14 +12,14 @@ public struct TimeWindow: Sendable {
     /// A window of at least one step: a step longer than the window is refused (it would give one step
     /// standing for more time than the window has).
     public init(start: Epoch, end: Epoch, step: Double) throws {
-        guard step > 0, step.isFinite else { throw FarSideError.usage("--step: must be positive") }
-        guard end > start else { throw FarSideError.usage("--end \(end) is not after --start \(start)") }
+        guard step > 0, step.isFinite else { throw FarSideError.usage("{step}: must be positive") }
+        guard end > start else { throw FarSideError.usage("{end} \(end) is not after {start} \(start)") }
         let duration = end.tdbSecondsPastJ2000 - start.tdbSecondsPastJ2000
         guard step <= duration * (1 + 1e-9) else {
-            throw FarSideError.usage("--step \(Self.describe(seconds: step)): longer than the window (\(Self.describe(seconds: duration)))")
+            throw FarSideError.usage("{step} \(Self.describe(seconds: step)): longer than the window (\(Self.describe(seconds: duration)))")
         }
         guard duration / step <= 50_000_000 else {
-            throw FarSideError.usage("--step \(Self.describe(seconds: step)): \(Int(duration / step)) steps in the window is too many (at most 50,000,000)")
+            throw FarSideError.usage("{step} \(Self.describe(seconds: step)): \(Int(duration / step)) steps in the window is too many (at most 50,000,000)")
         }
         self.start = start
         self.end = end
@@ -46,6 +46,6 @@ public struct TimeWindow: Sendable {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if let unit = t.last, let factor = units[unit], let v = Double(t.dropLast()), v > 0, (v * factor).isFinite { return v * factor }
         if let v = Double(t), v > 0, v.isFinite { return v }
-        throw FarSideError.usage("--step '\(text)': expected a duration such as 1h, 10m, 30s or 2d")
+        throw FarSideError.usage("{step} '\(text)': expected a duration such as 1h, 10m, 30s or 2d")
     }
 }

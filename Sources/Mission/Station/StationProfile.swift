@@ -60,7 +60,7 @@ public struct StationProfile: Sendable {
             return try parse(StrictYAMLDocument(yaml: text, source: "profile \(nameOrPath)", what: "station profile"), text: text)
         }
         guard FileManager.default.fileExists(atPath: nameOrPath) else {
-            throw FarSideError.badInput("--profile \(nameOrPath): no such built-in station profile (\(BuiltInProfiles.stations.keys.sorted().joined(separator: ", "))) or file")
+            throw FarSideError.badInput("{stationProfile} \(nameOrPath): no such built-in station profile (\(BuiltInProfiles.stations.keys.sorted().joined(separator: ", "))) or file")
         }
         let document = try StrictYAMLDocument(path: nameOrPath, what: "station profile")
         return try parse(document, text: (try? String(contentsOfFile: nameOrPath, encoding: .utf8)) ?? "")

@@ -101,7 +101,7 @@ public struct RoverProfile: Sendable {
             return try parse(StrictYAMLDocument(yaml: text, source: "rover \(nameOrPath)", what: "rover profile"), text: text)
         }
         guard FileManager.default.fileExists(atPath: nameOrPath) else {
-            throw FarSideError.badInput("--rover \(nameOrPath): no such built-in rover (\(BuiltInRovers.all.keys.sorted().joined(separator: ", "))) or file")
+            throw FarSideError.badInput("{rover} \(nameOrPath): no such built-in rover (\(BuiltInRovers.all.keys.sorted().joined(separator: ", "))) or file")
         }
         let document = try StrictYAMLDocument(path: nameOrPath, what: "rover profile")
         return try parse(document, text: (try? String(contentsOfFile: nameOrPath, encoding: .utf8)) ?? "")

@@ -33,11 +33,11 @@ public struct TerrainSynthesizer: Sendable {
     static let radius = CelestialBody.moonRadius
 
     public func generate() throws -> SyntheticDEM {
-        guard size >= 3, size <= 65_536 else { throw FarSideError.usage("--size \(size): must be 3 ... 65536") }
+        guard size >= 3, size <= 65_536 else { throw FarSideError.usage("{size} \(size): must be 3 ... 65536") }
         guard resolution.isFinite, resolution > 0, resolution <= 100_000 else {
-            throw FarSideError.usage("--resolution \(resolution): must be > 0 and <= 100000 m")
+            throw FarSideError.usage("{resolution} \(resolution): must be > 0 and <= 100000 m")
         }
-        guard abs(centre.lat) <= 90 else { throw FarSideError.usage("--lat \(centre.lat): must be -90 ... 90") }
+        guard abs(centre.lat) <= 90 else { throw FarSideError.usage("{centreLatitude} \(centre.lat): must be -90 ... 90") }
         let extent = Double(size) * resolution
         let transform: GeoTransform
         if preset.isPolar {
