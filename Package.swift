@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"]),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"]),
         .testTarget(name: "VisibilityTests", dependencies: ["Visibility", "Horizon", "Ephemeris", "GeoRaster", "Orbits", "Terrain", "TestSupport"]),
-        .testTarget(name: "MissionTests", dependencies: ["Mission", "Traverse", "StrictYAML", "FarSideCore", "GeoRaster", "TestSupport", "Ephemeris", "Visibility"]),
+        .testTarget(name: "MissionTests", dependencies: ["Mission", "Traverse", "StrictYAML", "FarSideCore", "GeoRaster", "TestSupport", "Ephemeris", "Visibility", "farside"]),
         .testTarget(name: "SiteSelectionTests", dependencies: ["SiteSelection", "GeoRaster"]),
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "Ephemeris", "GeoRaster"]),
         .testTarget(name: "HorizonTests", dependencies: ["Horizon", "GeoRaster", "Terrain"]),
