@@ -34,7 +34,7 @@ func transpose(_ source: UnsafePointer<Float>, width: Int, height: Int, into des
             c0 = c1
         }
     }
-    ParallelChunks.forEach(count: tileRows, chunks: threads <= 1 ? 1 : threads * 4) { rows in
+    ParallelChunks.forEach(count: tileRows, chunks: threads <= 1 ? 1 : threads * ParallelChunks.chunksPerThread) { rows in
         for tr in rows { work(tr) }
     }
 }

@@ -2,106 +2,17 @@ import Dispatch
 import Foundation
 import FarSideCore
 
-/// Horizon maps by the upper-convex-hull sweep along parallel lines.
+/// Horizon maps by the upper-convex-hull sweep along parallel lines (Dozier, Bruno & Downey 1981, "A
+/// faster solution to the horizon problem", Computers & Geosciences 7; Timonen & Westerholm 2010,
+/// "Scalable algorithms for computing the horizon of a digital elevation model"), O(N A) for N cells and
+/// A azimuths, with each cell's own ray then evaluated exactly over windows the hulls point to
+/// (`RayWalker`, `RayPiece`: the bilinear surface's maximum in closed form per piece). A cell's horizon is
+/// the largest elevation angle, from its centre plus the observer height, of the bilinear surface through
+/// the cell centres along the exact ray, on the sphere (parabolic drop folded into the hull coordinates).
+/// Measured against an independent ray march on 20 m polar terrain: RMS 0.002-0.008 degrees, p99 under
+/// 0.001, max 0.1-0.3. The method in full (curvature identity, observer height, the model, the candidate
+/// windows, performance, output windows): docs/methods/horizons.md.
 ///
-/// For one azimuth the grid is partitioned into parallel lines along that direction (Dozier, Bruno &
-/// Downey 1981, "A faster solution to the horizon problem", Computers & Geosciences 7; Timonen &
-/// Westerholm 2010, "Scalable algorithms for computing the horizon of a digital elevation model",
-/// upper convex hulls along parallel lines). Each line is walked from its far end (the end the observer
-/// looks toward) to its near end while keeping the upper convex hull of the points already visited;
-/// the hull's tangent from a point says where along its ray to look (see below). Cost O(N) per azimuth,
-/// O(N A) in all.
-///
-/// ## Curvature identity
-/// With d the distance along the line and z the height, an observer at (d_i, z_i) sees the point
-/// (d_j, z_j), d_j > d_i, at the slope (tangent of the elevation angle), with the parabolic drop of a
-/// sphere of radius R,
-///
-///     s_ij = (z_j - z_i)/(d_j - d_i) - (d_j - d_i)/(2R).
-///
-/// Writing H = z - d^2/(2R) this is exactly s_ij = (H_j - H_i)/(d_j - d_i) + d_i/R, and the second term
-/// does not depend on j. So the target maximising s_ij is the tangent point of the upper convex hull of
-/// the (d, H) points, and the hull needs no change for curvature. The parabola approximates the exact
-/// sphere, tan e = ((R+z_j) cos θ - (R+z_i)) / ((R+z_j) sin θ) with θ = (d_j - d_i)/R, to a relative
-/// error of order (d/R)^2/12 in the drop term (1e-3 relative at 190 km on the Moon), far below the
-/// discretisation error of the grid.
-///
-/// ## Observer height
-/// The observer stands at z_i + h; targets stay at ground height. The hull is built from ground points
-/// only and h enters only the tangent query. Popping stays valid: a point is popped when it lies on or
-/// below the segment between a newer (nearer) point and an older hull vertex, and such a point is never
-/// a vertex of the upper hull of any superset, so it is never the tangent for any later observer at
-/// any height. The query walks down from the newest vertex while the next one is steeper (slopes along
-/// the hull are unimodal from an observer in front of it); with h > 0 the tangent lies a little deeper.
-///
-/// ## The model and how it is evaluated
-/// A cell's horizon is the largest elevation angle, seen from its centre plus the observer height, of the
-/// bilinear surface through the cell centres along the exact ray from that centre, to the ray's exit from
-/// the rectangle of cell centres. Between two consecutive crossings of grid lines (rows or columns of
-/// cell centres) the ray lies in one bilinear cell, where its height is a quadratic in the distance and
-/// the largest elevation has a closed form (`RayPiece`): the maximum over the ray is exact, however steep
-/// the crater wall (sampling the ray, even every tenth of a cell, steps over crests: a half-cell march is
-/// RMS 0.17 and up to 9 degrees low on 20 m polar terrain). Heights are corrected from the parabolic drop
-/// to the sphere to second order (z/R).
-///
-/// - Near field (`nearCells` smaller cells, rounded up to whole row steps): every piece of every ray, as a
-///   stencil (the pieces sit at the same offsets from every cell centre; `NearField`, `FinalPass`).
-/// - Beyond it the hulls choose where to look. Lines are straight lines spaced one cell apart across the
-///   direction of travel, with one point per crossing of the primary axis (the grid axis closer to the
-///   azimuth); a point's height interpolates linearly between the two cells straddling the line. Each
-///   cell is queried against the hull of the line nearest to it (up to half a cell away), and the tangent
-///   vertex's row is a candidate, not the answer: a line half a cell beside the ray crosses an oblique
-///   wall a row or more away from where the ray does, and its tangent can be a different crest
-///   altogether (taking the line's tangent, or the ray beside it, was up to 30 degrees low). The cell's
-///   own ray is then evaluated exactly (`RayWalker`) over windows around: its own line's tangent and the
-///   tangent of the neighbouring cell whose line brackets the ray with it (one window spanning both when
-///   they are up to 16 rows apart; otherwise a window round each and one where the ray's offset between
-///   the lines puts the crossing), the farthest hull vertex within 0.3 degrees of each tangent, 4 or more rows beyond it (grazing
-///   profiles, where a ray half a cell beside the line peaks far beyond its tangent), a window on to the
-///   ray's exit where a tangent is the line's far end, and the exit itself.
-///
-/// Measured against an independent ray march (0.05 cell, crests refined, exact sphere) on the south-pole
-/// synthetic at 20 m: RMS 0.002-0.008 degrees, p99 under 0.001, max 0.1-0.3 (0.8 the worst seen in
-/// 13,000 test cell-azimuths); within 3 cells exact to 0.001. The candidate windows are a heuristic: a
-/// crest that none of the nearby lines' hulls points to can still be missed (always low, never high).
-/// Arithmetic is Float32. Distances are metric (cells may be non-square). Cells outside the DEM
-/// contribute nothing; NaN (nodata) cells are not blockers (points and pieces that would interpolate from
-/// them are dropped) and get NaN horizons. A cell with no DEM at all in a direction gets -90 degrees; an
-/// eye on the ground (h = 0) above ground falling away sees 0 degrees, the limit at its own position.
-///
-/// ## Performance
-/// Sixteen neighbouring lines run in the lanes of SIMD16 vectors (`LaneSweepKernel`, `LaneMath`): in a
-/// row-primary direction their points and query cells at a row are sixteen contiguous cells, loaded as
-/// one vector;
-/// column-primary directions are swept on the transposed grid (`SweepFrame`), and each chunk of finished
-/// rows is transposed back by its worker while it is in cache. Rows are padded with `deep` columns so
-/// edge lanes need no bounds checks; the frames are built, and large buffers first touched, by all
-/// workers. The row of the cells a step queries is prefetched a few steps ahead. Each tangent query
-/// starts from the previous query's vertex on the same hull, kept in registers with its two neighbours
-/// (about 0.8 vertex loads per query of sixteen lanes against hulls ~20-50 deep). Lane groups are swept
-/// two at a time, block by block of 64 rows, so the rows a block touches are reused from cache; large
-/// buffers are 2 MiB-aligned and advised for transparent huge pages. The exact evaluation costs more than
-/// the sweep itself: the near-field stencil runs eight cells per vector; each row's windows are walked
-/// for eight cells at once for their first two row steps, and the rest is cut into jobs of two row steps
-/// queued and walked eight at a time (`RayJobs`), so lanes with short and long windows do not wait for
-/// each other; a piece whose cell's highest corner cannot beat the slope found so far is skipped.
-///
-/// ## Output windows
-/// A tile's core is swept with a margin of terrain around it (the horizon reaches beyond the core), whose
-/// cells are blockers but not wanted as observers. With an output window only the window's cells are
-/// observers, and their values are the whole sweep's, bit for bit. Every line that reaches the window's
-/// rows is swept from its far end, so all terrain beyond the window is in the hulls; it stops after the
-/// window's last row, and before the first one its queries only walk to their tangents, which the next
-/// query starts from (`LaneSweepKernel`). In the window's rows every cell still gets its candidates and
-/// queues its jobs, since a cell's value depends on which jobs share its batches of eight and on when a
-/// full queue is walked (`FinalPass`); only the window's cells and 16 columns either side walk their rays,
-/// and only the window's cells get the near-field stencil and degrees. The far grid is swept for the far
-/// cells that the window's samples read. So a margin cell costs its hull work up to the window's last row
-/// and the bookkeeping of the window's rows, not the exact evaluation: on a 1536^2 DEM a centred 512^2
-/// window takes 0.18-0.2 of the whole sweep's time, 2048^2 in 5048^2 about 0.25 (1.7 times the core swept
-/// alone, whose rays stop at its own edges).
-///
-/// ## Azimuths
 /// Grid azimuth: degrees clockwise from the raster's up direction (the row-0 side) toward increasing
 /// columns. For a north-up grid this is azimuth from grid north; converting to true azimuth needs the
 /// grid convergence of the projection (docs/conventions.md), which the caller applies.

@@ -61,7 +61,7 @@ final class SweepFrame: @unchecked Sendable {
             if transposed {
                 transpose(source, width: height, height: width, into: buffer.base + pad, pitch: pitch, threads: threads)
             }
-            ParallelChunks.forEach(count: height, chunks: threads <= 1 ? 1 : threads * 4) { rows in
+            ParallelChunks.forEach(count: height, chunks: threads <= 1 ? 1 : threads * ParallelChunks.chunksPerThread) { rows in
                 for r in rows {
                     let row = base.base + r * pitch
                     row.initialize(repeating: deep, count: pad)

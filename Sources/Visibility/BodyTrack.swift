@@ -1,5 +1,6 @@
 import Dispatch
 import Ephemeris
+import FarSideCore
 import Foundation
 
 /// The Sun's direction and the Earth's position at every step of a window, in the Moon's mean-Earth
@@ -43,9 +44,8 @@ public struct BodyTrack: Sendable {
         sun.withUnsafeMutableBufferPointer { s in
             earth.withUnsafeMutableBufferPointer { e in
                 radius.withUnsafeMutableBufferPointer { r in
-                    let chunks = max(1, min(n, threads * 8))
-                    DispatchQueue.concurrentPerform(iterations: chunks) { k in
-                        for i in (k * n / chunks)..<((k + 1) * n / chunks) {
+                    ParallelChunks.forEach(count: n, chunks: threads * ParallelChunks.chunksPerThread) { steps in
+                        for i in steps {
                             let epoch = window.epoch(i)
                             let sp = source.sunPosition(at: epoch)
                             let d = (sp * sp).sum().squareRoot()

@@ -245,14 +245,13 @@ public struct ResampledHorizons: HorizonProfiles, Sendable {
             u -= (u * normal).sum() * normal
             return u / (u * u).sum().squareRoot()
         }
-        let chunks = max(1, min(threads, height))
         anchor.withUnsafeMutableBufferPointer { ab in
             place.withUnsafeMutableBufferPointer { pb in
                 let a = SharedPointer(ab.baseAddress!), p = SharedPointer(pb.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                // One chunk per thread: each makes its own PROJ transformers (not shareable across threads).
+                ParallelChunks.forEach(count: height, chunks: threads) { chunkRows in
                     guard let user = try? CoordinateTransformer(crs: userCRS), let target = try? CoordinateTransformer(crs: targetCRS) else { return }
-                    let lo = height * chunk / chunks, hi = height * (chunk + 1) / chunks
-                    for ri in lo..<hi {
+                    for ri in chunkRows {
                         let r = rows.lowerBound + ri
                         for (ci, c) in columns.enumerated() {
                             let i = ri * width + ci

@@ -471,9 +471,8 @@ final class TileRunSet: @unchecked Sendable {
         precondition(total < Int(UInt32.max), "more than 2^32 runs: use a smaller window")
         let runs = [StepRuns.Run](unsafeUninitializedCapacity: total) { buffer, count in
             let out = SendableBuffer(buffer)
-            let bands = max(1, min(h, threads * 4))
-            DispatchQueue.concurrentPerform(iterations: bands) { band in
-                for r in (band * h / bands)..<((band + 1) * h / bands) {
+            ParallelChunks.forEach(count: h, chunks: threads * ParallelChunks.chunksPerThread) { band in
+                for r in band {
                     let tr = rowSegment[r], ri = r - rowSegments[tr].lowerBound
                     for tc in 0..<nc {
                         guard let tile = slots[tr * nc + tc] else { continue }
