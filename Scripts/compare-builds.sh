@@ -19,7 +19,8 @@ commands=(
   "relay|relay $work/dem.tif --orbit queqiao-2 ${window[*]}"
   "rank|rank --profile $work/ilrs.yaml --dem $work/dem.tif"
 )
-checksums() { for f in "$1"/*.tif; do printf '%s %s\n' "$(basename "$f")" "$(gdalinfo -checksum "$f" | grep Checksum= | tr -d ' ' | tr '\n' ',')"; done; }
+# Per output raster (OUT is a folder, or the file itself for `horizon`): GDAL's checksum of every band.
+checksums() { local files; if [ -d "$1" ]; then files=("$1"/*.tif); else files=("$1"); fi; for f in "${files[@]}"; do printf '%s %s\n' "$([ -d "$1" ] && basename "$f")" "$(gdalinfo -checksum "$f" | grep Checksum= | tr -d ' ' | tr '\n' ',')"; done; }
 printf '%-14s %10s %10s %8s  %s\n' command old_s new_s new/old outputs
 for entry in "${commands[@]}"; do
   name=${entry%%|*} args=${entry#*|}
@@ -33,6 +34,6 @@ for entry in "${commands[@]}"; do
   done
   same=identical
   diff <(checksums "$work/$name-old") <(checksums "$work/$name-new") > /dev/null || same=DIFFERENT
-  for f in "$work/$name-old"/*.csv; do [ -e "$f" ] && { cmp -s "$f" "$work/$name-new/$(basename "$f")" || same="DIFFERENT ($(basename "$f"))"; }; done
+  [ -d "$work/$name-old" ] && for f in "$work/$name-old"/*.csv; do [ -e "$f" ] && { cmp -s "$f" "$work/$name-new/$(basename "$f")" || same="DIFFERENT ($(basename "$f"))"; }; done
   printf '%-14s %10.2f %10.2f %8.3f  %s\n' "$name" "$t_old" "$t_new" "$(echo "$t_new / $t_old" | bc -l)" "$same"
 done

@@ -32,6 +32,7 @@ public struct Grid: Sendable, Equatable {
 extension Grid {
     /// The sub-grid of rows `rows` and columns `columns`.
     public func window(rows: Range<Int>, columns: Range<Int>) -> Grid {
+        if rows == 0..<height && columns == 0..<width { return self }   // the whole grid: shared storage, no copy
         var values = [Float]()
         values.reserveCapacity(rows.count * columns.count)
         for r in rows { values += self.values[(r * width + columns.lowerBound)..<(r * width + columns.upperBound)] }

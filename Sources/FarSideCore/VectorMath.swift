@@ -1,11 +1,82 @@
-/// The eight-lane kernel helpers (`LaneOps`: selects, masks, minimum and maximum) and the vector
-/// arctangents of FarSide's kernels (terrain, horizons, visibility, scoring), on `SIMD8<Float>`.
-public typealias VectorMath = LaneOps<SIMD8<Float>>
+/// Vector arctangents and selects for FarSide's kernels (terrain, horizons, visibility, scoring), on
+/// `SIMD8<Float>`; `@inlinable`, so each kernel module compiles them with its own vector flags.
+///
+/// Selects work on sign bits with integer bit operations (vpsrad/vpand/vpor), which combine with the
+/// integer lane state some kernels keep; minimum and maximum use the comparison-select form that
+/// compiles to vminps/vmaxps (`pointwiseMin`/`pointwiseMax` stay scalar because of their NaN rules). Arctangent: atan(x) = x P(x^2) on [0, 1] with a degree-7 polynomial
+/// in x^2 fitted for minimax error (Lawson's iteratively reweighted least squares over Chebyshev nodes),
+/// max error 1.1e-7 rad in Float32; arguments above 1 use atan(x) = pi/2 - atan(1/x).
+///
+/// The horizon sweep's sixteen-lane helpers are `LaneMath`, beside this file. (One generic `LaneOps<V>`
+/// over both widths was tried: this toolchain left it unspecialized in the kernels, 10x slower.)
+public enum VectorMath {
+    public typealias V = SIMD8<Float>
+    @inlinable @inline(__always)
+    public static func bits(_ v: V) -> SIMD8<Int32> { unsafeBitCast(v, to: SIMD8<Int32>.self) }
 
-/// Arctangent: atan(x) = x P(x^2) on [0, 1] with a degree-7 polynomial in x^2 fitted for minimax error
-/// (Lawson's iteratively reweighted least squares over Chebyshev nodes), max error 1.1e-7 rad in Float32;
-/// arguments above 1 use atan(x) = pi/2 - atan(1/x).
-extension LaneOps where Vector == SIMD8<Float> {
+    @inlinable @inline(__always)
+    public static func float(_ b: SIMD8<Int32>) -> V { unsafeBitCast(b, to: V.self) }
+
+    /// `a` in lanes where `condition` has its sign bit set (negative, -0.0 or a negative NaN), else `b`.
+    @inlinable @inline(__always)
+    public static func selectNegative(_ condition: V, _ a: V, _ b: V) -> V {
+        let m = bits(condition) &>> 31
+        return float((bits(a) & m) | (bits(b) & ~m))
+    }
+
+    // Integer lane masks (all ones or zero per lane) and selects on them, for kernels that keep per-lane
+    // integer state (indices, counts) beside their floats.
+    public typealias I = SIMD8<Int32>
+
+    /// All ones in lanes where `x` has its sign bit set (negative, -0.0 or a negative NaN), else zero.
+    @inlinable @inline(__always)
+    public static func signMask(_ x: V) -> I { bits(x) &>> 31 }
+
+    /// All ones in lanes where `a < b` (integers whose difference does not overflow), else zero.
+    @inlinable @inline(__always)
+    public static func lessMask(_ a: I, _ b: I) -> I { (a &- b) &>> 31 }
+
+    /// `a` in lanes where `mask` is all ones, else `b`.
+    @inlinable @inline(__always)
+    public static func select(_ mask: I, _ a: V, _ b: V) -> V { float((bits(a) & mask) | (bits(b) & ~mask)) }
+
+    @inlinable @inline(__always)
+    public static func select(_ mask: I, _ a: I, _ b: I) -> I { (a & mask) | (b & ~mask) }
+
+    /// True when any lane of `mask` is all ones (lanes are all ones or zero): four 64-bit words or-ed.
+    @inlinable @inline(__always)
+    public static func any(_ mask: I) -> Bool {
+        let q = unsafeBitCast(mask, to: SIMD4<UInt64>.self)
+        return (q[0] | q[1] | q[2] | q[3]) != 0
+    }
+
+    @inlinable @inline(__always)
+    public static func abs(_ v: V) -> V { float(bits(v) & SIMD8<Int32>(repeating: 0x7FFF_FFFF)) }
+
+    /// Lane minimum and maximum for NaN-free inputs (a NaN in either gives `b`): the comparison-select
+    /// form, which compiles to one vminps/vmaxps (SSE or AVX), unlike `pointwiseMin`/`pointwiseMax`,
+    /// whose IEEE NaN rules keep them scalar.
+    @inlinable @inline(__always)
+    public static func min(_ a: V, _ b: V) -> V { b.replacing(with: a, where: a .< b) }
+    @inlinable @inline(__always)
+    public static func max(_ a: V, _ b: V) -> V { b.replacing(with: a, where: a .> b) }
+
+    /// The sign mask of integer lanes (sign bits accumulated by or-ing bit patterns).
+    @inlinable @inline(__always)
+    public static func signMask(_ b: I) -> I { b &>> 31 }
+
+    /// Clamp to [0, 1] for non-NaN inputs (infinities clamp too).
+    @inlinable @inline(__always)
+    public static func clamp01(_ v: V) -> V {
+        let lo = selectNegative(v, V.zero, v)                                 // max(v, 0)
+        return selectNegative(V(repeating: 1) - lo, V(repeating: 1), lo)      // min(lo, 1)
+    }
+
+    /// Sign bit set in lanes holding a NaN: 0x7F800000 - |bits| is negative exactly for NaN payloads
+    /// (infinities give 0, finite values a positive number; no overflow since both are non-negative).
+    @inlinable @inline(__always)
+    public static func nanSign(_ v: V) -> I { I(repeating: 0x7F80_0000) &- (bits(v) & I(repeating: 0x7FFF_FFFF)) }
+
     /// atan(x) for x in [0, 1].
     @inlinable @inline(__always)
     static func atanUnit(_ x: V) -> V {

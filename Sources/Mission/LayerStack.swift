@@ -52,7 +52,7 @@ public struct LayerStack: @unchecked Sendable {
             // window is computed in its whole block, the window grown to block edges, so its values do not
             // depend on the window. PSR layers need the shadowed cells around the window out to the reach.
             let windows = try TimeLayers.windows(profile: profile, dataset: dataset, window: window, marginKm: horizonSettings.marginKm)
-            let time: TimeLayers
+            var time: TimeLayers
             if let precomputed {
                 time = try precomputed.read(dataset: dataset, maps: windows.maps, shadow: windows.shadow)
             } else {
@@ -63,7 +63,11 @@ public struct LayerStack: @unchecked Sendable {
             stack.notes += time.notes
             if let maps = time.maps {
                 let own = window.relative(to: maps)
-                for (layer, grid) in time.layers where needed.contains(layer) { stack.layers[layer] = grid.window(rows: own.rows, columns: own.columns) }
+                // Moved out one by one (a window that is the whole map shares its storage), so no layer is held twice.
+                for layer in Array(time.layers.keys) where needed.contains(layer) {
+                    stack.layers[layer] = time.layers.removeValue(forKey: layer)!.window(rows: own.rows, columns: own.columns)
+                }
+                time.layers = [:]
             }
             if let lit = time.shadow, let shadowed = time.shadowed {
                 try stack.addShadowReachLayers(profile: profile, grid: grid, lit: lit, shadowed: shadowed, reachM: windows.reachM, threads: threads)

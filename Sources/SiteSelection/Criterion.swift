@@ -22,7 +22,7 @@ public enum Membership: Sendable, Equatable, Hashable {
     }
 }
 
-extension LaneOps where Vector == SIMD8<Float> {
+extension VectorMath {
     /// m = clamp(x * scale + offset, 0, 1), the form the vector scorer evaluates (one FMA per cell).
     static func linearCoefficients(from a: Float, to b: Float) -> (scale: Float, offset: Float) {
         let scale = 1 / (b - a)

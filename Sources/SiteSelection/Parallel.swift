@@ -10,5 +10,5 @@ enum Parallel {
     }
 }
 
-/// The scorer's eight-lane helpers (sign-bit selects, clamp, NaN masks): FarSideCore's `LaneOps`.
-typealias Lanes = LaneOps<SIMD8<Float>>
+/// The scorer's eight-lane helpers (sign-bit selects, clamp, NaN masks): FarSideCore's `VectorMath`.
+typealias Lanes = VectorMath

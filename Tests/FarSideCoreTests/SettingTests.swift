@@ -12,10 +12,10 @@ final class SettingTests: XCTestCase {
         XCTAssertEqual(FarSideError.badInput("plain {text}\nsecond").description, "plain {text} second", "unknown braces stay, one line")
     }
 
-    func testLaneOpsAgreeForEightAndSixteenLanes() {
+    func testLaneHelpersAgreeForEightAndSixteenLanes() {
         let a8 = SIMD8<Float>(-2, -0.0, 0, 1, 3, -5, 7, .infinity), b8 = SIMD8<Float>(repeating: 0.5)
         let a16 = SIMD16<Float>(lowHalf: a8, highHalf: a8), b16 = SIMD16<Float>(repeating: 0.5)
-        let s8 = VectorMath.selectNegative(a8, b8, a8), s16 = LaneMath.selectNegative(a16, b16, a16)
+        let s8 = VectorMath.selectNegative(a8, b8, a8), s16 = LaneMath.select(LaneMath.signMask(a16), b16, a16)
         XCTAssertEqual(s8, SIMD8(0.5, 0.5, 0, 1, 3, 0.5, 7, .infinity))
         XCTAssertEqual(s16.lowHalf, s8)
         XCTAssertEqual(s16.highHalf, s8)
