@@ -1,5 +1,6 @@
+import HorizonTestSupport
 import XCTest
-import GeoRaster
+import FarSideCore
 import Horizon
 
 final class HorizonExactTests: XCTestCase {

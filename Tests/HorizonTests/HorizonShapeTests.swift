@@ -1,5 +1,6 @@
+import HorizonTestSupport
 import XCTest
-import GeoRaster
+import FarSideCore
 import Horizon
 
 /// Shapes whose horizons a sampled ray gets wrong and an exact one must not: a single spike seen from

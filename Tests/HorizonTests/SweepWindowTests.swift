@@ -1,5 +1,6 @@
+import HorizonTestSupport
 import XCTest
-import GeoRaster
+import FarSideCore
 import Horizon
 
 /// Output windows: the sweep over the whole DEM with only a window's cells as observers gives, in the

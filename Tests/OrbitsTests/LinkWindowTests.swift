@@ -1,6 +1,6 @@
 import Ephemeris
 import Foundation
-import GeoRaster
+import FarSideCore
 @testable import Orbits
 import XCTest
 

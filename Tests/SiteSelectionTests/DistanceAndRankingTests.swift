@@ -1,5 +1,5 @@
 import XCTest
-import GeoRaster
+import FarSideCore
 @testable import SiteSelection
 
 final class DistanceTransformTests: XCTestCase {

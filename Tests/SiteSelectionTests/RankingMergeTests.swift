@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import GeoRaster
+import FarSideCore
 @testable import SiteSelection
 
 /// Tiled top-K (`Ranking.tileCandidates` -> candidate files -> `Ranking.merge`) against `Ranking.top`

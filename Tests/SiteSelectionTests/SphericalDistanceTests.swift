@@ -1,5 +1,5 @@
 import Foundation
-import GeoRaster
+import FarSideCore
 @testable import SiteSelection
 import XCTest
 

@@ -1,4 +1,4 @@
-import GeoRaster
+import FarSideCore
 @testable import SiteSelection
 
 /// Deterministic test data.

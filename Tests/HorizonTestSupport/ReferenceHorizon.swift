@@ -1,27 +1,29 @@
 import Foundation
-import GeoRaster
+import FarSideCore
+import Horizon
+import XCTest
 
 /// Deterministic generator (SplitMix64).
-struct TestRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+public struct TestRNG {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * uniform() }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    public mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * uniform() }
+    public mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
 /// A synthetic lunar DEM: spectral fractal background (power-law amplitude, Hurst ~0.8, wavelengths down to
 /// 5 cells) plus a power-law population of simple craters (D >= 10 cells; bowl depth 0.2 D, raised rim,
 /// ejecta falling off as (r/R)^-3), then one binomial 3x3 smoothing pass, like the footprint of a laser
 /// altimeter DEM (LOLA gridded products are smooth at the pixel scale). Wall slopes reach 35-40 degrees.
-func syntheticLunarDEM(width: Int, height: Int, dx: Double, dy: Double, seed: UInt64) -> Grid {
+public func syntheticLunarDEM(width: Int, height: Int, dx: Double, dy: Double, seed: UInt64) -> Grid {
     var rng = TestRNG(seed: seed)
     var z = [Float](repeating: 0, count: width * height)
     let extent = max(Double(width) * dx, Double(height) * dy)
@@ -70,7 +72,7 @@ func syntheticLunarDEM(width: Int, height: Int, dx: Double, dy: Double, seed: UI
 }
 
 /// Exact sphere elevation (degrees) of a target at ground distance s and height zj from an eye at height ze.
-func sphereElevation(s: Double, zj: Double, eye ze: Double, radius R: Double = 1_737_400) -> Double {
+public func sphereElevation(s: Double, zj: Double, eye ze: Double, radius R: Double = 1_737_400) -> Double {
     let th = s / R
     return atan2((R + zj) * cos(th) - (R + ze), (R + zj) * sin(th)) * 180 / .pi
 }
@@ -85,14 +87,14 @@ func sphereElevation(s: Double, zj: Double, eye ze: Double, radius R: Double = 1
 /// cell) is taken too, so that the result is the maximum along the ray to ~1e-4 degrees wherever the
 /// crest is at least a step wide (a 0.05-cell march alone misses up to ~0.5 degrees next to an observer
 /// on a steep wall). NaN samples are skipped; -90 when there is nothing.
-func referenceHorizon(_ dem: Grid, dx: Double, dy: Double, row: Int, column: Int, azimuthDegrees azDeg: Double,
+public func referenceHorizon(_ dem: Grid, dx: Double, dy: Double, row: Int, column: Int, azimuthDegrees azDeg: Double,
                       observerHeight h: Double, radius R: Double, stepCells: Double = 0.05) -> Double {
     referenceHorizonAndDistance(dem, dx: dx, dy: dy, row: row, column: column, azimuthDegrees: azDeg, observerHeight: h,
                                 radius: R, stepCells: stepCells).degrees
 }
 
 /// `referenceHorizon` and the distance (metres) at which the ray reaches it (0 when there is nothing).
-func referenceHorizonAndDistance(_ dem: Grid, dx: Double, dy: Double, row: Int, column: Int, azimuthDegrees azDeg: Double,
+public func referenceHorizonAndDistance(_ dem: Grid, dx: Double, dy: Double, row: Int, column: Int, azimuthDegrees azDeg: Double,
                                  observerHeight h: Double, radius R: Double, stepCells: Double = 0.05) -> (degrees: Double, distance: Double) {
     let zi = Double(dem[row, column])
     if zi.isNaN { return (.nan, 0) }
@@ -137,9 +139,9 @@ func referenceHorizonAndDistance(_ dem: Grid, dx: Double, dy: Double, row: Int, 
     return best.isFinite ? (best * 180 / .pi, at) : (-90, 0)
 }
 
-struct ErrorStats: CustomStringConvertible {
-    var rms: Double, p99: Double, max: Double, mean: Double, count: Int
-    init(_ diffs: [Double]) {
+public struct ErrorStats: CustomStringConvertible {
+    public var rms: Double, p99: Double, max: Double, mean: Double, count: Int
+    public init(_ diffs: [Double]) {
         let a = diffs.map(abs).sorted()
         count = a.count
         rms = (diffs.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(1, a.count))).squareRoot()
@@ -147,7 +149,48 @@ struct ErrorStats: CustomStringConvertible {
         p99 = a.isEmpty ? 0 : a[Swift.min(a.count - 1, Int(0.99 * Double(a.count)))]
         max = a.last ?? 0
     }
-    var description: String {
+    public var description: String {
         String(format: "n=%d mean=%+.4f RMS=%.4f p99=%.4f max=%.4f deg", count, mean, rms, p99, max)
+    }
+}
+
+/// The accuracy harness of the horizon tests: the sweep against `referenceHorizonAndDistance` on random
+/// cells and random azimuths that are not multiples of 45 degrees, and the issue-18 targets.
+public enum HorizonAccuracy {
+    public static let radius = 1_737_400.0
+
+    public struct Measured { public var all: ErrorStats; public var near: ErrorStats }
+
+    public static func measure(_ dem: Grid, dx: Double, dy: Double, h: Double, seed: UInt64, azimuths: Int, cellsPerAzimuth: Int) -> Measured {
+        var rng = TestRNG(seed: seed ^ 0xABCDEF)
+        var sweeper = HorizonSweeper(dem: dem, dx: dx, dy: dy, observerHeight: h, radius: radius, threads: 2)
+        var diffs: [Double] = [], near: [Double] = []
+        for _ in 0..<azimuths {
+            var az = rng.uniform(0, 360)
+            while abs(az / 45 - (az / 45).rounded()) * 45 < 0.5 { az = rng.uniform(0, 360) }
+            let band = sweeper.horizon(azimuthDegrees: az)
+            for _ in 0..<cellsPerAzimuth {
+                let r = rng.int(dem.height), c = rng.int(dem.width)
+                let ref = referenceHorizonAndDistance(dem, dx: dx, dy: dy, row: r, column: c, azimuthDegrees: az,
+                                                      observerHeight: h, radius: radius)
+                if ref.degrees.isNaN { continue }
+                let d = Double(band[r * dem.width + c]) - ref.degrees
+                diffs.append(d)
+                if abs(d) > 0.3 { print(String(format: "horizon accuracy: large error at row %d column %d azimuth %.4f: %.3f vs %.3f", r, c, az, band[r * dem.width + c], ref.degrees)) }
+                if ref.distance <= 3 * min(dx, dy) { near.append(d) }
+            }
+        }
+        return Measured(all: ErrorStats(diffs), near: ErrorStats(near))
+    }
+
+    /// Targets (issue 18): RMS <= 0.03, p99 <= 0.15, max <= 1, |mean| <= 0.01 degrees; near field max <= 1.
+    public static func check(_ name: String, _ m: Measured, file: StaticString = #filePath, line: UInt = #line) {
+        print("horizon accuracy \(name): \(m.all)")
+        print("horizon accuracy \(name), horizon within 3 cells: \(m.near)")
+        XCTAssertLessThanOrEqual(m.all.rms, 0.03, name, file: file, line: line)
+        XCTAssertLessThanOrEqual(m.all.p99, 0.15, name, file: file, line: line)
+        XCTAssertLessThanOrEqual(m.all.max, 1, name, file: file, line: line)
+        XCTAssertLessThanOrEqual(abs(m.all.mean), 0.01, name, file: file, line: line)
+        XCTAssertLessThanOrEqual(m.near.max, 1, name, file: file, line: line)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GeoRaster
 @testable import Horizon
 import Terrain
+import HorizonTestSupport
 import XCTest
 
 /// One Int16 encoder: a horizon cube held in memory as centi-degrees and the same bands written to an
