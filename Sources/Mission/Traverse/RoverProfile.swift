@@ -74,11 +74,22 @@ public struct RoverProfile: Sendable {
     /// computed) within its limits, and, when `psr` is given and the rover may not enter permanent shadow,
     /// not permanently shadowed.
     public func passable(dem: Grid, slope: Grid, roughness: Grid?, psr: [Bool]? = nil) -> [Bool] {
-        (0..<dem.values.count).map { i in
-            guard !dem.values[i].isNaN, Double(slope.values[i]) <= maxSlopeDeg else { return false }
-            if let limit = maxRoughnessM, let r = roughness, !(Double(r.values[i]) <= limit) { return false }
-            if let psr, psr[i], !enterPSR { return false }
-            return true
+        let n = dem.values.count
+        // The largest Float not above each limit: a Float x is <= it exactly when Double(x) <= the limit (`refusal`).
+        func floor(_ limit: Double) -> Float { let f = Float(limit); return Double(f) > limit ? f.nextDown : f }
+        let maxSlope = floor(maxSlopeDeg)
+        let roughLimit = maxRoughnessM.map(floor)
+        return [Bool](unsafeUninitializedCapacity: n) { out, count in
+            dem.values.withUnsafeBufferPointer { z in
+                slope.values.withUnsafeBufferPointer { s in
+                    for i in 0..<n { out[i] = !z[i].isNaN && s[i] <= maxSlope }
+                }
+            }
+            if let limit = roughLimit, let r = roughness {
+                r.values.withUnsafeBufferPointer { r in for i in 0..<n where !(r[i] <= limit) { out[i] = false } }
+            }
+            if let psr, !enterPSR { for i in 0..<n where psr[i] { out[i] = false } }
+            count = n
         }
     }
 

@@ -85,12 +85,7 @@ public enum TraversePlanning {
                                          costLimit: limit)
         }
         progress?(0.75)
-        var cost = Grid(width: window.width, height: window.height, repeating: .nan)
-        var reachable = 0
-        for i in 0..<cost.values.count where field.cost[i].isFinite {
-            cost.values[i] = Float(field.cost[i] * rover.costScale)
-            reachable += 1
-        }
+        let (cost, reachable) = Self.costGrid(field, width: window.width, height: window.height, scale: rover.costScale, threads: request.threads)
         let context = RouteContext(window: window, dataset: dataset, transformer: transformer, dem: dem, slope: slope, surface: surface, rover: rover,
                                    neighbourhood: request.neighbourhood)
         var routes: [TraverseRoute] = []
@@ -127,6 +122,29 @@ public enum TraversePlanning {
         let terrain = TerrainKernels.compute(raw, metrics: dataset.cellMetrics.rows(read.rows), products: products, threads: threads)
         return (raw.window(rows: inner.rows, columns: inner.columns), terrain[.slope]!.window(rows: inner.rows, columns: inner.columns),
                 terrain[.roughness].map { $0.window(rows: inner.rows, columns: inner.columns) })
+    }
+
+    /// The search's costs in the rover's unit as Float32 (NaN where unreachable) and the reachable count,
+    /// in parallel chunks.
+    static func costGrid(_ field: CostField, width: Int, height: Int, scale: Double, threads: Int) -> (Grid, Int) {
+        let n = width * height
+        let lock = NSLock()
+        var reachable = 0
+        let values = [Float](unsafeUninitializedCapacity: n) { out, initialized in
+            let o = SharedPointer(out.baseAddress!)
+            field.cost.withUnsafeBufferPointer { c in
+                ParallelChunks.forEach(count: n, chunks: max(1, threads * ParallelChunks.chunksPerThread)) { range in
+                    var reached = 0
+                    for i in range {
+                        let v = c[i]
+                        if v.isFinite { o.base[i] = Float(v * scale); reached += 1 } else { o.base[i] = .nan }
+                    }
+                    lock.lock(); reachable += reached; lock.unlock()
+                }
+            }
+            initialized = n
+        }
+        return (Grid(width: width, height: height, values: values), reachable)
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
