@@ -99,18 +99,7 @@ final class TiledRunTests: XCTestCase {
         let dem = try dem()
         defer { dem.close() }
         // The ILRS profile (its criteria, ellipse and separation; PSR reach 5 km) over two days, 36 azimuths.
-        let text = try XCTUnwrap(BuiltInProfiles.all["ilrs-south-pole"])
-            .replacingOccurrences(of: "duration_h: 8760", with: "duration_h: 48")
-            .replacingOccurrences(of: "step: 2h", with: "step: 4h").replacingOccurrences(of: "azimuths: 180", with: "azimuths: 36")
-            .replacingOccurrences(of: "min_separation_m: 2000", with: "min_separation_m: 1500")
-        try text.write(toFile: path("profile.yaml"), atomically: true, encoding: .utf8)
-        let profile = try MissionProfile.load(path("profile.yaml"))
-        var mapping = RankMapping(profile: profile)
-        mapping.horizons = settings(azimuths: profile.azimuths)
-        mapping.threads = 2
-        let grid = try SiteGrid(dataset: dem, region: profile.region)
-        let stack = try LayerStack.compute(profile: profile, grid: grid, ephemeris: AnalyticalEphemeris(), threads: 2, horizons: mapping.horizons)
-        let whole = try SiteRanking.run(profile: profile, grid: grid, stack: stack, threads: 2)
+        let (profile, mapping, whole) = try wholeRanking(dem, edits: [("min_separation_m: 2000", "min_separation_m: 1500")], name: "profile.yaml")
         XCTAssertEqual(whole.sites.count, 10)
         let operation = RankTileOperation(mapping: mapping, ephemeris: { AnalyticalEphemeris() }, inputFiles: [])
         let merged = try tiled(operation, dem: dem, name: "rank")
@@ -136,25 +125,32 @@ final class TiledRunTests: XCTestCase {
 }
 
 extension TiledRunTests {
+    /// The ILRS profile over two days at 4 h with 36 azimuths and `edits`, its mapping (the test's horizon
+    /// settings) and its whole-region ranking.
+    func wholeRanking(_ dem: RasterDataset, edits: [(String, String)], name: String) throws -> (MissionProfile, RankMapping, RankingResult) {
+        var text = try XCTUnwrap(BuiltInProfiles.all["ilrs-south-pole"])
+            .replacingOccurrences(of: "duration_h: 8760", with: "duration_h: 48")
+            .replacingOccurrences(of: "step: 2h", with: "step: 4h").replacingOccurrences(of: "azimuths: 180", with: "azimuths: 36")
+        for (a, b) in edits { text = text.replacingOccurrences(of: a, with: b) }
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+        let profile = try MissionProfile.load(path(name))
+        var mapping = RankMapping(profile: profile)
+        mapping.horizons = settings(azimuths: profile.azimuths)
+        mapping.threads = 2
+        let grid = try SiteGrid(dataset: dem, region: profile.region)
+        let stack = try LayerStack.compute(profile: profile, grid: grid, ephemeris: AnalyticalEphemeris(), threads: 2, horizons: mapping.horizons)
+        return (profile, mapping, try SiteRanking.run(profile: profile, grid: grid, stack: stack, threads: 2))
+    }
+
     /// A region smaller than the DEM: the first pass's tiles reach beyond it (the shadow mask out to the PSR
     /// reach, time layers only inside the region's map window), and the ranking is still the whole run's.
     func testTiledRankOfARegionInsideTheDEMEqualsTheWholeRun() throws {
         let dem = try dem()
         defer { dem.close() }
-        let text = try XCTUnwrap(BuiltInProfiles.all["ilrs-south-pole"])
-            .replacingOccurrences(of: "duration_h: 8760", with: "duration_h: 48")
-            .replacingOccurrences(of: "step: 2h", with: "step: 4h").replacingOccurrences(of: "azimuths: 180", with: "azimuths: 36")
-            .replacingOccurrences(of: "region: {lat: -89.5, lon: 0, radius_km: 60}", with: "region: {lat: -89.45, lon: 20, radius_km: 3}")
-            .replacingOccurrences(of: "count: 10, min_separation_m: 2000", with: "count: 5, min_separation_m: 1000")
-        try text.write(toFile: path("small.yaml"), atomically: true, encoding: .utf8)
-        let profile = try MissionProfile.load(path("small.yaml"))
-        var mapping = RankMapping(profile: profile)
-        mapping.horizons = settings(azimuths: profile.azimuths)
-        mapping.threads = 2
+        let (profile, mapping, whole) = try wholeRanking(dem, edits: [("region: {lat: -89.5, lon: 0, radius_km: 60}", "region: {lat: -89.45, lon: 20, radius_km: 3}"),
+                                                                ("count: 10, min_separation_m: 2000", "count: 5, min_separation_m: 1000")], name: "small.yaml")
         let grid = try SiteGrid(dataset: dem, region: profile.region)
         XCTAssertLessThan(grid.window.width, dem.width - 200, "the region lies well inside the DEM")
-        let stack = try LayerStack.compute(profile: profile, grid: grid, ephemeris: AnalyticalEphemeris(), threads: 2, horizons: mapping.horizons)
-        let whole = try SiteRanking.run(profile: profile, grid: grid, stack: stack, threads: 2)
         XCTAssertGreaterThan(whole.sites.count, 1)
         let operation = RankTileOperation(mapping: mapping, ephemeris: { AnalyticalEphemeris() }, inputFiles: [])
         let first = try XCTUnwrap(try operation.prepass(dem))

@@ -12,35 +12,13 @@ final class StationCommandTests: XCTestCase {
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
     func profile(power: String = "{count: 2, max_cost: 0.6, max_slope_deg: 15, min_separation_m: 100}") -> String {
-        """
-        name: small-station
-        region: {lat: -89.95, lon: 0, radius_km: 1.2}
-        time: {start: 2027-01-01T00:00:00Z, duration_h: 48, step: 4h}
-        height_m: 2
-        azimuths: 16
-        rover: \(path("rover.yaml"))
-        base:
-          criteria:
-            - {layer: slope, max: 12, membership: {linear: [12, 2]}, weight: 1}
-          candidates: 3
-          min_separation_m: 300
-        power: \(power)
-        comms: {max_cost: 0.6, layer: earth_fraction}
-        ice: {max_cost: 3}
-        weights: {base: 1, power: 2, comms: 1, ice: 1}
-        """
+        StationFixtures.profile(rover: path("rover.yaml"), power: power)
     }
 
     func testSmallLayoutEndToEnd() throws {
         var r = try FarSideBinary.run(["synth", "--preset", "south-pole", "--size", "256", "--resolution", "20", "-o", path("dem.tif"), "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        // A rover for the synthetic terrain's 20 m relief (no roughness limit, 25 deg).
-        try """
-        name: test-rover
-        objective: time
-        cells: {max_slope_deg: 25, enter_psr: true}
-        moves: {max_grade_deg: 25, speed_mps: [[-25, 0.1], [0, 0.2], [25, 0.05]]}
-        """.write(toFile: path("rover.yaml"), atomically: true, encoding: .utf8)
+        try StationFixtures.rover.write(toFile: path("rover.yaml"), atomically: true, encoding: .utf8)
         try profile().write(toFile: path("station.yaml"), atomically: true, encoding: .utf8)
         r = try FarSideBinary.run(["station", "--profile", path("station.yaml"), "--dem", path("dem.tif"), "-o", path("out"), "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)

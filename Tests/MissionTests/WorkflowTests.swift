@@ -86,29 +86,8 @@ final class WorkflowTests: XCTestCase {
     func testStationLayoutInProcessIsWhatTheCommandWrites() throws {
         let dataset = try dem(size: 256)
         defer { dataset.close() }
-        try """
-        name: test-rover
-        objective: time
-        cells: {max_slope_deg: 25, enter_psr: true}
-        moves: {max_grade_deg: 25, speed_mps: [[-25, 0.1], [0, 0.2], [25, 0.05]]}
-        """.write(toFile: path("rover.yaml"), atomically: true, encoding: .utf8)
-        try """
-        name: small-station
-        region: {lat: -89.95, lon: 0, radius_km: 1.2}
-        time: {start: 2027-01-01T00:00:00Z, duration_h: 48, step: 4h}
-        height_m: 2
-        azimuths: 16
-        rover: \(path("rover.yaml"))
-        base:
-          criteria:
-            - {layer: slope, max: 12, membership: {linear: [12, 2]}, weight: 1}
-          candidates: 3
-          min_separation_m: 300
-        power: {count: 2, max_cost: 0.6, max_slope_deg: 15, min_separation_m: 100}
-        comms: {max_cost: 0.6, layer: earth_fraction}
-        ice: {max_cost: 3}
-        weights: {base: 1, power: 2, comms: 1, ice: 1}
-        """.write(toFile: path("station.yaml"), atomically: true, encoding: .utf8)
+        try StationFixtures.rover.write(toFile: path("rover.yaml"), atomically: true, encoding: .utf8)
+        try StationFixtures.profile(rover: path("rover.yaml")).write(toFile: path("station.yaml"), atomically: true, encoding: .utf8)
         let profile = try StationProfile.load(path("station.yaml"))
         let settings = HorizonSettings(azimuths: profile.base.azimuths, observerHeight: profile.base.heightM)
         let result = try StationPlanning.run(dataset, profile: profile, ephemeris: AnalyticalEphemeris(), threads: 2, horizons: settings,
