@@ -74,8 +74,14 @@ public struct RelayMapEngine: Sendable {
     /// The tile edge in cells: `size`, or when 0 half the illumination engine's automatic size for the
     /// raster of `transform` (the raster's own geotransform), 16 ... 128.
     static func tileSize(_ size: Int, transform: GeoTransform, transformer: CoordinateTransformer, radius: Double) throws -> Int {
-        try size > 0 ? size : max(16, min(128, IlluminationEngine.automaticTileSize(transform: transform, transformer: transformer, radius: radius) / 2))
+        guard size <= 0 else { return size }
+        let half = try IlluminationEngine.automaticTileSize(transform: transform, transformer: transformer, radius: radius) / 2
+        return max(tileCells.lowerBound, min(tileCells.upperBound, half))
     }
+
+    /// Automatic tile edges, cells: half the illumination engine's (relays are close, so their direction
+    /// changes faster across a tile than the Sun's), within these bounds.
+    static let tileCells = 16...128
 
     struct Outputs: @unchecked Sendable {
         let relay, gap, comms: UnsafeMutableBufferPointer<Float>
