@@ -45,7 +45,7 @@ final class KernelErrorTests: XCTestCase {
         XCTAssertThrowsError(try SPKReader(path: text.path)) { error in
             guard case EphemerisError.unsupportedKernel = error else { return XCTFail("\(error)") }
         }
-        guard FileManager.default.fileExists(atPath: TestPaths.kernels) else { return }
+        try TestSupport.require(file: TestPaths.kernels, "the SPICE kernels")   // the rest reads them
         // The first 3 records of de421.bsp: summaries point past the end of the file.
         let head = try Data(contentsOf: URL(fileURLWithPath: TestPaths.kernels + "/de421.bsp")).prefix(3 * 1024)
         let truncated = scratch.appendingPathComponent("truncated.bsp")
@@ -74,7 +74,7 @@ final class KernelErrorTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("VAX-GFLT"), "\(error)")
         }
         // A PCK handed to the SPK reader.
-        guard FileManager.default.fileExists(atPath: TestPaths.kernels) else { return }
+        try TestSupport.require(file: TestPaths.kernels, "the SPICE kernels")   // the rest reads them
         XCTAssertThrowsError(try SPKReader(path: TestPaths.kernels + "/moon_pa_de421_1900-2050.bpc")) { error in
             XCTAssertTrue("\(error)".contains("not an SPK"), "\(error)")
         }
