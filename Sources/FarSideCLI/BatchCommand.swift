@@ -167,6 +167,12 @@ struct BatchStatusCommand: ParsableCommand {
         }
         print("\(runFolder): \(status.done) done, \(status.pending) pending, \(status.failed) failed of \(plan.taskCount) tasks; "
               + String(format: "%.1f s of computing in finished tiles", status.seconds))
+        if plan.prepass != nil {
+            for pass in [Pass.prepass, .main] {
+                let tasks = status.tasks.filter { $0.pass == pass }
+                print("  \(pass == .prepass ? "first pass" : "main pass"): \(tasks.filter { $0.state == .done }.count) of \(tasks.count) done")
+            }
+        }
         let pending = status.tasks.filter { $0.state == .pending }.map(\.task)
         if !pending.isEmpty { print("pending: " + Self.ranges(pending)) }
         for t in status.tasks where t.state == .failed {

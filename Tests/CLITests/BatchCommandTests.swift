@@ -108,7 +108,7 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("9 of 18 tasks pending in the first pass") && r.stderr.contains("9 of 18 tasks pending in the main pass"), r.stderr)
         r = try FarSideBinary.run(["batch", "status", path("run")])
-        XCTAssertTrue(r.stdout.contains("18 done, 0 pending, 0 failed of 18 tasks"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("18 done, 0 pending, 0 failed of 18 tasks") && r.stdout.contains("first pass: 9 of 9 done"), r.stdout)
         r = try FarSideBinary.run(["batch", "merge", path("run"), "-o", path("merged"), "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         r = try FarSideBinary.run(["rank", "--profile", path("ilrs.yaml"), "--dem", dem, "-o", path("single"), "--quiet"] + horizons)
