@@ -27,7 +27,7 @@ struct BatchCommand: ParsableCommand {
 
 /// `farside batch plan --dem DEM --tile-km T -o RUN -- COMMAND ARGS...`.
 struct BatchPlanCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Tile a DEM for a command: RUN/plan.json and RUN/slurm.sbatch.")
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Tile a DEM for a command: RUN/plan.json, RUN/slurm.sbatch (+ slurm.prepass.sbatch for two-pass runs) and RUN/submit.sh.")
 
     @Option(help: "The DEM.")
     var dem: String
