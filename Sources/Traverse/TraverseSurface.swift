@@ -17,7 +17,12 @@ public struct TraverseSurface: Sendable {
         width = elevation.width
         height = elevation.height
         self.elevation = elevation.values
-        self.passable = zip(passable, elevation.values).map { $0 && !$1.isNaN }
+        // NaN heights are never passable; the caller's array is kept (no copy) when it already says so.
+        var rules = passable
+        elevation.values.withUnsafeBufferPointer { z in
+            if z.contains(where: { $0.isNaN }) { for i in 0..<z.count where z[i].isNaN { rules[i] = false } }
+        }
+        self.passable = rules
         self.metrics = metrics
     }
 
