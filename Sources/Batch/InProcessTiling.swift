@@ -34,14 +34,15 @@ public struct InProcessTiling: Sendable {
                                      halo: halo)
             return whole.memoryBytes(bytesPerCell: op.bytesPerCell, bytesPerCoreCell: op.bytesPerCoreCell, fixedBytes: try op.fixedBytes(dem))
         }
+        let first = try operation.prepass(dem)
         var bytes = try wholeBytes(operation)
-        if let first = try operation.prepass(dem) { bytes += try wholeBytes(first) - TilePlan.overheadBytes }
+        if let first { bytes += try wholeBytes(first) - TilePlan.overheadBytes }
         guard bytes > memoryBytes else { return nil }
         let halo = try operation.halo(dem), fixed = try operation.fixedBytes(dem)
         let alignment = max(1, try operation.alignment(dem))
         var size = TilePlan.largestTile(fitting: memoryBytes, halo: halo, bytesPerCell: operation.bytesPerCell,
                                         bytesPerCoreCell: operation.bytesPerCoreCell, fixedBytes: fixed, alignment: alignment)
-        if let first = try operation.prepass(dem) {
+        if let first {
             size = min(size, TilePlan.largestTile(fitting: memoryBytes, halo: try first.halo(dem), bytesPerCell: first.bytesPerCell,
                                                   bytesPerCoreCell: first.bytesPerCoreCell, fixedBytes: try first.fixedBytes(dem), alignment: alignment))
         }

@@ -25,10 +25,9 @@ public struct RankLayersOperation: TileOperation {
 
     /// The map layers the criteria name, in the order the docs list them.
     var mapLayers: [Layer] { Layer.computed.filter { l in TimeLayers.mapLayers.contains(l) && profile.criteria.contains { $0.layer == l } } }
-    var needsShadow: Bool { profile.criteria.contains { $0.layer.needsShadowReach } }
 
     public var outputNames: [String] {
-        mapLayers.map(PrecomputedLayers.fileName) + (needsShadow ? [PrecomputedLayers.shadowFileName] : [])
+        mapLayers.map(PrecomputedLayers.fileName) + (profile.needsShadowReach ? [PrecomputedLayers.shadowFileName] : [])
     }
 
     public func region(_ dem: RasterDataset) throws -> RasterWindow? {
@@ -52,14 +51,14 @@ public struct RankLayersOperation: TileOperation {
     public func compute(input: RasterDataset, core piece: RasterWindow, threads: Int, output: TileOutput) throws -> TileResult {
         let windows = try mapping.timeWindows(try SiteGrid.bounds(dataset: input, region: profile.region))
         let maps = piece.intersection(windows.maps)
-        let time = try TimeLayers.compute(profile: profile, dataset: input, maps: maps.isEmpty ? nil : maps, shadow: needsShadow ? piece : nil,
+        let time = try TimeLayers.compute(profile: profile, dataset: input, maps: maps.isEmpty ? nil : maps, shadow: profile.needsShadowReach ? piece : nil,
                                           ephemeris: try ephemeris(), settings: mapping.horizons, threads: threads, scratchDirectory: output.folder)
         var rasters: [(name: String, grid: Grid, band: BandSpec)] = []
         for layer in mapLayers {
-            var grid = Grid(width: piece.width, height: piece.height, values: [Float](repeating: .nan, count: piece.cellCount))
+            var grid = Grid(width: piece.width, height: piece.height, repeating: .nan)
             if let m = time.maps, let values = time.layers[layer] {
                 let at = m.relative(to: piece)
-                for r in 0..<m.height { for c in 0..<m.width { grid[at.row + r, at.column + c] = values[r, c] } }
+                grid.paste(values, row: at.row, column: at.column)
             }
             rasters.append((PrecomputedLayers.fileName(layer), grid, BandSpec(description: "\(layer.name) (first pass of a tiled rank run)")))
         }

@@ -41,7 +41,7 @@ public struct RankTileOperation: TileOperation {
     public func halo(_ dem: RasterDataset) throws -> Int {
         let grid = try SiteGrid.bounds(dataset: dem, region: profile.region)
         let ellipse = mapping.ellipseHalo(grid)
-        guard profile.criteria.contains(where: { $0.layer.needsShadowReach }) else { return max(ellipse.rows, ellipse.columns) + 1 }
+        guard profile.needsShadowReach else { return max(ellipse.rows, ellipse.columns) + 1 }
         return marginCells(HorizonSettings(marginKm: (profile.psrReachM ?? 0) / 1000), dem: dem) + max(ellipse.rows, ellipse.columns)
     }
 
@@ -49,7 +49,7 @@ public struct RankTileOperation: TileOperation {
     public func alignment(_ dem: RasterDataset) throws -> Int { profile.needsTime ? try mapping.horizons.blockAlignment(dem) : 1 }
     /// Per cell of the read window: its heights, and with a PSR layer the shadow mask, slopes and the rover's
     /// search (the read window is the core grown by the PSR reach).
-    public var bytesPerCell: Int { profile.criteria.contains(where: { $0.layer.needsShadowReach }) ? 32 : 4 }
+    public var bytesPerCell: Int { profile.needsShadowReach ? 32 : 4 }
     /// Per scored cell: heights, slope, roughness, the criteria's layers, score, safe, feasible, ellipse.
     public var bytesPerCoreCell: Int { 4 * (profile.criteria.count + 8) }
 
@@ -58,12 +58,7 @@ public struct RankTileOperation: TileOperation {
         mapping.threads = threads
         let halo = mapping.ellipseHalo(try SiteGrid.bounds(dataset: input, region: profile.region))
         let grid = try SiteGrid(dataset: input, region: profile.region, limit: core.expanded(rows: halo.rows, columns: halo.columns))
-        var precomputed: PrecomputedLayers?
-        if !output.prepass.isEmpty {
-            var layers: [Layer: String] = [:]
-            for c in profile.criteria where TimeLayers.mapLayers.contains(c.layer) { layers[c.layer] = output.prepass[PrecomputedLayers.fileName(c.layer)] }
-            precomputed = PrecomputedLayers(layers: layers, shadow: output.prepass[PrecomputedLayers.shadowFileName])
-        }
+        let precomputed = output.prepass.isEmpty ? nil : PrecomputedLayers(mosaics: output.prepass, profile: profile)
         let tile = try mapping.tile(grid, core: core, ephemeris: try ephemeris(), scratchDirectory: output.folder, precomputed: precomputed)
         let summary = TileSummary(feasibleCells: tile.feasibleCount, candidates: tile.candidates.count, notes: tile.notes)
         let encoder = JSONEncoder()

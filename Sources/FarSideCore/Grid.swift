@@ -31,6 +31,15 @@ public struct Grid: Sendable, Equatable {
 
 extension Grid {
     /// The sub-grid of rows `rows` and columns `columns`.
+    /// Writes `other` into this grid with its upper-left cell at (row, column); it must fit.
+    public mutating func paste(_ other: Grid, row: Int, column: Int) {
+        precondition(row >= 0 && column >= 0 && row + other.height <= height && column + other.width <= width, "pasted grid does not fit")
+        for r in 0..<other.height {
+            let to = (row + r) * width + column
+            values.replaceSubrange(to..<(to + other.width), with: other.values[(r * other.width)..<((r + 1) * other.width)])
+        }
+    }
+
     public func window(rows: Range<Int>, columns: Range<Int>) -> Grid {
         if rows == 0..<height && columns == 0..<width { return self }   // the whole grid: shared storage, no copy
         var values = [Float]()

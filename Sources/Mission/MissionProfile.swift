@@ -75,6 +75,8 @@ public struct MissionProfile: Sendable {
 
     /// True when a criterion needs the time window (illumination or relay layers).
     public var needsTime: Bool { criteria.contains { $0.layer.needsTime } }
+    /// Whether a criterion measures the way to permanent shadow (the shadow mask out to the PSR reach).
+    public var needsShadowReach: Bool { criteria.contains { $0.layer.needsShadowReach } }
 
     /// A built-in profile by name, or a YAML file.
     public static func load(_ nameOrPath: String) throws -> MissionProfile {

@@ -38,7 +38,7 @@ public struct TimeLayers {
         let alignment = RasterDataset.isLatLonLike(dataset.crs) ? 1 : try HorizonSource.alignment(dataset)
         let maps = window.alignedOutward(to: alignment).clamped(width: dataset.width, height: dataset.height)
         let reach = profile.psrReachM ?? marginKm * 1000
-        guard profile.criteria.contains(where: { $0.layer.needsShadowReach }) else { return (maps, nil, reach) }
+        guard profile.needsShadowReach else { return (maps, nil, reach) }
         let m = HorizonSettings(marginKm: reach / 1000).marginCells(dataset, window: window)
         let shadow = window.expanded(rows: m.rows, columns: m.columns).alignedOutward(to: alignment).clamped(width: dataset.width, height: dataset.height)
         return (maps, shadow, reach)
@@ -89,23 +89,23 @@ public struct TimeLayers {
         }
         progress(0.6)
         if let shadow, let track {
-            var shadowed = Grid(width: shadow.width, height: shadow.height)
-            // The map window's part from its sun fraction; the ring around it (at most four rectangles) by fractions alone.
-            var pieces: [(window: RasterWindow, sun: Grid)] = []
-            if let maps = result.maps, let sun = sunOnMaps { pieces.append((maps, sun)) }
-            for ring in shadow.subtracting(pieces.first?.window) {
+            // The sun fraction over the shadow window: the map window's own, and on the ring around it (at
+            // most four rectangles) the fractions alone.
+            var sun = Grid(width: shadow.width, height: shadow.height)
+            var covered: RasterWindow?
+            if let maps = result.maps, let own = sunOnMaps {
+                let p = maps.relative(to: shadow)
+                sun.paste(own, row: p.row, column: p.column)
+                covered = maps
+            }
+            for ring in shadow.subtracting(covered) {
                 let (dem, profiles) = cut(ring)
                 let f = try illumination.maps(dataset, window: ring, dem: dem, horizons: profiles, observerHeight: profile.heightM, track: track,
                                               fractionsOnly: true)
-                pieces.append((ring, f.sunFraction))
+                let p = ring.relative(to: shadow)
+                sun.paste(f.sunFraction, row: p.row, column: p.column)
             }
-            for piece in pieces {
-                let p = piece.window.relative(to: shadow)
-                for r in 0..<piece.window.height {
-                    for c in 0..<piece.window.width { shadowed[p.row + r, p.column + c] = piece.sun[r, c] == 0 ? 1 : 0 }
-                }
-            }
-            result.shadowed = shadowed
+            result.shadowed = Grid(width: shadow.width, height: shadow.height, values: sun.values.map { $0 == 0 ? 1 : 0 })
         }
         progress(0.7)
         if let maps = result.maps, !needed.isDisjoint(with: relayLayers) {
@@ -135,6 +135,13 @@ public struct PrecomputedLayers: Sendable {
     public init(layers: [Layer: String], shadow: String?) {
         self.layers = layers
         self.shadow = shadow
+    }
+
+    /// The first pass's mosaics (VRT paths by its file names, `fileName`) for the layers `profile` needs.
+    public init(mosaics: [String: String], profile: MissionProfile) {
+        var layers: [Layer: String] = [:]
+        for c in profile.criteria where TimeLayers.mapLayers.contains(c.layer) { layers[c.layer] = mosaics[Self.fileName(c.layer)] }
+        self.init(layers: layers, shadow: mosaics[Self.shadowFileName])
     }
 
     /// The file a first pass writes a layer to ("time-sun_fraction.tif"), and the shadow mask's.
