@@ -14,70 +14,113 @@ public struct ArrivalSearch: Sendable {
     let surface: TraverseSurface
     let motion: RoverMotion
     let timeline: LightTimeline
-    let cell: [Int32]
-    let time: [Double]
-    let shadow: [Float]
-    let link: [Float]
-    let parent: [Int32]
-    /// Per cell, its earliest settled label (-1: unreached).
+    let families: SettledFamilies
+    /// Per cell, its earliest settled family (-1: unreached).
     let first: [Int32]
+    /// Whether the search stopped at its family budget: the arrivals are then upper bounds (cells not
+    /// reached yet are infinity), not the earliest.
+    public let exhaustedBudget: Bool
 
     /// Earliest arrival per cell (seconds; infinity = unreachable): `field.arrivalSeconds`.
     public var arrivalSeconds: [Double] { field.arrivalSeconds }
-    /// Number of settled labels (all cells).
-    public var labelCount: Int { cell.count }
+    /// Number of settled label families (all cells).
+    public var labelCount: Int { families.count }
 
     /// Whether the rover may be parked at `cell` at time `t` (lit, or a safe haven).
     public func mayPark(_ cell: Int, at t: Double) -> Bool { timeline.parkingEnd(cell, from: t) > t }
 
+    /// Duration of the move between neighbours `here` -> `there`.
+    func moveSeconds(_ here: Int, _ there: Int) -> Double {
+        let w = surface.width
+        let offset = SIMD2<Int32>(Int32(there / w - here / w), Int32(there % w - here % w))
+        let length = Neighbourhood.length(offset, row: here / w, metrics: surface.metrics)
+        return motion.seconds(length: length, rise: Double(surface.elevation[there]) - Double(surface.elevation[here])) ?? 0
+    }
+
+    /// The cells of the route to `target` with the rover's arrival and departure times, from the origin:
+    /// back through the families (a parked family was entered at its start; a drive's member at time t came
+    /// from its parent's member at t minus the move; a family whose parent is at the same cell continues a
+    /// stay there, parked or idling, from the parent's last member).
+    func legs(to target: Int) -> [(cell: Int, arrival: Double, departure: Double)] {
+        var legs: [(cell: Int, arrival: Double, departure: Double)] = []
+        var g = Int(first[target]), tau = families.t0[g]
+        while true {
+            let c = Int(families.cell[g])
+            var entered = tau
+            while families.parent[g] >= 0 && Int(families.cell[Int(families.parent[g])]) == c {
+                g = Int(families.parent[g])
+                entered = families.t1[g]   // a stay continues from the parent's last member (its start may be trimmed)
+            }
+            let arrival = mayPark(c, at: families.t0[g]) ? families.t0[g] : entered
+            legs.append((c, arrival, tau))
+            let p = Int(families.parent[g])
+            guard p >= 0 else { break }
+            tau = arrival - moveSeconds(Int(families.cell[p]), c)
+            g = p
+        }
+        return legs.reversed()
+    }
+
     /// The route to `target` arriving at its earliest time, cell by cell from the origin (nil when
-    /// unreachable). Consecutive labels at one cell (parking) are one event.
+    /// unreachable), with the driving clocks recomputed along it. Parking at a cell is one event.
     public func route(to target: Int) -> [RouteEvent]? {
         guard target >= 0, target < first.count, first[target] >= 0 else { return nil }
-        var chain: [Int] = []
-        var i = Int(first[target])
-        while i >= 0 { chain.append(i); i = Int(parent[i]) }
-        chain.reverse()
+        let legs = legs(to: target)
+        let tl = timeline
         var events: [RouteEvent] = []
-        var k = 0
-        while k < chain.count {
-            var lastHere = k
-            while lastHere + 1 < chain.count && cell[chain[lastHere + 1]] == cell[chain[k]] { lastHere += 1 }
-            let here = Int(cell[chain[k]]), label = chain[k]
-            let arrival = time[label]
+        var s = 0.0, l = 0.0
+        for (k, leg) in legs.enumerated() {
+            let here = leg.cell, arrival = leg.arrival
             var event = RouteEvent(cell: here, arrivalSeconds: arrival, departureSeconds: nil, waitedSeconds: 0, reason: .none,
-                                   shadowClockSeconds: Double(shadow[label]), linkClockSeconds: Double(link[label]),
-                                   lit: timeline.isLit(here, at: arrival), linked: timeline.isLinked(here, at: arrival))
-            if lastHere + 1 < chain.count {
-                let next = chain[lastHere + 1], there = Int(cell[next])
-                let w = surface.width
-                let offset = SIMD2<Int32>(Int32(there / w - here / w), Int32(there % w - here % w))
-                let length = Neighbourhood.length(offset, row: here / w, metrics: surface.metrics)
-                let d = motion.seconds(length: length, rise: Double(surface.elevation[there]) - Double(surface.elevation[here])) ?? 0
-                var leave = time[next] - d
+                                   shadowClockSeconds: s, linkClockSeconds: l,
+                                   lit: tl.isLit(here, at: arrival), linked: tl.isLinked(here, at: arrival))
+            if k + 1 < legs.count {
+                let there = legs[k + 1].cell
+                let d = moveSeconds(here, there)
+                var leave = legs[k + 1].arrival - d
                 if abs(leave - arrival) <= LightTimeline.eps { leave = arrival }
                 event.departureSeconds = leave
                 event.waitedSeconds = max(0, leave - arrival)
                 if event.waitedSeconds > LightTimeline.eps {
-                    let h = d / 2
-                    if timeline.haven[here] && (!timeline.isLit(here, at: arrival) || !timeline.isLit(here, at: leave - LightTimeline.eps)) {
-                        event.reason = .haven
-                    } else if (!timeline.isLit(here, at: arrival) && timeline.isLit(here, at: leave))
-                                || (!timeline.isLit(there, at: arrival + h) && timeline.isLit(there, at: leave + h))
-                                || (!timeline.isLit(there, at: arrival + d) && timeline.isLit(there, at: leave + d)) {
-                        event.reason = .sunlight
-                    } else if (!timeline.isLinked(here, at: arrival) && timeline.isLinked(here, at: leave))
-                                || (!timeline.isLinked(there, at: arrival + h) && timeline.isLinked(there, at: leave + h))
-                                || (!timeline.isLinked(there, at: arrival + d) && timeline.isLinked(there, at: leave + d)) {
-                        event.reason = .link
-                    } else {
-                        event.reason = timeline.haven[here] ? .haven : .sunlight
-                    }
+                    tl.stay(here, from: arrival, to: leave, &s, &l)
+                    event.reason = waitReason(legs, at: k)
+                } else {
+                    event.waitedSeconds = 0
                 }
+                _ = tl.move(here, there, at: leave, half: d / 2, &s, &l)
             }
             events.append(event)
-            k = lastHere + 1
         }
         return events
+    }
+
+    /// Why the rover parked at leg `k`: at a haven through darkness; else for the drive that follows (up to
+    /// the next stop): `.sunlight` when leaving at once would have met another lit state on the way (cells
+    /// at their arrival and switch instants), `.link` when only the linked states differ.
+    func waitReason(_ legs: [(cell: Int, arrival: Double, departure: Double)], at k: Int) -> RouteEvent.WaitReason {
+        let tl = timeline, here = legs[k].cell, arrival = legs[k].arrival, leave = legs[k].departure
+        let waited = leave - arrival
+        var t = arrival
+        while tl.haven[here] && t < leave - LightTimeline.eps {   // dark at some time of the wait: sitting out a night
+            if !tl.isLit(here, at: t) { return .haven }
+            t = (Double(tl.stepIndex(t) + 1) * tl.step)
+        }
+        var sunlight = false, link = false
+        func compare(_ c: Int, _ t: Double) {
+            if tl.isLit(c, at: t) != tl.isLit(c, at: t - waited) { sunlight = true }
+            if tl.isLinked(c, at: t) != tl.isLinked(c, at: t - waited) { link = true }
+        }
+        compare(here, leave)
+        var j = k + 1
+        while j < legs.count {
+            let previous = legs[j - 1]
+            let d = legs[j].arrival - previous.departure
+            compare(previous.cell, previous.departure + d / 2)
+            compare(legs[j].cell, previous.departure + d / 2)
+            compare(legs[j].cell, legs[j].arrival)
+            if legs[j].departure > legs[j].arrival + LightTimeline.eps { break }
+            j += 1
+        }
+        return sunlight || !link ? .sunlight : .link
     }
 }

@@ -1,19 +1,8 @@
 import FarSideCore
 import HeapModule
 
-/// A label waiting in the heap (see `EarliestArrival`): 24 bytes.
-struct PendingLabel: Comparable {
-    var time: Double
-    var cell: Int32
-    var parent: Int32
-    var shadow: Float
-    var link: Float
-
-    static func < (a: PendingLabel, b: PendingLabel) -> Bool { a.time < b.time }
-    static func == (a: PendingLabel, b: PendingLabel) -> Bool { a.time == b.time }
-}
-
-/// The settled labels (struct of arrays, 28 bytes each) and the search loop.
+/// The search loop of `EarliestArrival` over label families (`ArrivalFamily`), settled in order of their
+/// earliest member.
 struct ArrivalSearcher {
     let surface: TraverseSurface
     let motion: RoverMotion
@@ -22,24 +11,27 @@ struct ArrivalSearcher {
     /// Planimetric length of move `m` from row `r`: `lengths[r * moves + m]`.
     let lengths: [Double]
 
-    var cell: [Int32] = []
-    var time: [Double] = []
-    var shadow: [Float] = []
-    var link: [Float] = []
-    var parent: [Int32] = []
-    var nextAtCell: [Int32] = []
-    /// Per cell, its latest settled label (-1: none).
-    var head: [Int32]
-    var heap = Heap<PendingLabel>()
-    /// Candidate departures of the move being expanded (reused: no allocation per label).
-    var candidates: [Double] = []
+    var settled: SettledFamilies
+    /// Settled families allowed at one cell before the search gives up (`exhausted`).
+    var familyBudget = Int.max
+    var exhausted = false
+    /// Settled families per cell (only counted under a budget).
+    var countAtCell: [UInt16] = []
+    var heap = Heap<ArrivalFamily>()
+    /// Parked families pushed by the move being expanded (start, end, clocks): a later one in the same
+    /// parked stretch with no smaller clocks adds nothing.
+    var parkedPushes: [(start: Double, end: Double, shadow: Double, link: Double)] = []
+    /// Breakpoints of the move being expanded and its pieces (reused: no allocation per family).
+    var points: [Double] = []
+    var pieces: [LightTimeline.PieceDrive?] = []
+    var exact: [(Double, Double)?] = []
 
     init(surface: TraverseSurface, motion: RoverMotion, neighbourhood: Neighbourhood, timeline: LightTimeline) {
         self.surface = surface
         self.motion = motion
         self.neighbourhood = neighbourhood
         self.timeline = timeline
-        head = [Int32](repeating: -1, count: surface.width * surface.height)
+        settled = SettledFamilies(cellCount: surface.width * surface.height)
         var lengths: [Double] = []
         lengths.reserveCapacity(surface.height * neighbourhood.count)
         for r in 0..<surface.height {
@@ -49,7 +41,8 @@ struct ArrivalSearcher {
             }
         }
         self.lengths = lengths
-        candidates.reserveCapacity(64)
+        points.reserveCapacity(64)
+        pieces.reserveCapacity(64)
     }
 
     /// Duration of move `m` from `u` (row `row`) to `v`, nil when not allowed.
@@ -60,69 +53,84 @@ struct ArrivalSearcher {
         return d
     }
 
-    /// Whether a settled label at `c` makes (t, s, l) useless: no later, clocks no larger after parking
-    /// from its time to t (parking allowed throughout).
-    /// A wait label (`wait`) is pruned only by a label settled at the same time: an earlier label covers
-    /// later departures through its own wait labels, which must therefore not be pruned by it.
-    func dominated(_ c: Int, _ t: Double, _ s: Float, _ l: Float, wait: Bool) -> Bool {
-        var i = head[c]
-        while i >= 0 {
-            let a = Int(i)
-            i = nextAtCell[a]
-            let ta = time[a]
-            var sa = shadow[a], la = link[a]
-            if sa > s && la > l { continue }
-            if t - ta > LightTimeline.eps {
-                guard !wait else { continue }
-                // Where the rover may not park, an earlier label with no larger clocks is still taken to
-                // cover a later one (the plain label-setting rule): not exact (see KNOWN GAP), but without
-                // it labels at dark non-haven cells never dominate each other and their number explodes.
-                if timeline.parkingEnd(c, from: ta) >= t - LightTimeline.eps {
-                    var ds = Double(sa), dl = Double(la)
-                    timeline.parked(c, from: ta, to: t, &ds, &dl)
-                    sa = Float(ds); la = Float(dl)
-                }
-            } else if ta - t > LightTimeline.eps { continue }
-            if sa <= s && la <= l { return true }
-        }
-        return false
+    /// The end of the parked family starting at `t0` at `c` (the cell's next state change, or the window
+    /// end), nil when the rover may not park there at `t0`.
+    @inline(__always)
+    func parkedEnd(_ c: Int, from t0: Double) -> Double? {
+        let tl = timeline
+        guard t0 < tl.end, tl.parkingEnd(c, from: t0) > t0 else { return nil }
+        return min(Double(tl.nextChange(c, afterStep: tl.stepIndex(t0))) * tl.step, tl.end)
     }
 
+    /// Queues a family, made a parked one where the rover may park at its start, unless the latest families
+    /// settled at its cell already cover it.
     @inline(__always)
-    mutating func push(_ c: Int, _ t: Double, _ s: Double, _ l: Double, parent: Int32, wait: Bool = false) {
-        let sf = Float(s), lf = Float(l)
-        if !dominated(c, t, sf, lf, wait: wait) {
-            heap.insert(PendingLabel(time: t, cell: Int32(c), parent: parent, shadow: sf, link: lf))
+    mutating func push(_ family: ArrivalFamily, fromMove: Bool = false) {
+        var f = family
+        if let e = parkedEnd(Int(f.cell), from: f.t0) {
+            f.t1 = e
+            f.shadowSlope = 0
+            f.linkSlope = 0
+            if fromMove {
+                for p in parkedPushes where p.end == e && p.start <= f.t0 && p.shadow <= f.shadow + LightTimeline.eps && p.link <= f.link + LightTimeline.eps { return }
+                parkedPushes.append((f.t0, e, f.shadow, f.link))
+            }
         }
+        if !settled.covers(f, latest: 4) { heap.insert(f) }   // (a cheap look; the full one when it is settled)
     }
 
     mutating func run(origin: Int, start: Double) {
-        heap.insert(PendingLabel(time: start, cell: Int32(origin), parent: -1, shadow: 0, link: 0))
-        while let p = heap.popMin() {
-            let c = Int(p.cell)
-            if dominated(c, p.time, p.shadow, p.link, wait: p.parent >= 0 && cell[Int(p.parent)] == p.cell) { continue }
-            let li = Int32(cell.count)
-            cell.append(p.cell); time.append(p.time); shadow.append(p.shadow); link.append(p.link)
-            parent.append(p.parent); nextAtCell.append(head[c])
-            head[c] = li
-            expand(p, index: li)
+        if familyBudget < Int.max { countAtCell = [UInt16](repeating: 0, count: settled.head.count) }
+        push(ArrivalFamily(t0: start, t1: start, shadow: 0, link: 0, shadowSlope: 0, linkSlope: 0, cell: Int32(origin), parent: -1))
+        while var f = heap.popMin() {
+            let parked = parkedEnd(Int(f.cell), from: f.t0) != nil
+            guard settled.trim(&f, keepStart: parked) else { continue }
+            if familyBudget < Int.max {
+                let c = Int(f.cell)
+                countAtCell[c] += 1
+                guard Int(countAtCell[c]) <= familyBudget else { exhausted = true; break }
+            }
+            let index = settled.append(f)
+            expand(f, index: index, parked: parked)
         }
     }
 
-    /// Expands a settled label: a wait label at the cell's next state change (when the rover may park
-    /// across it), and per move the best departure in each stretch of constant state pattern.
-    mutating func expand(_ p: PendingLabel, index li: Int32) {
-        let u = Int(p.cell), a = p.time
-        let tl = timeline, step = tl.step, end = tl.end
-        guard a < end else { return }
-        let ka = tl.stepIndex(a)
-        let bu = Double(tl.nextChange(u, afterStep: ka)) * step
-        let parkEnd = tl.parkingEnd(u, from: a)
-        let stretchEnd = parkEnd > a ? min(bu, end) : a
-        if parkEnd >= bu && bu < end && tl.parkingEnd(u, from: bu) > bu {
-            var s = Double(p.shadow), l = Double(p.link)
-            tl.parked(u, from: a, to: bu, &s, &l)
-            push(u, bu, s, l, parent: li, wait: true)
+    /// Expands a settled family: the parked family after the cell's next state change (when the rover may
+    /// park across it), and per move every departure of the family, one family per stretch of departures
+    /// with a fixed state pattern (its members keep the rules where affine bounds allow) plus the
+    /// breakpoints themselves where they do better.
+    mutating func expand(_ f: ArrivalFamily, index: Int32, parked: Bool) {
+        let u = Int(f.cell)
+        let tl = timeline, end = tl.end, eps = LightTimeline.eps
+        guard f.t0 < end else { return }
+        if parked {
+            // Parked on across the cell's next state change: a family there (parked again, or idling in the
+            // dark if the cell is no longer a place to park).
+            if let change = parkedEnd(u, from: f.t0), f.t1 >= change - eps, change < end {
+                var s = f.shadow, l = f.link
+                tl.parked(u, from: f.t0, to: change, &s, &l)
+                push(ArrivalFamily(t0: change, t1: change, shadow: s, link: l, shadowSlope: 0, linkSlope: 0, cell: f.cell, parent: index))
+            }
+        } else if f.t1 < end {
+            // Idling at a dark cell that is no place to park, from the family's last member on: the clocks
+            // grow as if driving (the shadow clock, and the link clock while out of contact), until a budget
+            // runs out or the cell's state changes (a family there).
+            var (s1, l1) = f.clocks(at: f.t1)
+            let k = tl.stepIndex(f.t1)
+            let linked = tl.state(tl.linked, u, k).on
+            if linked { l1 = 0 }
+            if tl.state(tl.lit, u, k).on { s1 = 0 }
+            if tl.parkingEnd(u, from: f.t1) > f.t1 {
+                push(ArrivalFamily(t0: f.t1, t1: f.t1, shadow: s1, link: l1, shadowSlope: 0, linkSlope: 0, cell: f.cell, parent: index))
+            } else {
+                let change = min(Double(tl.nextChange(u, afterStep: k)) * tl.step, end)
+                var stop = min(change, f.t1 + (tl.maxShadow - s1))
+                if !linked { stop = min(stop, f.t1 + (tl.maxLink - l1)) }
+                if stop > f.t1 + eps {
+                    push(ArrivalFamily(t0: f.t1, t1: stop, shadow: s1, link: l1, shadowSlope: 1, linkSlope: linked ? 0 : 1,
+                                       cell: f.cell, parent: index))
+                }
+            }
         }
         let w = surface.width, height = surface.height
         let row = u / w, column = u % w
@@ -131,102 +139,94 @@ struct ArrivalSearcher {
             guard r >= 0, r < height, col >= 0, col < w else { continue }
             let v = r * w + col
             guard surface.passable[v], let d = duration(m, from: u, row: row, to: v) else { continue }
-            guard a + d <= end + LightTimeline.eps else { continue }
             let h = d / 2
-            // Candidate departures: at once, and (while parking is allowed) where the move's state pattern
-            // changes: the switch instant meets u's change, or the switch / arrival meets a change of v.
-            candidates.removeAll(keepingCapacity: true)
-            candidates.append(a)
-            if stretchEnd > a {
-                if bu - h > a && bu - h < stretchEnd { candidates.append(bu - h) }
-                var k = tl.stepIndex(a + h)
-                while k < tl.stepCount {
-                    let kc = tl.nextChange(v, afterStep: k)
-                    if kc >= tl.stepCount { break }
-                    let bv = Double(kc) * step
-                    if bv > stretchEnd + d { break }
-                    if bv - h > a && bv - h < stretchEnd { candidates.append(bv - h) }
-                    if bv - d > a && bv - d < stretchEnd { candidates.append(bv - d) }
-                    k = kc
-                }
-                if candidates.count > 2 { candidates.sort() }
+            var last = min(f.t1, end - d)
+            if last < f.t0 { if last >= f.t0 - eps { last = f.t0 } else { continue } }
+            // Breakpoints: the switch instant meets a change of u or v, or the arrival meets a change of v.
+            points.removeAll(keepingCapacity: true)
+            points.append(f.t0)
+            if last > f.t0 {
+                let first = points.count
+                tl.changes(of: u, after: f.t0 + h, before: last + h, into: &points)
+                tl.changes(of: v, after: f.t0 + h, before: last + h, into: &points)
+                for i in first..<points.count { points[i] -= h }
+                let arrivals = points.count
+                tl.changes(of: v, after: f.t0 + d, before: last + d, into: &points)
+                for i in arrivals..<points.count { points[i] -= d }
+                points.append(last)
+                if points.count > 2 { points.sort() }
+                var kept = 1
+                for i in 1..<points.count where points[i] > points[kept - 1] + eps { points[kept] = points[i]; kept += 1 }
+                if kept > 1 && points[kept - 1] < last { points[kept - 1] = last }
+                points.removeLast(points.count - kept)
             }
-            var i = 0
-            while i < candidates.count {
-                var tau = candidates[i]
-                i += 1
-                while i < candidates.count && candidates[i] <= tau { i += 1 }
-                let last = i == candidates.count
-                let limit = last ? stretchEnd : candidates[i]
-                // The earliest departure of this stretch that keeps the rules: where the first stretch of a
-                // clock overshoots, departing later by the overshoot shortens it (parked time is free).
-                for _ in 0..<4 {
-                    if tau + d > end + LightTimeline.eps { break }
-                    var s = Double(p.shadow), l = Double(p.link)
-                    if tau > a { tl.parked(u, from: a, to: tau, &s, &l) }
-                    if let o = tl.move(u, v, at: tau, half: h, &s, &l) {
-                        if stretchEnd <= a {
-                            // No parking here: the drive's start moves later, by the overshoot when that
-                            // mends it, at most to the next change of this move's state pattern.
-                            let k0 = tl.stepIndex(a), kh = tl.stepIndex(a + h), kd = tl.stepIndex(a + d)
-                            var x = Double(tl.nextChange(u, afterStep: k0)) * step - a
-                            x = min(x, Double(tl.nextChange(u, afterStep: kh)) * step - a - h)
-                            x = min(x, Double(tl.nextChange(v, afterStep: kh)) * step - a - h)
-                            x = min(x, Double(tl.nextChange(v, afterStep: kd)) * step - a - d)
-                            if o.mendable { x = min(x, o.excess) }
-                            if x > LightTimeline.eps && a + d + x <= end { requestLaterDeparture(from: li, by: x) }
-                            break
-                        }
-                        guard o.mendable else { break }
-                        tau += o.excess
-                        if last ? tau > limit : tau >= limit { break }
-                        continue
-                    }
-                    push(v, tau + d, s, l, parent: li)
-                    break
-                }
+            parkedPushes.removeAll(keepingCapacity: true)
+            // The breakpoints, exactly.
+            exact.removeAll(keepingCapacity: true)
+            for tau in points {
+                var (s, l) = f.clocks(at: tau)
+                exact.append(tl.move(u, v, at: tau, half: h, &s, &l) ? (s, l) : nil)
+            }
+            // Pieces between breakpoints: affine clocks, departures bounded by the rules. A piece is open:
+            // where its bounds reach a breakpoint, the breakpoint joins the family only if it does no worse
+            // than the piece's formula there (a stretch of the piece can vanish at its end, and with it a
+            // reset), else the family stops just short of it.
+            pieces.removeAll(keepingCapacity: true)
+            for i in 0..<(points.count - 1) {
+                let p0 = points[i], p1 = points[i + 1], tm = (p0 + p1) / 2
+                let c = f.clocks(at: tm)
+                guard var p = tl.drivePiece(u, v, from: p0, to: p1, half: h,
+                                            shadow: AffineClock(value: c.shadow, slope: Double(f.shadowSlope)),
+                                            link: AffineClock(value: c.link, slope: Double(f.linkSlope))) else { pieces.append(nil); continue }
+                if p.lo <= p0 + eps && !Self.noWorse(exact[i], than: p, at: p0) { p.lo = p0 + Self.openEnd }
+                if p.hi >= p1 - eps && !Self.noWorse(exact[i + 1], than: p, at: p1) { p.hi = p1 - Self.openEnd }
+                guard p.lo <= p.hi else { pieces.append(nil); continue }
+                pieces.append(p)
+                let dt = p.lo - p.reference
+                push(ArrivalFamily(t0: p.lo + d, t1: p.hi + d, shadow: max(0, p.shadow.at(dt)), link: max(0, p.link.at(dt)),
+                                   shadowSlope: Float(p.shadow.slope), linkSlope: Float(p.link.slope), cell: Int32(v), parent: index),
+                     fromMove: true)
+            }
+            // The breakpoints themselves, where they do better than the pieces beside them.
+            for i in 0..<points.count {
+                guard let (s, l) = exact[i] else { continue }
+                let tau = points[i]
+                if i > 0, let p = pieces[i - 1], p.hi >= tau - eps, Self.noWorse(p, than: (s, l), at: tau) { continue }
+                if i < pieces.count, let p = pieces[i], p.lo <= tau + eps, Self.noWorse(p, than: (s, l), at: tau) { continue }
+                push(ArrivalFamily(t0: tau + d, t1: tau + d, shadow: s, link: l, shadowSlope: 0, linkSlope: 0, cell: Int32(v), parent: index),
+                     fromMove: true)
             }
         }
     }
 
-    /// A label at a cell where the rover may not park failed a move by an overshoot that a later start of
-    /// its drive would shorten: the drive's last parking place (the anchor) departs that much later on the
-    /// drive's first move (a new label, searched like any other, possibly earlier than the heap's time).
-    mutating func requestLaterDeparture(from x: Int32, by e: Double) {
-        let tl = timeline
-        var child = Int(x), y = Int(parent[Int(x)])
-        while y >= 0 && tl.parkingEnd(Int(cell[y]), from: time[y]) <= time[y] { child = y; y = Int(parent[y]) }
-        guard y >= 0 else { return }
-        let u = Int(cell[y]), c1 = Int(cell[child]), w = surface.width
-        guard u != c1 else { return }
-        let offset = SIMD2<Int32>(Int32(c1 / w - u / w), Int32(c1 % w - u % w))
-        guard let m = neighbourhood.offsets.firstIndex(of: offset), let d = duration(m, from: u, row: u / w, to: c1) else { return }
-        var tau = time[child] - d + e
-        let parkEnd = tl.parkingEnd(u, from: time[y])
-        for _ in 0..<4 {
-            guard tau <= parkEnd + LightTimeline.eps, tau + d <= tl.end + LightTimeline.eps else { return }
-            var s = Double(shadow[y]), l = Double(link[y])
-            tl.parked(u, from: time[y], to: tau, &s, &l)
-            if let o = tl.move(u, c1, at: tau, half: d / 2, &s, &l) {
-                guard o.mendable else { return }
-                tau += o.excess
-                continue
-            }
-            push(c1, tau + d, s, l, parent: Int32(y))
-            return
-        }
+    /// How far (seconds) a family stops short of a breakpoint it may not include.
+    static let openEnd = 1e-5
+
+    /// Whether the exact clocks at breakpoint `tau` are no larger than the piece's formula there.
+    @inline(__always)
+    static func noWorse(_ exact: (Double, Double)?, than p: LightTimeline.PieceDrive, at tau: Double) -> Bool {
+        guard let (s, l) = exact else { return false }
+        let dt = tau - p.reference
+        return s <= p.shadow.at(dt) + LightTimeline.eps && l <= p.link.at(dt) + LightTimeline.eps
+    }
+
+    /// Whether the piece's formula at `tau` is no larger than the exact clocks there.
+    @inline(__always)
+    static func noWorse(_ p: LightTimeline.PieceDrive, than exact: (Double, Double), at tau: Double) -> Bool {
+        let dt = tau - p.reference
+        return p.shadow.at(dt) <= exact.0 + LightTimeline.eps && p.link.at(dt) <= exact.1 + LightTimeline.eps
     }
 
     func result() -> ArrivalSearch {
-        let n = head.count
+        let n = settled.head.count
         var arrival = [Double](repeating: .infinity, count: n)
         var first = [Int32](repeating: -1, count: n)
-        for i in 0..<cell.count where time[i] < arrival[Int(cell[i])] {   // (re-departures settle out of order)
-            first[Int(cell[i])] = Int32(i)
-            arrival[Int(cell[i])] = time[i]
+        for i in 0..<settled.count where settled.t0[i] < arrival[Int(settled.cell[i])] {   // (trimmed families settle out of order)
+            first[Int(settled.cell[i])] = Int32(i)
+            arrival[Int(settled.cell[i])] = settled.t0[i]
         }
         return ArrivalSearch(field: ArrivalField(width: surface.width, height: surface.height, arrivalSeconds: arrival),
-                             surface: surface, motion: motion, timeline: timeline, cell: cell, time: time,
-                             shadow: shadow, link: link, parent: parent, first: first)
+                             surface: surface, motion: motion, timeline: timeline, families: settled, first: first,
+                             exhaustedBudget: exhausted)
     }
 }

@@ -1,26 +1,34 @@
 import FarSideCore
 
 /// The time-dependent earliest-arrival search over a grid whose cells are lit and linked in runs of time
-/// steps, for a rover with driving budgets in shadow and out of contact (`TraverseRules`): a label-setting
-/// search (Dijkstra 1959 generalised to labels (cell, time, clocks), as in resource-constrained shortest
-/// paths) over time-ordered labels in a swift-collections `Heap`, with wait labels only at a cell's state
-/// changes (its lit and linked runs, `StepRuns`), never one node per cell per step, and the departures
-/// that can change a move's state pattern enumerated exactly (`LightTimeline.drive`). Exact where the
-/// rover may park wherever it passes (as `farside traverse` runs it); the model, the labels, the
-/// exactness argument, the known gap with a finite survival budget and the memory per label:
-/// docs/methods/earliest-arrival.md.
+/// steps, for a rover with driving budgets in shadow and out of contact and parking only where it survives
+/// (`TraverseRules`): a label-setting search (Dijkstra 1959 generalised to labels (cell, time, clocks), as
+/// in resource-constrained shortest paths) over FAMILIES of labels, intervals of arrival times with clocks
+/// affine in time (`ArrivalFamily`), settled in time order in a swift-collections `Heap`. Parked families
+/// change only at a cell's state changes (its lit and linked runs, `StepRuns`), never one node per cell per
+/// step; a move's departures are cut where its state pattern changes and each piece's rules become bounds
+/// on the departure (`LightTimeline.drivePiece`). Exact for the model with a finite survival budget (a
+/// brute-force time-expanded search agrees on every cell). The model, the families, the exactness argument
+/// and the memory per family: docs/methods/earliest-arrival.md.
 public enum EarliestArrival {
     /// The search from `origin` at `startSeconds` (seconds from the window start). `targets` is kept for
     /// callers' convenience (every cell's earliest arrival and route are available); `lit` and `linked`
-    /// have one cell per grid cell and the same step count.
+    /// have one cell per grid cell and the same step count. `originIsHaven`: the rover may park at the
+    /// origin at any time (it starts from a lander or a base that shelters it), whatever its nights.
+    /// `familyBudget`: the most label families the search may settle at one cell (at most 65535); beyond
+    /// it the search stops and says so (`ArrivalSearch.exhaustedBudget`). Dark regions crossed with long shadow-driving budgets can need
+    /// many families per cell (docs/methods/earliest-arrival.md, "Cost").
     public static func search(surface: TraverseSurface, motion: RoverMotion, neighbourhood: Neighbourhood,
                               lit: StepRuns, linked: StepRuns, stepSeconds: Double, rules: TraverseRules,
-                              origin: Int, startSeconds: Double, targets: [Int] = []) -> ArrivalSearch {
+                              origin: Int, startSeconds: Double, originIsHaven: Bool = false, familyBudget: Int = .max,
+                              targets: [Int] = []) -> ArrivalSearch {
         let n = surface.width * surface.height
         precondition(lit.cellCount == n && linked.cellCount == n, "lit/linked runs must have one cell per grid cell")
         precondition(origin >= 0 && origin < n, "origin outside the grid")
-        let timeline = LightTimeline(lit: lit, linked: linked, stepSeconds: stepSeconds, rules: rules)
+        var timeline = LightTimeline(lit: lit, linked: linked, stepSeconds: stepSeconds, rules: rules)
+        if originIsHaven { timeline.haven[origin] = true }
         var search = ArrivalSearcher(surface: surface, motion: motion, neighbourhood: neighbourhood, timeline: timeline)
+        search.familyBudget = familyBudget >= Int(UInt16.max) ? .max : familyBudget
         if surface.passable[origin] && startSeconds <= timeline.end && startSeconds >= 0 {
             search.run(origin: origin, start: startSeconds)
         }

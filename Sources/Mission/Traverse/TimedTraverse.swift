@@ -7,29 +7,47 @@ import Visibility
 /// runs under the rover's time rules (`EarliestArrival`), its travel-time map, the safe havens, and routes
 /// with their timelines (arrivals, waits and why) in place of the static routes.
 ///
-/// The search's model: the rover drives only while its driving clocks allow (driving time in shadow since
-/// last lit <= max_shadow_drive_h, out of contact since last linked <= max_no_link_drive_h) and may park
-/// anywhere, parked time not counting on those clocks. With parking allowed everywhere the label-setting
-/// search is exact (tested against a brute-force time-expanded search: 0 differences in 80 random cases);
-/// restricting parking to havens makes it inexact (arrivals can hinge on leaving a lit cell at a moment set
-/// by the budget), so survival is not a constraint of the search: `safe_haven.tif` shows the cells whose
-/// every night fits `max_shadow_h` minus the driving budget, and a route that parks in darkness for longer
-/// than the survival budget at a cell that is not a haven is flagged (stderr and report.html), never
-/// reported as if it were safe.
+/// The search's model (docs/methods/earliest-arrival.md): the rover drives only while its driving clocks
+/// allow (driving time in shadow since last lit <= max_shadow_drive_h, out of contact since last linked <=
+/// max_no_link_drive_h) and parks where it survives: in sunlight, or at a safe haven (a cell whose every
+/// night in the window fits max_shadow_h - max_shadow_drive_h; `safe_haven.tif`); parked time does not count
+/// on the driving clocks. Elsewhere it may idle, its clocks growing as if it drove. The search is exact
+/// under these rules (tested against a brute-force time-expanded search), so every route it returns is
+/// safe by them.
+///
+/// Its cost: dark regions crossed with a long shadow-driving budget can need many label families per cell.
+/// The exact search has a budget (`familiesPerCell` at any one cell); past it, the run falls back to the
+/// search with parking allowed anywhere (exact for that relaxed model, one or two families per cell) and
+/// flags every route that parks in darkness beyond the survival budget at a cell that is not a haven
+/// (stderr and report.html), never reporting it as safe.
 enum TimedTraverse {
+    /// The exact search's budget of label families at any one cell (see above).
+    static let familiesPerCell = 16
+
     static func run(_ result: inout TraverseResult, lighting: WindowLighting, time: TimeWindow, context: RouteContext, originCell: Int,
                     targetCells: [Int], request: TraverseRequest) throws {
         guard let rules = request.rover.time, let lit = lighting.lit, let linked = lighting.linked else { return }
         let survival = TraverseRules(maxShadowDriveSeconds: rules.maxShadowDriveHours * 3600, maxShadowSeconds: rules.maxShadowHours * 3600,
                                      maxNoLinkDriveSeconds: rules.maxNoLinkDriveHours * 3600)
-        var search = survival
-        search.maxShadowSeconds = .infinity  // park anywhere (see above)
         let clock = ContinuousClock()
         var found: ArrivalSearch!
+        var exact = true
         let elapsed = clock.measure {
+            let budget = familiesPerCell
             found = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
-                                           lit: lit, linked: linked, stepSeconds: time.step, rules: search, origin: originCell,
-                                           startSeconds: 0, targets: targetCells)
+                                           lit: lit, linked: linked, stepSeconds: time.step, rules: survival, origin: originCell,
+                                           startSeconds: 0, originIsHaven: true, familyBudget: budget, targets: targetCells)
+            if found.exhaustedBudget {
+                exact = false
+                result.notes.append("the survival-exact time search passed its budget of \(budget) label families at one cell; "
+                                    + "routes are searched with parking allowed anywhere "
+                                    + "and checked against \(request.rover.name)'s survival budget instead")
+                var relaxed = survival
+                relaxed.maxShadowSeconds = .infinity
+                found = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
+                                               lit: lit, linked: linked, stepSeconds: time.step, rules: relaxed, origin: originCell,
+                                               startSeconds: 0, targets: targetCells)
+            }
         }
         result.timeSearchSeconds = TraversePlanning.seconds(elapsed)
         let w = result.window.width, h = result.window.height
@@ -56,15 +74,19 @@ enum TimedTraverse {
                 guard e.waitedSeconds > 0 else { continue }
                 var why: String
                 switch e.reason {
-                case .sunlight: why = "waiting for sunlight (here or on the next cell)"
-                case .link: why = "waiting for a link (here or on the next cell)"
+                case .sunlight: why = "waiting in sunlight for the drive ahead (sunlight on the way)"
+                case .link: why = "waiting for a link on the drive ahead"
                 case .haven: why = "sitting out darkness or a blackout"
                 case .none: why = "waiting"
                 }
                 let dark = darkSeconds(lit: lit, cell: e.cell, from: e.arrivalSeconds, to: e.departureSeconds ?? e.arrivalSeconds, step: time.step)
                 if dark > 0 {
                     why += String(format: "; %.2f h of it in darkness", dark / 3600)
-                    if !havens[e.cell] && dark + e.shadowClockSeconds > survival.maxShadowSeconds {
+                    if havens[e.cell] {
+                        why += " at a safe haven"
+                    } else if exact {
+                        why += " (idling within its shadow-driving budget)"
+                    } else if dark + e.shadowClockSeconds > survival.maxShadowSeconds {
                         why += String(format: ", beyond the rover's survival budget of %g h at a cell that is not a safe haven", rules.maxShadowHours)
                         result.notes.append("route to target \(k + 1) parks " + String(format: "%.1f h", dark / 3600)
                                             + " in darkness at vertex \(i), beyond \(request.rover.name)'s survival budget (\(rules.maxShadowHours) h): not a safe route")

@@ -5,7 +5,8 @@ import FarSideCore
 struct LightTimeline: Sendable {
     let lit: StepRuns
     let linked: StepRuns
-    let haven: [Bool]
+    /// Where the rover may park at any time (the safe havens, plus the origin where the caller says so).
+    var haven: [Bool]
     let step: Double
     let stepCount: Int
     /// The window end W (seconds).
@@ -96,56 +97,60 @@ struct LightTimeline: Sendable {
         if l > 0 && holdsSome(linked, cell, k0, k1) { l = 0 }
     }
 
-    /// Why a drive failed: by how much a clock overshot its limit, and whether departing later by that
-    /// much can mend it (the failing stretch began at the departure or at the switch instant and ends at a
-    /// fixed state change, so it shortens as the departure moves later).
-    struct Overshoot { var excess: Double; var mendable: Bool }
-
-    /// Driving clocks through a move's half: being in `cell`'s state over [t0, t1] (the closing instant
-    /// t1 included: the switch instant or the arrival). `sFromDeparture` / `lFromDeparture` say whether the
-    /// current bad stretch of each clock began at a departure-relative instant (updated). Returns nil when
-    /// the rules hold, else the overshoot. `t1` must not pass the window end.
-    @inline(__always)
-    func drive(_ cell: Int, from t0: Double, to t1: Double, _ s: inout Double, _ l: inout Double,
-               _ sFromDeparture: inout Bool, _ lFromDeparture: inout Bool) -> Overshoot? {
+    /// Clocks of a rover staying at `cell` over [t0, t1]: parked where it may park (lit, or a haven: a lit
+    /// or linked instant resets a clock, parked time adds nothing), idling elsewhere (the clocks grow as if
+    /// driving). The caller keeps the budgets (the search stops an idle stay at them).
+    func stay(_ cell: Int, from t0: Double, to t1: Double, _ s: inout Double, _ l: inout Double) {
         var t = t0
         while t < t1 {
             let k = stepIndex(t)
+            guard k < stepCount else { break }
             let a = state(lit, cell, k), b = state(linked, cell, k)
-            let change = Double(min(a.change, b.change)) * step
-            let e = min(t1, change)
-            // Whether the piece ends at a state change (for departures just later: a change at t1 itself
-            // counts, the piece then stops there while the half goes on).
-            let fixedEnd = change <= t1
-            var worst: Overshoot? = nil
-            if a.on { s = 0; sFromDeparture = !fixedEnd } else {
+            let e = min(t1, Double(min(a.change, b.change)) * step)
+            let parks = a.on || haven[cell]
+            if a.on { s = 0 } else if !parks { s += e - t }
+            if b.on { l = 0 } else if !parks { l += e - t }
+            t = e
+        }
+        let k = stepIndex(t1)
+        if k >= 0 && k < stepCount {
+            if state(lit, cell, k).on { s = 0 }
+            if state(linked, cell, k).on { l = 0 }
+        }
+    }
+
+    /// Driving clocks through a move's half: being in `cell`'s state over [t0, t1] (the closing instant
+    /// t1 included: the switch instant or the arrival). Returns false when a clock breaks its limit.
+    @inline(__always)
+    func drive(_ cell: Int, from t0: Double, to t1: Double, _ s: inout Double, _ l: inout Double) -> Bool {
+        var t = t0
+        while t < t1 {
+            let k = stepIndex(t)
+            guard k < stepCount else { break }   // within the tolerance past the window end
+            let a = state(lit, cell, k), b = state(linked, cell, k)
+            let e = min(t1, Double(min(a.change, b.change)) * step)
+            if a.on { s = 0 } else {
                 s += e - t
-                if s > maxShadow + Self.eps { worst = Overshoot(excess: s - maxShadow, mendable: sFromDeparture && fixedEnd) }
+                if s > maxShadow + Self.eps { return false }
             }
-            if b.on { l = 0; lFromDeparture = !fixedEnd } else {
+            if b.on { l = 0 } else {
                 l += e - t
-                if l > maxLink + Self.eps {
-                    let o = Overshoot(excess: l - maxLink, mendable: lFromDeparture && fixedEnd)
-                    if let w = worst { worst = Overshoot(excess: max(w.excess, o.excess), mendable: w.mendable && o.mendable) } else { worst = o }
-                }
+                if l > maxLink + Self.eps { return false }
             }
-            if let w = worst { return w }
             t = e
         }
         let k = stepIndex(t1)
         if k < stepCount {
-            if s > 0 && state(lit, cell, k).on { s = 0; sFromDeparture = true }
-            if l > 0 && state(linked, cell, k).on { l = 0; lFromDeparture = true }
+            if s > 0 && state(lit, cell, k).on { s = 0 }
+            if l > 0 && state(linked, cell, k).on { l = 0 }
         }
-        return nil
+        return true
     }
 
     /// A whole move u -> v departing at `tau` with clocks (s, l) (already reset for u's state at `tau`),
-    /// half `h`: the arrival clocks, or the overshoot.
+    /// half `h`: the arrival clocks; false when the move breaks a rule.
     @inline(__always)
-    func move(_ u: Int, _ v: Int, at tau: Double, half h: Double, _ s: inout Double, _ l: inout Double) -> Overshoot? {
-        var sd = true, ld = true
-        if let o = drive(u, from: tau, to: tau + h, &s, &l, &sd, &ld) { return o }
-        return drive(v, from: tau + h, to: tau + 2 * h, &s, &l, &sd, &ld)
+    func move(_ u: Int, _ v: Int, at tau: Double, half h: Double, _ s: inout Double, _ l: inout Double) -> Bool {
+        drive(u, from: tau, to: tau + h, &s, &l) && drive(v, from: tau + h, to: tau + 2 * h, &s, &l)
     }
 }

@@ -1,0 +1,126 @@
+import FarSideCore
+
+/// A family of labels (see `EarliestArrival` and docs/methods/earliest-arrival.md): the rover can be at
+/// `cell` at any time τ in [t0, t1], its driving clocks then being `shadow + shadowSlope * (τ - t0)` and
+/// `link + linkSlope * (τ - t0)`. Where it may park (lit, or a haven) the family runs to the cell's next
+/// state change with slopes 0 (parked time is free); elsewhere it is a drive that the rover could have
+/// begun later at its last parking place, the whole route shifted in time with the same state pattern.
+/// In the heap: 48 bytes.
+struct ArrivalFamily: Comparable {
+    var t0: Double
+    var t1: Double
+    var shadow: Double
+    var link: Double
+    var shadowSlope: Float
+    var linkSlope: Float
+    var cell: Int32
+    var parent: Int32
+
+    static func < (a: ArrivalFamily, b: ArrivalFamily) -> Bool { a.t0 < b.t0 || (a.t0 == b.t0 && a.shadow + a.link < b.shadow + b.link) }
+    static func == (a: ArrivalFamily, b: ArrivalFamily) -> Bool { a.t0 == b.t0 }
+
+    /// The clocks of the member at `tau`.
+    @inline(__always)
+    func clocks(at tau: Double) -> (shadow: Double, link: Double) {
+        (shadow + Double(shadowSlope) * (tau - t0), link + Double(linkSlope) * (tau - t0))
+    }
+
+    /// Moves the start to `tau` (within the family), keeping every member.
+    @inline(__always)
+    mutating func trimStart(to tau: Double) {
+        let c = clocks(at: tau)
+        shadow = c.shadow
+        link = c.link
+        t0 = tau
+    }
+}
+
+/// The settled families, struct of arrays (44 bytes each), with a per-cell list.
+struct SettledFamilies {
+    var cell: [Int32] = []
+    var t0: [Double] = []
+    var t1: [Double] = []
+    var shadow: [Double] = []
+    var link: [Double] = []
+    var shadowSlope: [Float] = []
+    var linkSlope: [Float] = []
+    var parent: [Int32] = []
+    var nextAtCell: [Int32] = []
+    /// Per cell, its latest settled family (-1: none).
+    var head: [Int32]
+
+    init(cellCount: Int) { head = [Int32](repeating: -1, count: cellCount) }
+
+    var count: Int { cell.count }
+
+    @inline(__always)
+    mutating func append(_ f: ArrivalFamily) -> Int32 {
+        let index = Int32(cell.count), c = Int(f.cell)
+        cell.append(f.cell); t0.append(f.t0); t1.append(f.t1); shadow.append(f.shadow); link.append(f.link)
+        shadowSlope.append(f.shadowSlope); linkSlope.append(f.linkSlope); parent.append(f.parent)
+        nextAtCell.append(head[c])
+        head[c] = index
+        return index
+    }
+
+    /// The members of `f` that settled family `a` covers (same times, clocks no larger): an interval, as
+    /// the clock differences are affine in time; nil when none.
+    @inline(__always)
+    func coverage(of f: ArrivalFamily, by a: Int) -> (lo: Double, hi: Double)? {
+        let eps = LightTimeline.eps
+        var lo = max(f.t0, t0[a]), hi = min(f.t1, t1[a])
+        guard lo <= hi + eps else { return nil }
+        let x = lo
+        // g(τ) = clock_a(τ) - clock_f(τ) <= eps, for both clocks.
+        @inline(__always) func bound(_ va: Double, _ ka: Float, _ vf: Double, _ kf: Float) -> Bool {
+            let slope = Double(ka) - Double(kf)
+            let g = va + Double(ka) * (x - t0[a]) - vf - Double(kf) * (x - f.t0)
+            if slope == 0 { return g <= eps }
+            let root = x + (eps - g) / slope
+            if slope > 0 { hi = min(hi, root) } else { lo = max(lo, root) }
+            return true
+        }
+        guard bound(shadow[a], shadowSlope[a], f.shadow, f.shadowSlope), bound(link[a], linkSlope[a], f.link, f.linkSlope) else { return nil }
+        return lo <= hi + eps ? (lo, hi) : nil
+    }
+
+    /// Whether settled families at `f`'s cell cover every member of `f`, looking at the `latest` settled
+    /// there (all by default).
+    func covers(_ f: ArrivalFamily, latest: Int = .max) -> Bool {
+        var i = head[Int(f.cell)], seen = 0
+        while i >= 0 && seen < latest {
+            seen += 1
+            let a = Int(i)
+            i = nextAtCell[a]
+            if let c = coverage(of: f, by: a), c.lo <= f.t0 + LightTimeline.eps, c.hi >= f.t1 - LightTimeline.eps { return true }
+        }
+        return false
+    }
+
+    /// Removes from `f` the members that settled families cover at its start or its end (only at its end
+    /// when `keepStart`: a parked family's start is its arrival); false when nothing is left.
+    func trim(_ f: inout ArrivalFamily, keepStart: Bool) -> Bool {
+        let eps = LightTimeline.eps
+        var changed = true, passes = 0
+        while changed && passes < 3 {
+            changed = false
+            passes += 1
+            var i = head[Int(f.cell)]
+            while i >= 0 {
+                let a = Int(i)
+                i = nextAtCell[a]
+                guard let c = coverage(of: f, by: a) else { continue }
+                let fromStart = c.lo <= f.t0 + eps, toEnd = c.hi >= f.t1 - eps
+                if fromStart && toEnd { return false }
+                if toEnd && c.lo > f.t0 + eps {
+                    f.t1 = c.lo
+                    changed = true
+                } else if fromStart && !keepStart && c.hi < f.t1 - eps {
+                    f.trimStart(to: c.hi)
+                    changed = true
+                }
+            }
+        }
+        return true
+    }
+}
