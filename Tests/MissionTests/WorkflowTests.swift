@@ -69,7 +69,23 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(Double(hours.values[cell]), try XCTUnwrap(route.arrivalHours), accuracy: 1e-3)
         // Waiting only adds: the timed arrival is no earlier than the static drive time.
         XCTAssertGreaterThanOrEqual(route.arrivalHours! + 1e-6, Double(result.cost.values[cell]))
-
+        // Survival: with the exact search every wait in darkness is at a safe haven or idles within the
+        // shadow-driving budget; past its family budget (this rover's loose link budget leaves long Pareto
+        // fronts of the two clocks) the run says so, and a route that parks beyond the survival budget
+        // outside a haven is flagged, never reported as safe.
+        let fellBack = result.notes.contains { $0.contains("label families") }
+        let havens = try XCTUnwrap(result.safeHavens)
+        for v in route.vertices where (v.waitHours ?? 0) > 0 && v.waitReason?.contains("darkness") == true {
+            let i = (v.row - result.window.row) * result.window.width + (v.column - result.window.column)
+            if havens.values[i] == 1 { continue }
+            if fellBack {
+                if v.waitReason!.contains("beyond the rover's survival budget") {
+                    XCTAssertTrue(result.notes.contains { $0.contains("not a safe route") }, "\(result.notes)")
+                }
+            } else {
+                XCTAssertTrue(v.waitReason!.contains("idling within"), v.waitReason!)
+            }
+        }
         // The command writes the same result.
         try TraverseOutputs.write(result, request: request, directory: path("engine"), options: RasterWriteOptions())
         let r = try FarSideBinary.run(["traverse", path("dem.tif"), "-o", path("cli"), "--from", "\(from.lat),\(from.lon)", "--to", "\(to.lat),\(to.lon)",
