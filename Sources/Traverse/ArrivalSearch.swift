@@ -7,7 +7,7 @@ public struct ArrivalField: Sendable {
     public var arrivalSeconds: [Double]
 }
 
-/// The result of `EarliestArrival.search`: the earliest arrival per cell and the settled labels, from which
+/// The result of `EarliestArrival.search`: the earliest arrival per cell and the settled label families, from which
 /// the route to any reached cell (with its timeline) is rebuilt on demand.
 public struct ArrivalSearch: Sendable {
     public let field: ArrivalField

@@ -108,7 +108,7 @@ struct ArrivalSearcher {
             // dark if the cell is no longer a place to park).
             if let change = parkedEnd(u, from: f.t0), f.t1 >= change - eps, change < end {
                 var s = f.shadow, l = f.link
-                tl.parked(u, from: f.t0, to: change, &s, &l)
+                tl.stay(u, from: f.t0, to: change, &s, &l)
                 push(ArrivalFamily(t0: change, t1: change, shadow: s, link: l, shadowSlope: 0, linkSlope: 0, cell: f.cell, parent: index))
             }
         } else if f.t1 < end {

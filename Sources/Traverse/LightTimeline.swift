@@ -52,14 +52,6 @@ struct LightTimeline: Sendable {
         return Int(r.start) <= k ? (true, Int(r.end)) : (false, Int(r.start))
     }
 
-    /// Whether `runs` holds at `cell` in some step of `k0 ... k1` (inclusive, clipped to the window).
-    @inline(__always)
-    func holdsSome(_ runs: StepRuns, _ cell: Int, _ k0: Int, _ k1: Int) -> Bool {
-        guard k0 < stepCount else { return false }
-        let s = state(runs, cell, k0)
-        return s.on || s.change <= min(k1, stepCount - 1)
-    }
-
     func isLit(_ cell: Int, at t: Double) -> Bool {
         let k = stepIndex(t)
         return k >= 0 && k < stepCount && state(lit, cell, k).on
@@ -86,15 +78,6 @@ struct LightTimeline: Sendable {
         guard k < stepCount else { return t }
         let s = state(lit, cell, k)
         return s.on ? Double(s.change) * step : t
-    }
-
-    /// Clocks of a rover parked at `cell` over [t0, t1] (parking allowed there): a lit (linked) instant
-    /// resets the shadow (link) clock; parked time does not add to them.
-    @inline(__always)
-    func parked(_ cell: Int, from t0: Double, to t1: Double, _ s: inout Double, _ l: inout Double) {
-        let k0 = stepIndex(t0), k1 = stepIndex(t1)
-        if s > 0 && holdsSome(lit, cell, k0, k1) { s = 0 }
-        if l > 0 && holdsSome(linked, cell, k0, k1) { l = 0 }
     }
 
     /// Clocks of a rover staying at `cell` over [t0, t1]: parked where it may park (lit, or a haven: a lit
