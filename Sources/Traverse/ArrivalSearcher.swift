@@ -95,14 +95,27 @@ struct ArrivalSearcher {
         }
     }
 
-    /// Expands a settled family: the parked family after the cell's next state change (when the rover may
-    /// park across it), and per move every departure of the family, one family per stretch of departures
-    /// with a fixed state pattern (its members keep the rules where affine bounds allow) plus the
-    /// breakpoints themselves where they do better.
+    /// Expands a settled family: its stay at the cell goes on (`continueStay`), and per move every
+    /// departure of the family (`expandMove`).
     mutating func expand(_ f: ArrivalFamily, index: Int32, parked: Bool) {
+        guard f.t0 < timeline.end else { return }
+        continueStay(f, index: index, parked: parked)
+        let u = Int(f.cell), w = surface.width, height = surface.height
+        let row = u / w, column = u % w
+        for (m, offset) in neighbourhood.offsets.enumerated() {
+            let r = row + Int(offset.x), col = column + Int(offset.y)
+            guard r >= 0, r < height, col >= 0, col < w else { continue }
+            let v = r * w + col
+            guard surface.passable[v], let d = duration(m, from: u, row: row, to: v) else { continue }
+            expandMove(f, index: index, to: v, seconds: d)
+        }
+    }
+
+    /// The stay at the family's cell after its members: parked across the cell's next state change (a
+    /// family there), or idling from its last member at a dark cell that is no place to park.
+    mutating func continueStay(_ f: ArrivalFamily, index: Int32, parked: Bool) {
         let u = Int(f.cell)
         let tl = timeline, end = tl.end, eps = LightTimeline.eps
-        guard f.t0 < end else { return }
         if parked {
             // Parked on across the cell's next state change: a family there (parked again, or idling in the
             // dark if the cell is no longer a place to park).
@@ -132,70 +145,77 @@ struct ArrivalSearcher {
                 }
             }
         }
-        let w = surface.width, height = surface.height
-        let row = u / w, column = u % w
-        for (m, offset) in neighbourhood.offsets.enumerated() {
-            let r = row + Int(offset.x), col = column + Int(offset.y)
-            guard r >= 0, r < height, col >= 0, col < w else { continue }
-            let v = r * w + col
-            guard surface.passable[v], let d = duration(m, from: u, row: row, to: v) else { continue }
-            let h = d / 2
-            var last = min(f.t1, end - d)
-            if last < f.t0 { if last >= f.t0 - eps { last = f.t0 } else { continue } }
-            // Breakpoints: the switch instant meets a change of u or v, or the arrival meets a change of v.
-            points.removeAll(keepingCapacity: true)
-            points.append(f.t0)
-            if last > f.t0 {
-                let first = points.count
-                tl.changes(of: u, after: f.t0 + h, before: last + h, into: &points)
-                tl.changes(of: v, after: f.t0 + h, before: last + h, into: &points)
-                for i in first..<points.count { points[i] -= h }
-                let arrivals = points.count
-                tl.changes(of: v, after: f.t0 + d, before: last + d, into: &points)
-                for i in arrivals..<points.count { points[i] -= d }
-                points.append(last)
-                if points.count > 2 { points.sort() }
-                var kept = 1
-                for i in 1..<points.count where points[i] > points[kept - 1] + eps { points[kept] = points[i]; kept += 1 }
-                if kept > 1 && points[kept - 1] < last { points[kept - 1] = last }
-                points.removeLast(points.count - kept)
-            }
-            parkedPushes.removeAll(keepingCapacity: true)
-            // The breakpoints, exactly.
-            exact.removeAll(keepingCapacity: true)
-            for tau in points {
-                var (s, l) = f.clocks(at: tau)
-                exact.append(tl.move(u, v, at: tau, half: h, &s, &l) ? (s, l) : nil)
-            }
-            // Pieces between breakpoints: affine clocks, departures bounded by the rules. A piece is open:
-            // where its bounds reach a breakpoint, the breakpoint joins the family only if it does no worse
-            // than the piece's formula there (a stretch of the piece can vanish at its end, and with it a
-            // reset), else the family stops just short of it.
-            pieces.removeAll(keepingCapacity: true)
-            for i in 0..<(points.count - 1) {
-                let p0 = points[i], p1 = points[i + 1], tm = (p0 + p1) / 2
-                let c = f.clocks(at: tm)
-                guard var p = tl.drivePiece(u, v, from: p0, to: p1, half: h,
-                                            shadow: AffineClock(value: c.shadow, slope: Double(f.shadowSlope)),
-                                            link: AffineClock(value: c.link, slope: Double(f.linkSlope))) else { pieces.append(nil); continue }
-                if p.lo <= p0 + eps && !Self.noWorse(exact[i], than: p, at: p0) { p.lo = p0 + Self.openEnd }
-                if p.hi >= p1 - eps && !Self.noWorse(exact[i + 1], than: p, at: p1) { p.hi = p1 - Self.openEnd }
-                guard p.lo <= p.hi else { pieces.append(nil); continue }
-                pieces.append(p)
-                let dt = p.lo - p.reference
-                push(ArrivalFamily(t0: p.lo + d, t1: p.hi + d, shadow: max(0, p.shadow.at(dt)), link: max(0, p.link.at(dt)),
-                                   shadowSlope: Float(p.shadow.slope), linkSlope: Float(p.link.slope), cell: Int32(v), parent: index),
-                     fromMove: true)
-            }
-            // The breakpoints themselves, where they do better than the pieces beside them.
-            for i in 0..<points.count {
-                guard let (s, l) = exact[i] else { continue }
-                let tau = points[i]
-                if i > 0, let p = pieces[i - 1], p.hi >= tau - eps, Self.noWorse(p, than: (s, l), at: tau) { continue }
-                if i < pieces.count, let p = pieces[i], p.lo <= tau + eps, Self.noWorse(p, than: (s, l), at: tau) { continue }
-                push(ArrivalFamily(t0: tau + d, t1: tau + d, shadow: s, link: l, shadowSlope: 0, linkSlope: 0, cell: Int32(v), parent: index),
-                     fromMove: true)
-            }
+    }
+
+    /// The move from the family's cell to `v` (`d` seconds) for every departure of the family: one family
+    /// at `v` per stretch of departures with a fixed state pattern (its members keep the rules where affine
+    /// bounds allow), plus the breakpoints themselves where they do better.
+    mutating func expandMove(_ f: ArrivalFamily, index: Int32, to v: Int, seconds d: Double) {
+        let u = Int(f.cell)
+        let tl = timeline, end = tl.end, eps = LightTimeline.eps
+        let h = d / 2
+        var last = min(f.t1, end - d)
+        if last < f.t0 { if last >= f.t0 - eps { last = f.t0 } else { return } }
+        collectBreakpoints(f, from: u, to: v, seconds: d, last: last)
+        parkedPushes.removeAll(keepingCapacity: true)
+        // The breakpoints, exactly.
+        exact.removeAll(keepingCapacity: true)
+        for tau in points {
+            var (s, l) = f.clocks(at: tau)
+            exact.append(tl.move(u, v, at: tau, half: h, &s, &l) ? (s, l) : nil)
+        }
+        // Pieces between breakpoints: affine clocks, departures bounded by the rules. A piece is open:
+        // where its bounds reach a breakpoint, the breakpoint joins the family only if it does no worse
+        // than the piece's formula there (a stretch of the piece can vanish at its end, and with it a
+        // reset), else the family stops just short of it.
+        pieces.removeAll(keepingCapacity: true)
+        for i in 0..<(points.count - 1) {
+            let p0 = points[i], p1 = points[i + 1], tm = (p0 + p1) / 2
+            let c = f.clocks(at: tm)
+            guard var p = tl.drivePiece(u, v, from: p0, to: p1, half: h,
+                                        shadow: AffineClock(value: c.shadow, slope: Double(f.shadowSlope)),
+                                        link: AffineClock(value: c.link, slope: Double(f.linkSlope))) else { pieces.append(nil); continue }
+            if p.lo <= p0 + eps && !Self.noWorse(exact[i], than: p, at: p0) { p.lo = p0 + Self.openEnd }
+            if p.hi >= p1 - eps && !Self.noWorse(exact[i + 1], than: p, at: p1) { p.hi = p1 - Self.openEnd }
+            guard p.lo <= p.hi else { pieces.append(nil); continue }
+            pieces.append(p)
+            let dt = p.lo - p.reference
+            push(ArrivalFamily(t0: p.lo + d, t1: p.hi + d, shadow: max(0, p.shadow.at(dt)), link: max(0, p.link.at(dt)),
+                               shadowSlope: Float(p.shadow.slope), linkSlope: Float(p.link.slope), cell: Int32(v), parent: index),
+                 fromMove: true)
+        }
+        // The breakpoints themselves, where they do better than the pieces beside them.
+        for i in 0..<points.count {
+            guard let (s, l) = exact[i] else { continue }
+            let tau = points[i]
+            if i > 0, let p = pieces[i - 1], p.hi >= tau - eps, Self.noWorse(p, than: (s, l), at: tau) { continue }
+            if i < pieces.count, let p = pieces[i], p.lo <= tau + eps, Self.noWorse(p, than: (s, l), at: tau) { continue }
+            push(ArrivalFamily(t0: tau + d, t1: tau + d, shadow: s, link: l, shadowSlope: 0, linkSlope: 0, cell: Int32(v), parent: index),
+                 fromMove: true)
+        }
+    }
+
+    /// The departures in [f.t0, last] where the move's state pattern changes, in order, into `points`
+    /// (f.t0 and `last` included): the switch instant meets a change of u or v, or the arrival meets a
+    /// change of v.
+    mutating func collectBreakpoints(_ f: ArrivalFamily, from u: Int, to v: Int, seconds d: Double, last: Double) {
+        let tl = timeline, eps = LightTimeline.eps, h = d / 2
+        points.removeAll(keepingCapacity: true)
+        points.append(f.t0)
+        if last > f.t0 {
+            let first = points.count
+            tl.changes(of: u, after: f.t0 + h, before: last + h, into: &points)
+            tl.changes(of: v, after: f.t0 + h, before: last + h, into: &points)
+            for i in first..<points.count { points[i] -= h }
+            let arrivals = points.count
+            tl.changes(of: v, after: f.t0 + d, before: last + d, into: &points)
+            for i in arrivals..<points.count { points[i] -= d }
+            points.append(last)
+            if points.count > 2 { points.sort() }
+            var kept = 1
+            for i in 1..<points.count where points[i] > points[kept - 1] + eps { points[kept] = points[i]; kept += 1 }
+            if kept > 1 && points[kept - 1] < last { points[kept - 1] = last }
+            points.removeLast(points.count - kept)
         }
     }
 
