@@ -169,6 +169,7 @@ struct ArrivalSearcher {
         // than the piece's formula there (a stretch of the piece can vanish at its end, and with it a
         // reset), else the family stops just short of it.
         pieces.removeAll(keepingCapacity: true)
+        var run: LightTimeline.PieceDrive? = nil
         for i in 0..<(points.count - 1) {
             let p0 = points[i], p1 = points[i + 1], tm = (p0 + p1) / 2
             let c = f.clocks(at: tm)
@@ -179,11 +180,18 @@ struct ArrivalSearcher {
             if p.hi >= p1 - eps && !Self.noWorse(exact[i + 1], than: p, at: p1) { p.hi = p1 - Self.openEnd }
             guard p.lo <= p.hi else { pieces.append(nil); continue }
             pieces.append(p)
-            let dt = p.lo - p.reference
-            push(ArrivalFamily(t0: p.lo + d, t1: p.hi + d, shadow: max(0, p.shadow.at(dt)), link: max(0, p.link.at(dt)),
-                               shadowSlope: Float(p.shadow.slope), linkSlope: Float(p.link.slope), cell: Int32(v), parent: index),
-                 fromMove: true)
+            // Consecutive pieces with the same affine clocks (a breakpoint upstream that changed the pattern
+            // but not the outcome) make one family: fragments would multiply move after move.
+            if let q = run, q.hi >= p.lo - eps, q.shadow.slope == p.shadow.slope, q.link.slope == p.link.slope,
+               abs(q.shadow.at(p.lo - q.reference) - p.shadow.at(p.lo - p.reference)) <= eps,
+               abs(q.link.at(p.lo - q.reference) - p.link.at(p.lo - p.reference)) <= eps {
+                run!.hi = p.hi
+            } else {
+                if let q = run { pushPiece(q, seconds: d, to: v, parent: index) }
+                run = p
+            }
         }
+        if let q = run { pushPiece(q, seconds: d, to: v, parent: index) }
         // The breakpoints themselves, where they do better than the pieces beside them.
         for i in 0..<points.count {
             guard let (s, l) = exact[i] else { continue }
@@ -193,6 +201,15 @@ struct ArrivalSearcher {
             push(ArrivalFamily(t0: tau + d, t1: tau + d, shadow: s, link: l, shadowSlope: 0, linkSlope: 0, cell: Int32(v), parent: index),
                  fromMove: true)
         }
+    }
+
+    /// Queues the family at `v` of the departures of piece `p` (a move of `d` seconds).
+    @inline(__always)
+    mutating func pushPiece(_ p: LightTimeline.PieceDrive, seconds d: Double, to v: Int, parent: Int32) {
+        let dt = p.lo - p.reference
+        push(ArrivalFamily(t0: p.lo + d, t1: p.hi + d, shadow: max(0, p.shadow.at(dt)), link: max(0, p.link.at(dt)),
+                           shadowSlope: Float(p.shadow.slope), linkSlope: Float(p.link.slope), cell: Int32(v), parent: parent),
+             fromMove: true)
     }
 
     /// The departures in [f.t0, last] where the move's state pattern changes, in order, into `points`
