@@ -1,3 +1,4 @@
+import Foundation
 import FarSideCore
 
 /// Earliest arrival per cell (seconds from the window start; infinity = unreachable).
@@ -17,9 +18,13 @@ public struct ArrivalSearch: Sendable {
     let families: SettledFamilies
     /// Per cell, its earliest settled family (-1: unreached).
     let first: [Int32]
-    /// Whether the search stopped at its family budget: the arrivals are then upper bounds (cells not
-    /// reached yet are infinity), not the earliest.
-    public let exhaustedBudget: Bool
+    /// Families dropped at cells that had reached the search's family cap (0: the search is exact).
+    /// Every family kept is reached by a route that keeps the rules, so with drops the arrivals are upper
+    /// bounds (a route exists; the earliest may be earlier) and a cell may be missed.
+    public let droppedFamilies: Int
+
+    /// Whether no family was dropped: the arrivals are the earliest under the rules.
+    public var isExact: Bool { droppedFamilies == 0 }
 
     /// Earliest arrival per cell (seconds; infinity = unreachable): `field.arrivalSeconds`.
     public var arrivalSeconds: [Double] { field.arrivalSeconds }

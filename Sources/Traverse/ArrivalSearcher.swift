@@ -12,10 +12,10 @@ struct ArrivalSearcher {
     let lengths: [Double]
 
     var settled: SettledFamilies
-    /// Settled families allowed at one cell before the search gives up (`exhausted`).
-    var familyBudget = Int.max
-    var exhausted = false
-    /// Settled families per cell (only counted under a budget).
+    /// Drive (not parked) families allowed at one cell; further ones there are dropped (counted in `dropped`).
+    var familyCap = Int.max
+    var dropped = 0
+    /// Settled families per cell (only counted under a cap).
     var countAtCell: [UInt16] = []
     var heap = Heap<ArrivalFamily>()
     /// Parked families pushed by the move being expanded (start, end, clocks): a later one in the same
@@ -67,7 +67,8 @@ struct ArrivalSearcher {
     @inline(__always)
     mutating func push(_ family: ArrivalFamily, fromMove: Bool = false) {
         var f = family
-        if let e = parkedEnd(Int(f.cell), from: f.t0) {
+        let parkedAt = parkedEnd(Int(f.cell), from: f.t0)
+        if let e = parkedAt {
             f.t1 = e
             f.shadowSlope = 0
             f.linkSlope = 0
@@ -76,19 +77,20 @@ struct ArrivalSearcher {
                 parkedPushes.append((f.t0, e, f.shadow, f.link))
             }
         }
+        if familyCap < Int.max && parkedAt == nil && Int(countAtCell[Int(f.cell)]) >= familyCap { dropped += 1; return }
         if !settled.covers(f, latest: 4) { heap.insert(f) }   // (a cheap look; the full one when it is settled)
     }
 
     mutating func run(origin: Int, start: Double) {
-        if familyBudget < Int.max { countAtCell = [UInt16](repeating: 0, count: settled.head.count) }
+        if familyCap < Int.max { countAtCell = [UInt16](repeating: 0, count: settled.head.count) }
         push(ArrivalFamily(t0: start, t1: start, shadow: 0, link: 0, shadowSlope: 0, linkSlope: 0, cell: Int32(origin), parent: -1))
         while var f = heap.popMin() {
             let parked = parkedEnd(Int(f.cell), from: f.t0) != nil
             guard settled.trim(&f, keepStart: parked) else { continue }
-            if familyBudget < Int.max {
+            if familyCap < Int.max && !parked {   // (parked families, one per state change, are always kept)
                 let c = Int(f.cell)
+                guard Int(countAtCell[c]) < familyCap else { dropped += 1; continue }
                 countAtCell[c] += 1
-                guard Int(countAtCell[c]) <= familyBudget else { exhausted = true; break }
             }
             let index = settled.append(f)
             expand(f, index: index, parked: parked)
@@ -264,6 +266,6 @@ struct ArrivalSearcher {
         }
         return ArrivalSearch(field: ArrivalField(width: surface.width, height: surface.height, arrivalSeconds: arrival),
                              surface: surface, motion: motion, timeline: timeline, families: settled, first: first,
-                             exhaustedBudget: exhausted)
+                             droppedFamilies: dropped)
     }
 }

@@ -15,12 +15,13 @@ public enum EarliestArrival {
     /// callers' convenience (every cell's earliest arrival and route are available); `lit` and `linked`
     /// have one cell per grid cell and the same step count. `originIsHaven`: the rover may park at the
     /// origin at any time (it starts from a lander or a base that shelters it), whatever its nights.
-    /// `familyBudget`: the most label families the search may settle at one cell (at most 65535); beyond
-    /// it the search stops and says so (`ArrivalSearch.exhaustedBudget`). Dark regions crossed with long shadow-driving budgets can need
-    /// many families per cell (docs/methods/earliest-arrival.md, "Cost").
+    /// `familyCap`: the most label families the search may settle at one cell (at most 65534); further ones
+    /// there are dropped and counted (`ArrivalSearch.droppedFamilies`): every route found still keeps the
+    /// rules, but an arrival may be later than the earliest, or a cell missed. Dark regions crossed with long
+    /// shadow-driving budgets can need many families per cell (docs/methods/earliest-arrival.md, "Cost").
     public static func search(surface: TraverseSurface, motion: RoverMotion, neighbourhood: Neighbourhood,
                               lit: StepRuns, linked: StepRuns, stepSeconds: Double, rules: TraverseRules,
-                              origin: Int, startSeconds: Double, originIsHaven: Bool = false, familyBudget: Int = .max,
+                              origin: Int, startSeconds: Double, originIsHaven: Bool = false, familyCap: Int = .max,
                               targets: [Int] = []) -> ArrivalSearch {
         let n = surface.width * surface.height
         precondition(lit.cellCount == n && linked.cellCount == n, "lit/linked runs must have one cell per grid cell")
@@ -28,7 +29,7 @@ public enum EarliestArrival {
         var timeline = LightTimeline(lit: lit, linked: linked, stepSeconds: stepSeconds, rules: rules)
         if originIsHaven { timeline.haven[origin] = true }
         var search = ArrivalSearcher(surface: surface, motion: motion, neighbourhood: neighbourhood, timeline: timeline)
-        search.familyBudget = familyBudget >= Int(UInt16.max) ? .max : familyBudget
+        search.familyCap = familyCap >= Int(UInt16.max) ? .max : familyCap
         if surface.passable[origin] && startSeconds <= timeline.end && startSeconds >= 0 {
             search.run(origin: origin, start: startSeconds)
         }

@@ -235,9 +235,10 @@ final class EarliestArrivalTests: XCTestCase {
         XCTAssertGreaterThan(reached, cells / 3)
     }
 
-    /// A family budget stops the search and says so; what it found by then is never earlier than the
-    /// exact search.
-    func testFamilyBudgetStopsAndSaysSo() {
+    /// A family cap drops families and says so; every route it finds keeps the rules (checked), its arrivals
+    /// are never earlier than the exact search's nor than the relaxation's (parking anywhere), and the
+    /// certificate proves exactly the cells where the capped arrival meets the relaxation's bound.
+    func testFamilyCapKeepsRoutesLegalAndIsCertified() {
         var rng = SplitMix64(seed: 5)
         let width = 12, height = 12, n = width * height, steps = 16
         let surface = flatSurface(width: width, height: height, dx: 30, dy: 40)
@@ -245,15 +246,32 @@ final class EarliestArrivalTests: XCTestCase {
         let linked = randomRuns(cells: n, steps: steps, rng: &rng, on: 0.7, flip: 0.2, never: 0.05)
         let rules = TraverseRules(maxShadowDriveSeconds: 120, maxShadowSeconds: 240, maxNoLinkDriveSeconds: 60)
         let motion = RoverMotion(objective: .time, speed: .constant(1))
-        func run(_ budget: Int) -> ArrivalSearch {
+        func run(_ cap: Int, _ rules: TraverseRules) -> ArrivalSearch {
             EarliestArrival.search(surface: surface, motion: motion, neighbourhood: .eight, lit: lit, linked: linked, stepSeconds: 60,
-                                   rules: rules, origin: 0, startSeconds: 0, originIsHaven: true, familyBudget: budget)
+                                   rules: rules, origin: 0, startSeconds: 0, familyCap: cap)
         }
-        let exact = run(.max), cut = run(2)
-        XCTAssertFalse(exact.exhaustedBudget)
-        XCTAssertTrue(cut.exhaustedBudget)
+        var relaxedRules = rules
+        relaxedRules.maxShadowSeconds = .infinity
+        let exact = run(.max, rules), cut = run(1, rules), relaxed = run(.max, relaxedRules)
+        XCTAssertTrue(exact.isExact)
+        XCTAssertGreaterThan(cut.droppedFamilies, 0)
         XCTAssertLessThan(cut.labelCount, exact.labelCount)
-        for c in 0..<n { XCTAssertGreaterThanOrEqual(cut.arrivalSeconds[c], exact.arrivalSeconds[c]) }
+        var late = 0
+        for c in 0..<n {
+            XCTAssertGreaterThanOrEqual(cut.arrivalSeconds[c], exact.arrivalSeconds[c])
+            XCTAssertGreaterThanOrEqual(exact.arrivalSeconds[c] + 1e-9, relaxed.arrivalSeconds[c])
+            if cut.arrivalSeconds[c] > exact.arrivalSeconds[c] + 1e-6 { late += 1 }
+            guard cut.arrivalSeconds[c].isFinite else { continue }
+            checkRoute(cut, to: c, surface: surface, motion: motion, lit: lit, linked: linked, step: 60, rules: rules, origin: 0, start: 0)
+        }
+        XCTAssertGreaterThan(late, 0, "a cap of one family per cell makes some arrivals late")
+        let certificate = ArrivalCertificate(arrivals: cut.arrivalSeconds, lowerBounds: relaxed.arrivalSeconds)
+        let proven = (0..<n).filter { cut.arrivalSeconds[$0].isFinite && cut.arrivalSeconds[$0] <= relaxed.arrivalSeconds[$0] + ArrivalCertificate.tolerance }
+        XCTAssertEqual(certificate.proven, proven.count)
+        for c in proven { XCTAssertEqual(cut.arrivalSeconds[c], exact.arrivalSeconds[c], accuracy: 1e-6, "a proven cell is exact") }
+        XCTAssertEqual(certificate.reached, cut.arrivalSeconds.filter(\.isFinite).count)
+        XCTAssertFalse(certificate.isComplete)
+        XCTAssertTrue(ArrivalCertificate(arrivals: exact.arrivalSeconds, lowerBounds: exact.arrivalSeconds).isComplete)
     }
 
     // MARK: - Named scenarios

@@ -8,13 +8,13 @@ import GeoRaster
 public enum TraverseOutputs {
     /// The files a run writes.
     public static func fileNames(timed: Bool, routes: Bool) -> [String] {
-        ["cost_distance.tif"] + (timed ? ["travel_time_h.tif", "safe_haven.tif"] : [])
+        ["cost_distance.tif"] + (timed ? ["travel_time_h.tif", "travel_time_lower_h.tif", "safe_haven.tif"] : [])
             + (routes ? ["route.geojson", "route.gpkg", "route.csv"] : []) + ["report.html"]
     }
 
     /// Upper bound of the bytes written for `window`.
     public static func estimatedBytes(window: RasterWindow, timed: Bool, options: RasterWriteOptions) -> Int64 {
-        Int64(timed ? 3 : 1) * options.estimatedBytes(width: window.width, height: window.height, bands: 1) + (8 << 20)
+        Int64(timed ? 4 : 1) * options.estimatedBytes(width: window.width, height: window.height, bands: 1) + (8 << 20)
     }
 
     public static func write(_ result: TraverseResult, request: TraverseRequest, directory: String, options: RasterWriteOptions) throws {
@@ -32,6 +32,9 @@ public enum TraverseOutputs {
         ]
         if let t = result.travelTimeHours {
             rasters.append(("travel_time_h.tif", t, BandSpec(description: "earliest arrival after the window's start (sunlight and link rules)", unit: "h")))
+        }
+        if let t = result.travelTimeLowerHours {
+            rasters.append(("travel_time_lower_h.tif", t, BandSpec(description: "lower bound of the earliest arrival (equal to travel_time_h where proven; else parking allowed anywhere)", unit: "h")))
         }
         if let h = result.safeHavens {
             rasters.append(("safe_haven.tif", h, BandSpec(description: "1 where a parked rover survives every night and blackout of the window", unit: "1")))

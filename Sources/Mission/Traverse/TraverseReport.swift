@@ -24,6 +24,11 @@ enum TraverseReport {
         if let t = request.time {
             html += "<tr><th>time window</th><td class=\"l\">\(t.start.utcISO8601) ... \(t.end.utcISO8601), step \(t.step) s (\(t.count) steps)</td></tr>"
             if let s = result.timeSearchSeconds { html += "<tr><th>time-dependent search</th><td class=\"l\">\(String(format: "%.3f s", s))</td></tr>" }
+            if result.timeSearchSeconds != nil {
+                let proof = result.arrivalCertificate.map { "\($0.proven) of \($0.reached) reached cells proven earliest; routes keep the rules" }
+                    ?? "exact: every arrival is the earliest under the rules"
+                html += "<tr><th>earliest arrivals</th><td class=\"l\">\(esc(proof))</td></tr>"
+            }
             if let r = rover.time {
                 html += "<tr><th>rules</th><td class=\"l\">drives in shadow up to \(r.maxShadowDriveHours) h, survives \(r.maxShadowHours) h parked in shadow, "
                     + "drives out of contact up to \(r.maxNoLinkDriveHours) h, link: \(r.link.rawValue), Sun at least \(r.minSunElevationDeg) deg</td></tr>"

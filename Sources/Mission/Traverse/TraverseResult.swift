@@ -1,4 +1,5 @@
 import Foundation
+import Traverse
 import GeoRaster
 
 /// One vertex of a route: a cell centre, with what the rover meets there.
@@ -54,6 +55,11 @@ public struct TraverseResult: Sendable {
     public var cost: Grid
     /// Earliest arrival, hours after the window's start (NaN where unreachable); time-dependent runs only.
     public var travelTimeHours: Grid?
+    /// Lower bounds of the earliest arrival (hours): `travelTimeHours` itself when the time search is exact,
+    /// else the arrivals with parking allowed anywhere (`TimedTraverse`); time-dependent runs only.
+    public var travelTimeLowerHours: Grid?
+    /// How close `travelTimeHours` is to the earliest arrivals, when the search dropped label families.
+    public var arrivalCertificate: ArrivalCertificate?
     /// 1 where a parked rover survives the whole window (a safe haven for nights and blackouts), else 0.
     public var safeHavens: Grid?
     public var routes: [TraverseRoute]
