@@ -22,6 +22,19 @@ public enum GDALEnvironment {
         if getenv("GDAL_CACHEMAX") == nil { GDALSetCacheMax64(GIntBig(bytes)) }
     }
 
+    /// Runs `body` with GDAL's block cache set to `bytes` (unless the user chose one with GDAL_CACHEMAX),
+    /// then restores the previous size. A one-pass read of a large raster needs only a row of blocks at a
+    /// time: a small cache recycles the same block memory instead of filling the default 256 MB with
+    /// fresh pages that are never read again.
+    public static func withBlockCache<T>(bytes: Int, _ body: () throws -> T) rethrows -> T {
+        initialize()
+        guard getenv("GDAL_CACHEMAX") == nil else { return try body() }
+        let previous = GDALGetCacheMax64()
+        GDALSetCacheMax64(GIntBig(bytes))
+        defer { GDALSetCacheMax64(previous) }
+        return try body()
+    }
+
     /// Call before any GDAL use; cheap after the first time.
     public static func initialize() { _ = once }
 

@@ -168,8 +168,11 @@ public final class RasterDataset: @unchecked Sendable {
     /// cannot decode it (a truncated or corrupt file).
     public func read(column: Int = 0, row: Int, width w: Int? = nil, height h: Int) throws -> Grid {
         let w = w ?? width
-        var values = [Float](repeating: 0, count: w * h)
-        _ = try values.withUnsafeMutableBufferPointer { try read(into: $0.baseAddress!, column: column, row: row, width: w, height: h) }
+        // Not zero-filled first: the read writes every value (a large window's pages are touched once).
+        let values = try [Float](unsafeUninitializedCapacity: w * h) { buffer, initialized in
+            if w * h > 0 { try read(into: buffer.baseAddress!, column: column, row: row, width: w, height: h) }
+            initialized = w * h
+        }
         return Grid(width: w, height: h, values: values)
     }
 

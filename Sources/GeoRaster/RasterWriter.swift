@@ -227,6 +227,13 @@ public final class RasterWriter: @unchecked Sendable {
     /// Writes `grid` (full width) into band `band` (1-based) starting at `row`; NaN becomes nodata.
     public func write(_ grid: Grid, band: Int = 1, row: Int) throws {
         precondition(grid.width == geometry.width)
+        // Whole tile rows of an uncompressed file are only read from the grid (tile by tile): no copy.
+        let T = Self.tileSize
+        if directTiles && dataset != nil && grid.height > 0 && row + grid.height <= geometry.height && row % T == 0
+            && (grid.height % T == 0 || row + grid.height == geometry.height) {
+            GDALEnvironment.resetError()
+            return try grid.values.withUnsafeBufferPointer { try writeTileRows($0.baseAddress!, band: band, row: row, rows: grid.height) }
+        }
         var values = grid.values
         try values.withUnsafeMutableBufferPointer { try write(consuming: $0, band: band, row: row, rows: grid.height) }
     }
@@ -300,7 +307,7 @@ public final class RasterWriter: @unchecked Sendable {
     /// (NaN -> nodata, or Int16 codes; the part beyond the raster's edge is nodata) and handed to
     /// GDALWriteBlock, which writes it to the file directly (libtiff writes uncompressed tiles from the
     /// caller's buffer). The RasterIO path copies every band into freshly allocated cache blocks first.
-    private func writeTileRows(_ source: UnsafeMutablePointer<Float>, band: Int, row: Int, rows: Int) throws {
+    private func writeTileRows(_ source: UnsafePointer<Float>, band: Int, row: Int, rows: Int) throws {
         let T = Self.tileSize, W = geometry.width
         let buffer = tile ?? UnsafeMutableRawPointer.allocate(byteCount: T * T * 4, alignment: 64)
         tile = buffer

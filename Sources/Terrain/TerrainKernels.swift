@@ -41,10 +41,55 @@ public enum TerrainKernels {
         }
     }
 
-    /// Products for a whole grid (edges by the one-sided rule).
+    /// Products for a whole grid (edges by the one-sided rule): the same rows as `computeBlock` over the
+    /// grid with a NaN row above and below, read from the grid in place (one shared NaN row stands for the
+    /// halo) and written straight into the result arrays, which every row fills (no padded copy, no NaN
+    /// pre-fill, no copy out of scratch buffers: one fresh array per product, which matters on large grids
+    /// where every fresh page costs the kernel a clearing).
     public static func compute(_ grid: Grid, metrics: CellMetrics, products: Set<TerrainProduct>,
                                algorithm: SlopeAlgorithm = .horn, threads: Int = 1) -> [TerrainProduct: Grid] {
-        computeBlock(padded(grid), metrics: metrics, products: products, algorithm: algorithm, threads: threads)
+        let width = grid.width, rows = grid.height, n = width * rows
+        precondition(metrics.dx.count == rows, "one metrics row per grid row")
+        var out: [TerrainProduct: Grid] = [:]
+        func product(_ p: TerrainProduct, _ body: (UnsafeMutablePointer<Float>?) -> Void) {
+            guard products.contains(p) else { return body(nil) }
+            let values = [Float](unsafeUninitializedCapacity: n) { b, initialized in
+                body(b.baseAddress)
+                initialized = n
+            }
+            out[p] = Grid(width: width, height: rows, values: values)
+        }
+        let nanRow = [Float](repeating: .nan, count: width)
+        grid.values.withUnsafeBufferPointer { input in
+            nanRow.withUnsafeBufferPointer { nanRow in
+                product(.slope) { sp in
+                    product(.aspect) { ap in
+                        product(.roughness) { rp in
+                            guard n > 0 else { return }
+                            let base = input.baseAddress!, halo = nanRow.baseAddress!
+                            let (s, a, r) = (sp.map(SharedPointer.init), ap.map(SharedPointer.init), rp.map(SharedPointer.init))
+                            forEachRowRange(rows: rows, threads: threads) { range in
+                                // Grid row k (k = -1 and k = rows are the NaN halo) and its NaN flag.
+                                func line(_ k: Int) -> UnsafePointer<Float> { k < 0 || k >= rows ? halo : base + k * width }
+                                let dirty = ((range.lowerBound - 1)...range.upperBound).map { k in
+                                    k < 0 || k >= rows || VectorMath.containsNaN(base + k * width, count: width)
+                                }
+                                for row in range {
+                                    let k = row - range.lowerBound
+                                    let kernel = TerrainRowKernel(algorithm: algorithm, dx: metrics.dx[row], dy: metrics.dy[row],
+                                                                  xSign: metrics.xSign, ySign: metrics.ySign)
+                                    let o = row * width
+                                    kernel.run(up: line(row - 1), mid: line(row), down: line(row + 1), width: width,
+                                               clean: !(dirty[k] || dirty[k + 1] || dirty[k + 2]),
+                                               slope: s.map { $0.base + o }, aspect: a.map { $0.base + o }, roughness: r.map { $0.base + o })
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// `grid` with a NaN row above and below.

@@ -63,21 +63,16 @@ public enum CostDistance {
     ///     harmless.
     ///   - costLimit: the search stops at this cost: cells whose least cost exceeds it are +infinity (as
     ///     r.cost `max_cost`); cells at or under it are exact.
+    ///   - threads: threads that fill the cost array before the search (the search itself is sequential).
     public static func compute(surface: TraverseSurface, sources: [Int], motion: RoverMotion,
                                neighbourhood: Neighbourhood, costLimit: Double = .infinity,
-                               method: Method = .automatic) -> CostField {
+                               method: Method = .automatic, threads: Int = 1) -> CostField {
         let width = surface.width, height = surface.height
         let cellCount = width * height
         let layout = PaddedLayout(width: width, height: height, reach: neighbourhood.reach)
-        var cost = hugePageArray(count: layout.count, repeating: .nan)
+        var cost = initialCosts(layout: layout, surface: surface, threads: threads)
         var seeds: [Int] = []
         cost.withUnsafeMutableBufferPointer { c in
-            surface.passable.withUnsafeBufferPointer { pass in
-                for r in 0..<height {
-                    let src = r * width, dst = layout.origin + r * layout.stride
-                    for col in 0..<width where pass[src + col] { c[dst + col] = .infinity }
-                }
-            }
             for s in sources {
                 precondition(s >= 0 && s < cellCount, "cost distance: source cell \(s) is outside the \(width) x \(height) grid")
                 let p = layout.padded(s, width: width)
@@ -97,17 +92,7 @@ public enum CostDistance {
                            neighbourhood: neighbourhood, costLimit: costLimit)
             }
         }
-        // Compact the padded rows in place (each cell moves to a lower or equal index, read in increasing
-        // order, so nothing is overwritten before it is read) and turn the NaN sentinels into +infinity.
-        cost.withUnsafeMutableBufferPointer { c in
-            for r in 0..<height {
-                let src = layout.origin + r * layout.stride, dst = r * width
-                for col in 0..<width {
-                    let x = c[src + col]
-                    c[dst + col] = x.isNaN ? .infinity : x
-                }
-            }
-        }
+        compact(&cost, layout: layout, width: width, height: height, threads: threads)
         cost.removeLast(cost.count - cellCount)
         return CostField(width: width, height: height, cost: cost, sources: seeds)
     }
@@ -352,11 +337,84 @@ struct FIFORing {
     }
 }
 
-/// A Double array of `count` elements, backed by transparent huge pages where the system has them on
-/// request (Linux `madvise(MADV_HUGEPAGE)`, before the first touch): the search's accesses hop between
-/// rows, one row of a 4096-cell grid is 8 pages of 4 KiB, and the frontier of a large grid touches more
-/// pages than the TLB holds; 2 MiB pages made the 4096 x 4096 search about 10 % faster.
-func hugePageArray(count: Int, repeating value: Double) -> [Double] {
+extension CostDistance {
+    /// Compacts the padded rows in place to `width` values per row and turns the NaN sentinels into
+    /// +infinity. Each cell moves to a lower or equal index, so one pass in increasing order never
+    /// overwrites a value before reading it. In parallel row ranges: a range's destination overlaps the
+    /// sources of the range before it only in that range's last rows (a row moves down by `reach` cells
+    /// per row), so those rows are copied aside first and the earlier range reads them from the copy.
+    static func compact(_ cost: inout [Double], layout: PaddedLayout, width: Int, height: Int, threads: Int) {
+        var chunks = height < 64 ? 1 : max(1, threads)
+        var bounds = (0...chunks).map { $0 * height / chunks }
+        // The copy aside covers rows of the range itself only: else (very narrow grids) one pass in order.
+        if (1..<chunks).contains(where: { k in layout.origin + (bounds[k] - 1) * layout.stride + width > bounds[k + 1] * width }) {
+            chunks = 1
+            bounds = [0, height]
+        }
+        cost.withUnsafeMutableBufferPointer { cb in
+            let c = SharedPointer(cb.baseAddress!)
+            // Per range, its last rows whose sources the next range's destination (from row `next`) reaches.
+            let aside: [(first: Int, values: [Double])] = (0..<chunks).map { k in
+                let end = bounds[k + 1]
+                guard k + 1 < chunks, end > bounds[k] else { return (end, []) }
+                var first = end
+                while first > bounds[k] && layout.origin + (first - 1) * layout.stride + width > end * width { first -= 1 }
+                return (first, Array(UnsafeBufferPointer(start: c.base + layout.origin + first * layout.stride,
+                                                         count: (end - first) * layout.stride)))
+            }
+            ParallelChunks.forEach(count: chunks, chunks: chunks) { ks in
+                for k in ks {
+                    aside[k].values.withUnsafeBufferPointer { saved in
+                        for r in bounds[k]..<bounds[k + 1] {
+                            let src = r < aside[k].first ? UnsafePointer(c.base + layout.origin + r * layout.stride)
+                                : saved.baseAddress! + (r - aside[k].first) * layout.stride
+                            let dst = c.base + r * width
+                            for col in 0..<width {
+                                let x = src[col]
+                                dst[col] = x.isNaN ? .infinity : x
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The padded cost array before the search: +infinity on passable cells, NaN on impassable cells and
+    /// the padding. Written once, in parallel row ranges on `threads` threads: the array is fresh memory
+    /// (8 bytes per cell), and the kernel clears each page on its first touch, so touching it from every
+    /// thread spreads that clearing too.
+    static func initialCosts(layout: PaddedLayout, surface: TraverseSurface, threads: Int) -> [Double] {
+        let width = surface.width, height = surface.height
+        return hugePageArray(count: layout.count) { c in
+            let c = SharedPointer(c.baseAddress!)
+            surface.passable.withUnsafeBufferPointer { pass in
+                ParallelChunks.forEachRange(count: max(height, 1), threads: threads) { rows in
+                    // This range's rows and the padding after each (before the first row: the top padding;
+                    // after the last: the bottom padding).
+                    let first = rows.lowerBound == 0 ? 0 : layout.origin + rows.lowerBound * layout.stride
+                    (c.base + first).update(repeating: .nan, count: layout.origin + rows.lowerBound * layout.stride - first)
+                    for r in rows where r < height {
+                        let src = r * width, dst = c.base + layout.origin + r * layout.stride
+                        for col in 0..<width { dst[col] = pass[src + col] ? .infinity : .nan }
+                        (dst + width).update(repeating: .nan, count: layout.stride - width)
+                    }
+                    if rows.upperBound >= height {
+                        let end = layout.origin + height * layout.stride
+                        (c.base + end).update(repeating: .nan, count: layout.count - end)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A Double array of `count` elements written by `fill` (which must write every element), backed by
+/// transparent huge pages where the system has them on request (Linux `madvise(MADV_HUGEPAGE)`, before
+/// the first touch): the search's accesses hop between rows, one row of a 4096-cell grid is 8 pages of
+/// 4 KiB, and the frontier of a large grid touches more pages than the TLB holds; 2 MiB pages made the
+/// 4096 x 4096 search about 10 % faster.
+func hugePageArray(count: Int, fill: (UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
     [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
         #if os(Linux)
         if let base = buffer.baseAddress, count * MemoryLayout<Double>.stride >= 4 << 20 {
@@ -366,7 +424,7 @@ func hugePageArray(count: Int, repeating value: Double) -> [Double] {
             if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
         }
         #endif
-        buffer.initialize(repeating: value)
+        if count > 0 { fill(buffer) }
         initialized = count
     }
 }

@@ -20,7 +20,7 @@ public struct TraverseSurface: Sendable {
         // NaN heights are never passable; the caller's array is kept (no copy) when it already says so.
         var rules = passable
         elevation.values.withUnsafeBufferPointer { z in
-            if z.contains(where: { $0.isNaN }) { for i in 0..<z.count where z[i].isNaN { rules[i] = false } }
+            if let base = z.baseAddress, VectorMath.containsNaN(base, count: z.count) { for i in 0..<z.count where z[i].isNaN { rules[i] = false } }
         }
         self.passable = rules
         self.metrics = metrics

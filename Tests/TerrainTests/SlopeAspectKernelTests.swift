@@ -4,6 +4,28 @@ import XCTest
 
 /// Kernels against hand-computed cells and exact surfaces.
 final class SlopeAspectKernelTests: XCTestCase {
+    /// `compute` reads the grid in place (a shared NaN row as the halo) and writes straight into its
+    /// results: bit for bit what `computeBlock` gives on the grid with NaN rows added, with NaN holes, for
+    /// any number of threads.
+    func testComputeEqualsTheBlockOfThePaddedGrid() {
+        for (w, h) in [(37, 29), (1, 5), (9, 1), (64, 70)] {
+            var state: UInt64 = UInt64(w * 131 + h)
+            let values = (0..<(w * h)).map { i -> Float in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return (state >> 60) == 0 ? .nan : Float(i % w) * 3 + Float(i / w) * 2 + Float(state >> 40) / 1e5
+            }
+            let g = Grid(width: w, height: h, values: values)
+            let metrics = CellMetrics.uniform(rows: h, dx: 20, dy: 25)
+            let want = TerrainKernels.computeBlock(TerrainKernels.padded(g), metrics: metrics, products: Set(TerrainProduct.allCases))
+            for threads in [1, 3] {
+                let got = TerrainKernels.compute(g, metrics: metrics, products: Set(TerrainProduct.allCases), threads: threads)
+                for p in TerrainProduct.allCases {
+                    XCTAssertEqual(got[p]?.values.map(\.bitPattern), want[p]?.values.map(\.bitPattern), "\(w) x \(h) \(p) \(threads) threads")
+                }
+            }
+        }
+    }
+
     func compute(_ values: [Float], width: Int, cell: Double, products: Set<TerrainProduct> = Set(TerrainProduct.allCases),
                  algorithm: SlopeAlgorithm = .horn) -> [TerrainProduct: Grid] {
         let grid = Grid(width: width, height: values.count / width, values: values)

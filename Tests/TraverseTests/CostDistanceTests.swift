@@ -141,6 +141,23 @@ final class CostDistanceTests: XCTestCase {
         XCTAssertEqual(cases, 2 * 3 * 2 * 4)
     }
 
+    /// The cost array is filled and compacted in parallel row ranges: the same costs, bit for bit, for any
+    /// number of threads, on grids tall enough to be split, wide and very narrow (where the compaction's
+    /// ranges would overlap by more than their last rows and it runs in one pass).
+    func testThreadsGiveTheSameCosts() {
+        for (width, height) in [(70, 130), (3, 200), (1, 64), (257, 65)] {
+            let grid = Self.randomGrid(width: width, height: height, seed: UInt64(width * 1000 + height), metrics: .square)
+            let sources = Self.randomSources(grid, count: 2, seed: UInt64(height))
+            for n in [Neighbourhood.eight, .sixteen] {
+                let one = CostDistance.compute(surface: grid.surface, sources: sources, motion: .distance, neighbourhood: n)
+                for threads in [2, 3, 7] {
+                    let many = CostDistance.compute(surface: grid.surface, sources: sources, motion: .distance, neighbourhood: n, threads: threads)
+                    XCTAssertEqual(many.cost.map(\.bitPattern), one.cost.map(\.bitPattern), "\(width) x \(height), \(n.count) moves, \(threads) threads")
+                }
+            }
+        }
+    }
+
     // MARK: - Exact analytic cases
 
     /// A plane rising 4 m per 20 m cell eastwards (grade 11.31 deg): the time of the straight run is

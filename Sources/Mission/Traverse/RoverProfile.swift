@@ -73,24 +73,46 @@ public struct RoverProfile: Sendable {
     /// Which cells the rover may enter: heights not nodata, slope and roughness (3 x 3, nil when not
     /// computed) within its limits, and, when `psr` is given and the rover may not enter permanent shadow,
     /// not permanently shadowed.
-    public func passable(dem: Grid, slope: Grid, roughness: Grid?, psr: [Bool]? = nil) -> [Bool] {
+    /// In parallel ranges on `threads` threads (the result does not depend on them).
+    public func passable(dem: Grid, slope: Grid, roughness: Grid?, psr: [Bool]? = nil, threads: Int = 1) -> [Bool] {
         let n = dem.values.count
         // The largest Float not above each limit: a Float x is <= it exactly when Double(x) <= the limit (`refusal`).
         func floor(_ limit: Double) -> Float { let f = Float(limit); return Double(f) > limit ? f.nextDown : f }
         let maxSlope = floor(maxSlopeDeg)
-        let roughLimit = maxRoughnessM.map(floor)
+        let roughLimit = roughness == nil ? nil : maxRoughnessM.map(floor)
+        let shadow = enterPSR ? nil : psr
         return [Bool](unsafeUninitializedCapacity: n) { out, count in
+            let o = SharedPointer(out.baseAddress ?? UnsafeMutablePointer(bitPattern: 1)!)
             dem.values.withUnsafeBufferPointer { z in
                 slope.values.withUnsafeBufferPointer { s in
-                    for i in 0..<n { out[i] = !z[i].isNaN && s[i] <= maxSlope }
+                    ParallelChunks.forEachRange(count: n, threads: threads) { range in
+                        for i in range { o.base[i] = !z[i].isNaN && s[i] <= maxSlope }
+                        if let limit = roughLimit, let r = roughness {
+                            r.values.withUnsafeBufferPointer { r in for i in range where !(r[i] <= limit) { o.base[i] = false } }
+                        }
+                        if let shadow { for i in range where shadow[i] { o.base[i] = false } }
+                    }
                 }
             }
-            if let limit = roughLimit, let r = roughness {
-                r.values.withUnsafeBufferPointer { r in for i in 0..<n where !(r[i] <= limit) { out[i] = false } }
-            }
-            if let psr, !enterPSR { for i in 0..<n where psr[i] { out[i] = false } }
             count = n
         }
+    }
+
+    /// The number of true cells of a passability mask, in parallel ranges, eight cells (bytes of 0 or 1)
+    /// per 64-bit word: their sum is the word's top byte after multiplying by 0x0101...01.
+    public static func count(_ passable: [Bool], threads: Int = 1) -> Int {
+        let lock = NSLock()
+        var total = 0
+        passable.withUnsafeBytes { bytes in
+            let words = bytes.count / 8
+            ParallelChunks.forEachRange(count: words, threads: threads) { range in
+                var k = 0
+                for i in range { k &+= Int((bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self) &* 0x0101_0101_0101_0101) >> 56) }
+                lock.lock(); total += k; lock.unlock()
+            }
+            for i in (8 * words)..<bytes.count { total += Int(bytes[i]) }
+        }
+        return total
     }
 
     /// Why cell `cell` is not passable (`passable`'s rules), in words.

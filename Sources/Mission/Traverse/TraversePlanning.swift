@@ -45,11 +45,15 @@ public enum TraversePlanning {
         // Terrain: one cell around the window for the 3 x 3 kernels.
         let metrics = dataset.cellMetrics.rows(window.rows)
         // The read with its border and the kernels' own grids are let go before the search (memory per cell).
-        let (dem, slope, roughness) = try Self.terrain(dataset, window: window, roughness: rover.maxRoughnessM != nil, threads: request.threads)
+        // The slope is held by its variable alone: a static run hands its storage to the cost grid once the
+        // routes are traced.
+        let dem: Grid, roughness: Grid?
+        var slope: Grid
+        (dem, slope, roughness) = try Self.terrain(dataset, window: window, roughness: rover.maxRoughnessM != nil, threads: request.threads)
         progress?(0.1)
 
         // The rover's cell rules without shadow first: a bad origin is told before the long lighting work.
-        var passable = rover.passable(dem: dem, slope: slope, roughness: roughness)
+        var passable = rover.passable(dem: dem, slope: slope, roughness: roughness, threads: request.threads)
         let local = { (cell: (row: Int, column: Int)) in (cell.row - window.row) * window.width + cell.column - window.column }
         let originCell = local(origin)
         func refuseOrigin(_ psr: [Bool]?) throws {
@@ -67,7 +71,7 @@ public enum TraversePlanning {
                                                   needStates: timed, scratchDirectory: scratchDirectory,
                                                   progress: { progress?(0.1 + 0.5 * $0) })
             if !rover.enterPSR, let psr = lighting?.psr {
-                passable = rover.passable(dem: dem, slope: slope, roughness: roughness, psr: psr)
+                passable = rover.passable(dem: dem, slope: slope, roughness: roughness, psr: psr, threads: request.threads)
                 if !passable[originCell] { try refuseOrigin(psr) }
             }
         }
@@ -82,12 +86,13 @@ public enum TraversePlanning {
         var field: CostField!
         let searchTime = clock.measure {
             field = CostDistance.compute(surface: surface, sources: [originCell], motion: rover.motion, neighbourhood: request.neighbourhood,
-                                         costLimit: limit)
+                                         costLimit: limit, threads: request.threads)
         }
         progress?(0.75)
-        let (cost, reachable) = Self.costGrid(field, width: window.width, height: window.height, scale: rover.costScale, threads: request.threads)
-        let context = RouteContext(window: window, dataset: dataset, transformer: transformer, dem: dem, slope: slope, surface: surface, rover: rover,
-                                   neighbourhood: request.neighbourhood)
+        func context() -> RouteContext {
+            RouteContext(window: window, dataset: dataset, transformer: transformer, dem: dem, slope: slope, surface: surface, rover: rover,
+                         neighbourhood: request.neighbourhood)
+        }
         var routes: [TraverseRoute] = []
         for (k, t) in targets.enumerated() {
             let cell = local(t)
@@ -97,15 +102,20 @@ public enum TraversePlanning {
                     : "the rover may not stand there: " + rover.refusal(cell: cell, dem: dem, slope: slope, roughness: roughness, psr: lighting?.psr)
                 throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): not reachable by rover \(rover.name) from the origin (\(why))")
             }
-            routes.append(TraverseRoute(targetIndex: k, target: request.targets[k], vertices: context.vertices(path)))
+            routes.append(TraverseRoute(targetIndex: k, target: request.targets[k], vertices: context().vertices(path)))
         }
+        // A static run needs the slope no more: its Float32 storage takes the costs (no fresh 4 bytes per cell).
+        var storage: [Float] = []
+        if !timed { swap(&storage, &slope.values); slope = Grid(width: 0, height: 0, values: []) }
+        let (cost, reachable) = Self.costGrid(field, width: window.width, height: window.height, scale: rover.costScale, threads: request.threads,
+                                              reusing: &storage)
         var result = TraverseResult(window: window, geometry: RasterGeometry(width: window.width, height: window.height,
                                                                              geoTransform: window.geoTransform(in: dataset.geoTransform), crsWKT: dataset.crs.wkt),
-                                    cost: cost, travelTimeHours: nil, safeHavens: nil, routes: routes, passableCells: passable.reduce(0) { $0 + ($1 ? 1 : 0) },
+                                    cost: cost, travelTimeHours: nil, safeHavens: nil, routes: routes, passableCells: RoverProfile.count(passable, threads: request.threads),
                                     reachableCells: reachable, searchSeconds: Self.seconds(searchTime), timeSearchSeconds: nil)
         result.notes = lighting?.notes ?? []
         if timed, let lighting, let time = request.time {
-            try TimedTraverse.run(&result, lighting: lighting, time: time, context: context, originCell: originCell,
+            try TimedTraverse.run(&result, lighting: lighting, time: time, context: context(), originCell: originCell,
                                   targetCells: targets.map(local), request: request)
         }
         progress?(1)
@@ -116,7 +126,11 @@ public enum TraversePlanning {
     /// cell around it (`TerrainKernels`), cropped to the window.
     static func terrain(_ dataset: RasterDataset, window: RasterWindow, roughness: Bool, threads: Int) throws -> (Grid, Grid, Grid?) {
         let read = window.expanded(by: 1).clamped(width: dataset.width, height: dataset.height)
-        let raw = try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height)
+        // Read once, a row of blocks at a time: a cache of two block rows is enough.
+        let blockRow = max(1, dataset.blockSize.height) * dataset.width * MemoryLayout<Float>.stride
+        let raw = try GDALEnvironment.withBlockCache(bytes: max(8 << 20, 2 * blockRow)) {
+            try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height)
+        }
         let inner = window.relative(to: read)
         let products: Set<TerrainProduct> = roughness ? [.slope, .roughness] : [.slope]
         let terrain = TerrainKernels.compute(raw, metrics: dataset.cellMetrics.rows(read.rows), products: products, threads: threads)
@@ -125,12 +139,14 @@ public enum TraversePlanning {
     }
 
     /// The search's costs in the rover's unit as Float32 (NaN where unreachable) and the reachable count,
-    /// in parallel chunks.
-    static func costGrid(_ field: CostField, width: Int, height: Int, scale: Double, threads: Int) -> (Grid, Int) {
+    /// in parallel chunks. The values go into `storage`'s array when it has n values (taken, leaving
+    /// `storage` empty; overwritten in place when nothing else shares it), else into a new one.
+    static func costGrid(_ field: CostField, width: Int, height: Int, scale: Double, threads: Int, reusing storage: inout [Float]) -> (Grid, Int) {
         let n = width * height
         let lock = NSLock()
         var reachable = 0
-        let values = [Float](unsafeUninitializedCapacity: n) { out, initialized in
+        func fill(_ out: UnsafeMutableBufferPointer<Float>) {
+            guard n > 0 else { return }
             let o = SharedPointer(out.baseAddress!)
             field.cost.withUnsafeBufferPointer { c in
                 ParallelChunks.forEach(count: n, chunks: max(1, threads * ParallelChunks.chunksPerThread)) { range in
@@ -142,7 +158,13 @@ public enum TraversePlanning {
                     lock.lock(); reachable += reached; lock.unlock()
                 }
             }
-            initialized = n
+        }
+        var values: [Float] = []
+        swap(&values, &storage)
+        if values.count == n {
+            values.withUnsafeMutableBufferPointer { fill($0) }
+        } else {
+            values = [Float](unsafeUninitializedCapacity: n) { out, initialized in fill(out); initialized = n }
         }
         return (Grid(width: width, height: height, values: values), reachable)
     }
