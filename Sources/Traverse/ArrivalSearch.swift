@@ -22,9 +22,13 @@ public struct ArrivalSearch: Sendable {
     /// Every family kept is reached by a route that keeps the rules, so with drops the arrivals are upper
     /// bounds (a route exists; the earliest may be earlier) and a cell may be missed.
     public let droppedFamilies: Int
+    /// Whether the search stopped early (its limit of families in all, or cancelled): the arrivals are then
+    /// upper bounds (reached by routes that keep the rules) and cells not reached yet are infinity.
+    public let stoppedAtLimit: Bool
 
-    /// Whether no family was dropped: the arrivals are the earliest under the rules.
-    public var isExact: Bool { droppedFamilies == 0 }
+    /// Whether no family was dropped and the search ran to its end: the arrivals are the earliest under
+    /// the rules.
+    public var isExact: Bool { droppedFamilies == 0 && !stoppedAtLimit }
 
     /// Earliest arrival per cell (seconds; infinity = unreachable): `field.arrivalSeconds`.
     public var arrivalSeconds: [Double] { field.arrivalSeconds }

@@ -15,6 +15,11 @@ struct ArrivalSearcher {
     /// Drive (not parked) families allowed at one cell; further ones there are dropped (counted in `dropped`).
     var familyCap = Int.max
     var dropped = 0
+    /// Settled families allowed in all; the search stops there (`stopped`).
+    var familyLimit = Int.max
+    var stopped = false
+    /// Asked every 4096 families: true stops the search (`stopped`).
+    var cancelled: (() -> Bool)?
     /// Settled families per cell (only counted under a cap).
     var countAtCell: [UInt16] = []
     var heap = Heap<ArrivalFamily>()
@@ -92,6 +97,8 @@ struct ArrivalSearcher {
                 guard Int(countAtCell[c]) < familyCap else { dropped += 1; continue }
                 countAtCell[c] += 1
             }
+            guard settled.count < familyLimit else { stopped = true; break }
+            if settled.count & 4095 == 0, let cancelled, cancelled() { stopped = true; break }
             let index = settled.append(f)
             expand(f, index: index, parked: parked)
         }
@@ -266,6 +273,6 @@ struct ArrivalSearcher {
         }
         return ArrivalSearch(field: ArrivalField(width: surface.width, height: surface.height, arrivalSeconds: arrival),
                              surface: surface, motion: motion, timeline: timeline, families: settled, first: first,
-                             droppedFamilies: dropped)
+                             droppedFamilies: dropped, stoppedAtLimit: stopped)
     }
 }

@@ -19,9 +19,12 @@ public enum EarliestArrival {
     /// there are dropped and counted (`ArrivalSearch.droppedFamilies`): every route found still keeps the
     /// rules, but an arrival may be later than the earliest, or a cell missed. Dark regions crossed with long
     /// shadow-driving budgets can need many families per cell (docs/methods/earliest-arrival.md, "Cost").
+    /// `familyLimit`: the most label families in all (44 bytes each); the search stops there and says so
+    /// (`ArrivalSearch.stoppedAtLimit`), as it does when `cancelled` (asked now and then) returns true.
     public static func search(surface: TraverseSurface, motion: RoverMotion, neighbourhood: Neighbourhood,
                               lit: StepRuns, linked: StepRuns, stepSeconds: Double, rules: TraverseRules,
-                              origin: Int, startSeconds: Double, originIsHaven: Bool = false, familyCap: Int = .max,
+                              origin: Int, startSeconds: Double, originIsHaven: Bool = false, familyCap: Int = .max, familyLimit: Int = .max,
+                              cancelled: (() -> Bool)? = nil,
                               targets: [Int] = []) -> ArrivalSearch {
         let n = surface.width * surface.height
         precondition(lit.cellCount == n && linked.cellCount == n, "lit/linked runs must have one cell per grid cell")
@@ -30,6 +33,8 @@ public enum EarliestArrival {
         if originIsHaven { timeline.haven[origin] = true }
         var search = ArrivalSearcher(surface: surface, motion: motion, neighbourhood: neighbourhood, timeline: timeline)
         search.familyCap = familyCap >= Int(UInt16.max) ? .max : familyCap
+        search.familyLimit = familyLimit
+        search.cancelled = cancelled
         if surface.passable[origin] && startSeconds <= timeline.end && startSeconds >= 0 {
             search.run(origin: origin, start: startSeconds)
         }

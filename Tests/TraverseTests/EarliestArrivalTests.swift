@@ -274,6 +274,31 @@ final class EarliestArrivalTests: XCTestCase {
         XCTAssertTrue(ArrivalCertificate(arrivals: exact.arrivalSeconds, lowerBounds: exact.arrivalSeconds).isComplete)
     }
 
+    /// A limit of families in all, or a cancellation, stops the search and says so: not exact, and what it
+    /// reached is reached no earlier than by the whole search.
+    func testFamilyLimitAndCancellationStopTheSearch() {
+        var rng = SplitMix64(seed: 11)
+        let width = 12, height = 12, n = width * height, steps = 16
+        let surface = flatSurface(width: width, height: height, dx: 30, dy: 40)
+        let lit = randomRuns(cells: n, steps: steps, rng: &rng, on: 0.5, flip: 0.2, never: 0.2)
+        let linked = randomRuns(cells: n, steps: steps, rng: &rng, on: 0.7, flip: 0.2, never: 0.05)
+        let rules = TraverseRules(maxShadowDriveSeconds: 120, maxShadowSeconds: 240, maxNoLinkDriveSeconds: 60)
+        let motion = RoverMotion(objective: .time, speed: .constant(1))
+        func run(limit: Int = .max, cancelled: (() -> Bool)? = nil) -> ArrivalSearch {
+            EarliestArrival.search(surface: surface, motion: motion, neighbourhood: .eight, lit: lit, linked: linked, stepSeconds: 60,
+                                   rules: rules, origin: 0, startSeconds: 0, familyLimit: limit, cancelled: cancelled)
+        }
+        let whole = run(), limited = run(limit: 10), cancelled = run(cancelled: { true })
+        XCTAssertTrue(whole.isExact)
+        XCTAssertFalse(whole.stoppedAtLimit)
+        XCTAssertTrue(limited.stoppedAtLimit)
+        XCTAssertFalse(limited.isExact)
+        XCTAssertEqual(limited.labelCount, 10)
+        XCTAssertTrue(cancelled.stoppedAtLimit)
+        XCTAssertLessThan(cancelled.labelCount, whole.labelCount)
+        for c in 0..<n { XCTAssertGreaterThanOrEqual(limited.arrivalSeconds[c], whole.arrivalSeconds[c]) }
+    }
+
     // MARK: - Named scenarios
 
     /// 5 x 7: row 2 a corridor dark until `litFromStep` (its ends always lit), row 0 a lit detour, row 1 a wall

@@ -34,17 +34,33 @@ enum TimedTraverse {
         var found: ArrivalSearch!
         var lower: [Double]?
         let elapsed = clock.measure {
+            // The capped search and the relaxation are independent: on two threads at once, the relaxation
+            // cancelled as soon as the capped search turns out exact.
             let cap = familiesPerCell
-            found = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
-                                           lit: lit, linked: linked, stepSeconds: time.step, rules: survival, origin: originCell,
-                                           startSeconds: 0, originIsHaven: true, familyCap: cap, targets: targetCells)
-            if !found.isExact {
-                var relaxed = survival
-                relaxed.maxShadowSeconds = .infinity
-                lower = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
-                                               lit: lit, linked: linked, stepSeconds: time.step, rules: relaxed, origin: originCell,
-                                               startSeconds: 0).arrivalSeconds
+            let exactDone = SearchSignal(), outcome = SearchOutcomes()
+            func capped() {
+                let search = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
+                                                    lit: lit, linked: linked, stepSeconds: time.step, rules: survival, origin: originCell,
+                                                    startSeconds: 0, originIsHaven: true, familyCap: cap, targets: targetCells)
+                if search.isExact { exactDone.raise() }
+                outcome.set(capped: search)
             }
+            func relaxed() {
+                var rules = survival
+                rules.maxShadowSeconds = .infinity
+                let search = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
+                                                    lit: lit, linked: linked, stepSeconds: time.step, rules: rules, origin: originCell,
+                                                    startSeconds: 0, cancelled: exactDone.isRaised)
+                if !search.stoppedAtLimit { outcome.set(relaxed: search.arrivalSeconds) }
+            }
+            if request.threads > 1 {
+                DispatchQueue.concurrentPerform(iterations: 2) { $0 == 0 ? capped() : relaxed() }
+            } else {
+                capped()
+                if !exactDone.isRaised() { relaxed() }
+            }
+            found = outcome.capped
+            if !found.isExact { lower = outcome.relaxed }
         }
         result.timeSearchSeconds = TraversePlanning.seconds(elapsed)
         let arrivals = found.arrivalSeconds
@@ -112,4 +128,21 @@ enum TimedTraverse {
         }
         return (to - from) - litTime
     }
+}
+
+/// Raised once, read from another thread (the capped search tells the relaxation it is not needed).
+final class SearchSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    func raise() { lock.withLock { raised = true } }
+    func isRaised() -> Bool { lock.withLock { raised } }
+}
+
+/// The two searches' results, set from their threads.
+final class SearchOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var capped: ArrivalSearch?
+    private(set) var relaxed: [Double]?
+    func set(capped search: ArrivalSearch) { lock.withLock { capped = search } }
+    func set(relaxed arrivals: [Double]) { lock.withLock { relaxed = arrivals } }
 }
