@@ -69,14 +69,15 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(Double(hours.values[cell]), try XCTUnwrap(route.arrivalHours), accuracy: 1e-3)
         // Waiting only adds: the timed arrival is no earlier than the static drive time.
         XCTAssertGreaterThanOrEqual(route.arrivalHours! + 1e-6, Double(result.cost.values[cell]))
-        // Survival: every wait in darkness is at a safe haven or idles within the shadow-driving budget, also
+        // Survival: every wait in darkness is at a safe haven, at the origin (the base) or idles within the
+        // shadow-driving budget, also
         // where the search's family cap dropped families (this rover's loose link budget leaves long Pareto
         // fronts of the two clocks); then the certificate bounds the arrivals from below.
         let havens = try XCTUnwrap(result.safeHavens)
-        for v in route.vertices where (v.waitHours ?? 0) > 0 && v.waitReason?.contains("darkness") == true {
+        for (k, v) in route.vertices.enumerated() where (v.waitHours ?? 0) > 0 && v.waitReason?.contains("darkness") == true {
             let i = (v.row - result.window.row) * result.window.width + (v.column - result.window.column)
             if havens.values[i] == 1 { continue }
-            XCTAssertTrue(v.waitReason!.contains("idling within"), v.waitReason!)
+            XCTAssertTrue(v.waitReason!.contains(k == 0 ? "at the origin" : "idling within"), v.waitReason!)
         }
         let lower = try XCTUnwrap(result.travelTimeLowerHours)
         for (a, b) in zip(hours.values, lower.values) where a.isFinite {

@@ -11,16 +11,17 @@ import Visibility
 /// allow (driving time in shadow since last lit <= max_shadow_drive_h, out of contact since last linked <=
 /// max_no_link_drive_h) and parks where it survives: in sunlight, or at a safe haven (a cell whose every
 /// night in the window fits max_shadow_h - max_shadow_drive_h; `safe_haven.tif`); parked time does not count
-/// on the driving clocks. Elsewhere it may idle, its clocks growing as if it drove. The search is exact
-/// under these rules (tested against a brute-force time-expanded search), so every route it returns is
-/// safe by them.
+/// on the driving clocks. Elsewhere it may idle, its clocks growing as if it drove. Every route the search
+/// returns keeps these rules; it is exact when it keeps every label family (tested against a brute-force
+/// time-expanded search).
 ///
 /// Its cost: dark regions crossed with a long shadow-driving budget can need many label families per cell.
 /// The search keeps at most `familiesPerCell` at any one cell and drops the rest, so every route it returns
-/// still keeps the rules, but an arrival may be late or a cell missed. When it dropped any, the run also
-/// searches with parking allowed anywhere (a relaxation: its arrivals are lower bounds) and CERTIFIES the
-/// cells where both agree; elsewhere the earliest arrival under the rules lies between the two
-/// (`travel_time_lower_h.tif`), and the notes and each route's report say so.
+/// still keeps the rules, but an arrival may be late or a cell missed. Beside it (on a second thread) the
+/// run searches with parking allowed anywhere, a relaxation whose arrivals are lower bounds, cancelled if the
+/// capped search drops nothing; otherwise it CERTIFIES the cells where both agree (`ArrivalCertificate`);
+/// elsewhere the earliest arrival under the rules lies between the two (`travel_time_lower_h.tif`), and the
+/// notes and each route's report say so.
 enum TimedTraverse {
     /// The search's cap of label families at any one cell (see above).
     static let familiesPerCell = 16
@@ -109,7 +110,8 @@ enum TimedTraverse {
                 let dark = darkSeconds(lit: lit, cell: e.cell, from: e.arrivalSeconds, to: e.departureSeconds ?? e.arrivalSeconds, step: time.step)
                 if dark > 0 {
                     why += String(format: "; %.2f h of it in darkness", dark / 3600)
-                    why += havens[e.cell] ? " at a safe haven" : " (idling within its shadow-driving budget)"
+                    why += e.cell == originCell ? " at the origin (the rover's base: a haven)"
+                        : havens[e.cell] ? " at a safe haven" : " (idling within its shadow-driving budget)"
                 }
                 vertices[i].waitReason = why
             }
