@@ -50,6 +50,9 @@ struct TraverseCommand: ParsableCommand {
     @Option(name: .customLong("max-cost"), parsing: .unconditional, help: "Stop at this cost (rover's unit); bounds the cells read to its reach.")
     var maxCost: Double?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Label families the time-dependent search keeps per cell: N at once, up to 4N that differ by more than 10 % of a budget (more: more cells proven earliest, slower).", valueName: "N"))
+    var families: Int = FamilyCap.traverse.kept
+
     @Option(help: "Start of the time window, UTC ISO 8601 (time-dependent search).")
     var start: String?
 
@@ -77,6 +80,7 @@ struct TraverseCommand: ParsableCommand {
         guard from != nil else { throw ValidationError("--from LAT,LON is required") }
         guard neighbours == 8 || neighbours == 16 else { throw ValidationError("--neighbours \(neighbours): must be 8 or 16") }
         if let maxCost { guard maxCost.isFinite, maxCost > 0 else { throw ValidationError("--max-cost \(maxCost): must be positive") } }
+        guard (1...4096).contains(families) else { throw ValidationError("--families \(families): must be 1 to 4096") }
         guard (start == nil) == (end == nil) else { throw ValidationError("--start and --end go together") }
         guard relayMinElevationDeg.isFinite, abs(relayMinElevationDeg) <= 90 else { throw ValidationError("--relay-min-elevation-deg: must be -90 ... 90") }
     }
@@ -94,6 +98,7 @@ struct TraverseCommand: ParsableCommand {
         var request = try TraverseRequest(origin: option("--from", from), targets: to.map { try option("--to", $0) }, rover: profile)
         request.neighbourhood = try Neighbourhood(count: neighbours)
         request.maxCost = maxCost
+        request.familyCap = FamilyCap(kept: families, most: 4 * families, slack: FamilyCap.traverse.slack)
         request.threads = runOptions.threads
         request.relayMinElevationDeg = relayMinElevationDeg
         var source: (any EphemerisSource)?

@@ -66,33 +66,34 @@ struct SettledFamilies {
     /// The members of `f` that settled family `a` covers (same times, clocks no larger): an interval, as
     /// the clock differences are affine in time; nil when none.
     @inline(__always)
-    func coverage(of f: ArrivalFamily, by a: Int) -> (lo: Double, hi: Double)? {
+    func coverage(of f: ArrivalFamily, by a: Int, slack: (shadow: Double, link: Double) = (0, 0)) -> (lo: Double, hi: Double)? {
         let eps = LightTimeline.eps
         var lo = max(f.t0, t0[a]), hi = min(f.t1, t1[a])
         guard lo <= hi + eps else { return nil }
         let x = lo
         // g(τ) = clock_a(τ) - clock_f(τ) <= eps, for both clocks.
-        @inline(__always) func bound(_ va: Double, _ ka: Float, _ vf: Double, _ kf: Float) -> Bool {
+        @inline(__always) func bound(_ va: Double, _ ka: Float, _ vf: Double, _ kf: Float, _ slack: Double) -> Bool {
             let slope = Double(ka) - Double(kf)
-            let g = va + Double(ka) * (x - t0[a]) - vf - Double(kf) * (x - f.t0)
+            let g = va + Double(ka) * (x - t0[a]) - vf - Double(kf) * (x - f.t0) - slack
             if slope == 0 { return g <= eps }
             let root = x + (eps - g) / slope
             if slope > 0 { hi = min(hi, root) } else { lo = max(lo, root) }
             return true
         }
-        guard bound(shadow[a], shadowSlope[a], f.shadow, f.shadowSlope), bound(link[a], linkSlope[a], f.link, f.linkSlope) else { return nil }
+        guard bound(shadow[a], shadowSlope[a], f.shadow, f.shadowSlope, slack.shadow),
+              bound(link[a], linkSlope[a], f.link, f.linkSlope, slack.link) else { return nil }
         return lo <= hi + eps ? (lo, hi) : nil
     }
 
     /// Whether settled families at `f`'s cell cover every member of `f`, looking at the `latest` settled
-    /// there (all by default).
-    func covers(_ f: ArrivalFamily, latest: Int = .max) -> Bool {
+    /// there (all by default), with clocks up to `slack` larger allowed (0: exact covering).
+    func covers(_ f: ArrivalFamily, latest: Int = .max, slack: (shadow: Double, link: Double) = (0, 0)) -> Bool {
         var i = head[Int(f.cell)], seen = 0
         while i >= 0 && seen < latest {
             seen += 1
             let a = Int(i)
             i = nextAtCell[a]
-            if let c = coverage(of: f, by: a), c.lo <= f.t0 + LightTimeline.eps, c.hi >= f.t1 - LightTimeline.eps { return true }
+            if let c = coverage(of: f, by: a, slack: slack), c.lo <= f.t0 + LightTimeline.eps, c.hi >= f.t1 - LightTimeline.eps { return true }
         }
         return false
     }

@@ -12,9 +12,12 @@ struct ArrivalSearcher {
     let lengths: [Double]
 
     var settled: SettledFamilies
-    /// Drive (not parked) families allowed at one cell; further ones there are dropped (counted in `dropped`).
+    /// Drive (not parked) families kept at one cell (`FamilyCap`): `familyCap` at once, up to `hardCap` where
+    /// settled ones do not come within `capSlack` of them; the others are dropped (counted in `dropped`).
     var familyCap = Int.max
     var dropped = 0
+    var hardCap = Int.max
+    var capSlack = (shadow: 0.0, link: 0.0)
     /// Settled families allowed in all; the search stops there (`stopped`).
     var familyLimit = Int.max
     var stopped = false
@@ -82,7 +85,7 @@ struct ArrivalSearcher {
                 parkedPushes.append((f.t0, e, f.shadow, f.link))
             }
         }
-        if familyCap < Int.max && parkedAt == nil && Int(countAtCell[Int(f.cell)]) >= familyCap { dropped += 1; return }
+        if familyCap < Int.max && parkedAt == nil && Int(countAtCell[Int(f.cell)]) >= hardCap { dropped += 1; return }
         if !settled.covers(f, latest: 4) { heap.insert(f) }   // (a cheap look; the full one when it is settled)
     }
 
@@ -94,7 +97,9 @@ struct ArrivalSearcher {
             guard settled.trim(&f, keepStart: parked) else { continue }
             if familyCap < Int.max && !parked {   // (parked families, one per state change, are always kept)
                 let c = Int(f.cell)
-                guard Int(countAtCell[c]) < familyCap else { dropped += 1; continue }
+                if Int(countAtCell[c]) >= familyCap {
+                    guard Int(countAtCell[c]) < hardCap, !settled.covers(f, slack: capSlack) else { dropped += 1; continue }
+                }
                 countAtCell[c] += 1
             }
             guard settled.count < familyLimit else { stopped = true; break }

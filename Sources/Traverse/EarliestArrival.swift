@@ -15,15 +15,15 @@ public enum EarliestArrival {
     /// callers' convenience (every cell's earliest arrival and route are available); `lit` and `linked`
     /// have one cell per grid cell and the same step count. `originIsHaven`: the rover may park at the
     /// origin at any time (it starts from a lander or a base that shelters it), whatever its nights.
-    /// `familyCap`: the most label families the search may settle at one cell (at most 65534); further ones
-    /// there are dropped and counted (`ArrivalSearch.droppedFamilies`): every route found still keeps the
-    /// rules, but an arrival may be later than the earliest, or a cell missed. Dark regions crossed with long
-    /// shadow-driving budgets can need many families per cell (docs/methods/earliest-arrival.md, "Cost").
+    /// `cap`: how many label families the search keeps at one cell (`FamilyCap`); the ones it drops are
+    /// counted (`ArrivalSearch.droppedFamilies`): every route found still keeps the rules, but an arrival
+    /// may be later than the earliest, or a cell missed. Dark regions crossed with long shadow-driving
+    /// budgets can need many families per cell (docs/methods/earliest-arrival.md, "Cost").
     /// `familyLimit`: the most label families in all (44 bytes each); the search stops there and says so
     /// (`ArrivalSearch.stoppedAtLimit`), as it does when `cancelled` (asked now and then) returns true.
     public static func search(surface: TraverseSurface, motion: RoverMotion, neighbourhood: Neighbourhood,
                               lit: StepRuns, linked: StepRuns, stepSeconds: Double, rules: TraverseRules,
-                              origin: Int, startSeconds: Double, originIsHaven: Bool = false, familyCap: Int = .max, familyLimit: Int = .max,
+                              origin: Int, startSeconds: Double, originIsHaven: Bool = false, cap: FamilyCap? = nil, familyLimit: Int = .max,
                               cancelled: (() -> Bool)? = nil,
                               targets: [Int] = []) -> ArrivalSearch {
         let n = surface.width * surface.height
@@ -32,7 +32,11 @@ public enum EarliestArrival {
         var timeline = LightTimeline(lit: lit, linked: linked, stepSeconds: stepSeconds, rules: rules)
         if originIsHaven { timeline.haven[origin] = true }
         var search = ArrivalSearcher(surface: surface, motion: motion, neighbourhood: neighbourhood, timeline: timeline)
-        search.familyCap = familyCap >= Int(UInt16.max) ? .max : familyCap
+        if let cap {
+            search.familyCap = cap.kept
+            search.hardCap = cap.most
+            search.capSlack = (cap.slack * rules.maxShadowDriveSeconds, cap.slack * rules.maxNoLinkDriveSeconds)
+        }
         search.familyLimit = familyLimit
         search.cancelled = cancelled
         if surface.passable[origin] && startSeconds <= timeline.end && startSeconds >= 0 {

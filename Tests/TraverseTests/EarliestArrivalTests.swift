@@ -246,13 +246,20 @@ final class EarliestArrivalTests: XCTestCase {
         let linked = randomRuns(cells: n, steps: steps, rng: &rng, on: 0.7, flip: 0.2, never: 0.05)
         let rules = TraverseRules(maxShadowDriveSeconds: 120, maxShadowSeconds: 240, maxNoLinkDriveSeconds: 60)
         let motion = RoverMotion(objective: .time, speed: .constant(1))
-        func run(_ cap: Int, _ rules: TraverseRules) -> ArrivalSearch {
+        func run(_ cap: FamilyCap?, _ rules: TraverseRules) -> ArrivalSearch {
             EarliestArrival.search(surface: surface, motion: motion, neighbourhood: .eight, lit: lit, linked: linked, stepSeconds: 60,
-                                   rules: rules, origin: 0, startSeconds: 0, familyCap: cap)
+                                   rules: rules, origin: 0, startSeconds: 0, cap: cap)
         }
         var relaxedRules = rules
         relaxedRules.maxShadowSeconds = .infinity
-        let exact = run(.max, rules), cut = run(1, rules), relaxed = run(.max, relaxedRules)
+        let exact = run(nil, rules), cut = run(FamilyCap(kept: 1, most: 1, slack: 0), rules), relaxed = run(nil, relaxedRules)
+        let slack = run(FamilyCap(kept: 1, most: 4, slack: 0.2), rules)
+        XCTAssertGreaterThan(slack.droppedFamilies, 0)
+        XCTAssertGreaterThan(slack.labelCount, cut.labelCount, "families that differ by more than the slack are kept")
+        for c in 0..<n where slack.arrivalSeconds[c].isFinite {
+            XCTAssertGreaterThanOrEqual(slack.arrivalSeconds[c], exact.arrivalSeconds[c])
+            checkRoute(slack, to: c, surface: surface, motion: motion, lit: lit, linked: linked, step: 60, rules: rules, origin: 0, start: 0)
+        }
         XCTAssertTrue(exact.isExact)
         XCTAssertGreaterThan(cut.droppedFamilies, 0)
         XCTAssertLessThan(cut.labelCount, exact.labelCount)

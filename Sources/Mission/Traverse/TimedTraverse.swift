@@ -16,16 +16,13 @@ import Visibility
 /// time-expanded search).
 ///
 /// Its cost: dark regions crossed with a long shadow-driving budget can need many label families per cell.
-/// The search keeps at most `familiesPerCell` at any one cell and drops the rest, so every route it returns
+/// The search keeps a few at any one cell (`TraverseRequest.familyCap`) and drops the rest, so every route it returns
 /// still keeps the rules, but an arrival may be late or a cell missed. Beside it (on a second thread) the
 /// run searches with parking allowed anywhere, a relaxation whose arrivals are lower bounds, cancelled if the
 /// capped search drops nothing; otherwise it CERTIFIES the cells where both agree (`ArrivalCertificate`);
 /// elsewhere the earliest arrival under the rules lies between the two (`travel_time_lower_h.tif`), and the
 /// notes and each route's report say so.
 enum TimedTraverse {
-    /// The search's cap of label families at any one cell (see above).
-    static let familiesPerCell = 16
-
     static func run(_ result: inout TraverseResult, lighting: WindowLighting, time: TimeWindow, context: RouteContext, originCell: Int,
                     targetCells: [Int], request: TraverseRequest) throws {
         guard let rules = request.rover.time, let lit = lighting.lit, let linked = lighting.linked else { return }
@@ -37,12 +34,11 @@ enum TimedTraverse {
         let elapsed = clock.measure {
             // The capped search and the relaxation are independent: on two threads at once, the relaxation
             // cancelled as soon as the capped search turns out exact.
-            let cap = familiesPerCell
             let exactDone = SearchSignal(), outcome = SearchOutcomes()
             func capped() {
                 let search = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
                                                     lit: lit, linked: linked, stepSeconds: time.step, rules: survival, origin: originCell,
-                                                    startSeconds: 0, originIsHaven: true, familyCap: cap, targets: targetCells)
+                                                    startSeconds: 0, originIsHaven: true, cap: request.familyCap, targets: targetCells)
                 if search.isExact { exactDone.raise() }
                 outcome.set(capped: search)
             }
@@ -67,7 +63,8 @@ enum TimedTraverse {
         let arrivals = found.arrivalSeconds
         if let lower {
             let certificate = ArrivalCertificate(arrivals: arrivals, lowerBounds: lower)
-            result.notes.append("the time search kept at most \(familiesPerCell) label families per cell and dropped \(found.droppedFamilies): "
+            result.notes.append("the time search kept \(request.familyCap.kept) label families per cell, up to \(request.familyCap.most) where they differ by more than "
+                                + "\(Int(request.familyCap.slack * 100)) % of a budget, and dropped \(found.droppedFamilies): "
                                 + "every route keeps \(request.rover.name)'s rules; \(certificate.summary)")
             result.arrivalCertificate = certificate
         }
@@ -84,8 +81,8 @@ enum TimedTraverse {
             guard let events = found.route(to: cell) else {
                 var why = "not reachable by rover \(request.rover.name) within the time window under its driving rules (static cost \(result.cost.values[cell]) \(request.rover.costUnit))"
                 if let lower, lower[cell].isFinite {
-                    why = "no route found that keeps rover \(request.rover.name)'s rules within the time window (the search's cap of \(familiesPerCell) label "
-                        + "families per cell dropped some; with parking allowed anywhere it arrives after " + String(format: "%.2f h", lower[cell] / 3600) + ")"
+                    why = "no route found that keeps rover \(request.rover.name)'s rules within the time window (the search's cap of label families "
+                        + "per cell dropped some; with parking allowed anywhere it arrives after " + String(format: "%.2f h", lower[cell] / 3600) + ")"
                 }
                 throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): " + why)
             }

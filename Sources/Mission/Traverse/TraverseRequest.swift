@@ -40,6 +40,9 @@ public struct TraverseRequest: Sendable {
     /// Cost beyond which the search stops, in the rover's cost unit (nil: none). It bounds the window read:
     /// the limit divided by the rover's least cost per metre.
     public var maxCost: Double?
+    /// How many label families the time-dependent search keeps per cell (more: more cells proven earliest,
+    /// slower; `FamilyCap`, docs/methods/earliest-arrival.md).
+    public var familyCap = FamilyCap.traverse
     public var threads = 1
 
     public init(origin: GeoPoint, targets: [GeoPoint], rover: RoverProfile) {
