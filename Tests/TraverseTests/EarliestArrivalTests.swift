@@ -235,17 +235,24 @@ final class EarliestArrivalTests: XCTestCase {
         XCTAssertGreaterThan(reached, cells / 3)
     }
 
-    /// A family cap drops families and says so; every route it finds keeps the rules (checked), its arrivals
-    /// are never earlier than the exact search's nor than the relaxation's (parking anywhere), and the
-    /// certificate proves exactly the cells where the capped arrival meets the relaxation's bound.
-    func testFamilyCapKeepsRoutesLegalAndIsCertified() {
-        var rng = SplitMix64(seed: 5)
+    /// A 12 x 12 grid over 16 one-minute steps with random lit and linked runs and tight budgets: many
+    /// label families per cell (the cap and limit tests).
+    func cappedCase(seed: UInt64) -> (TraverseSurface, StepRuns, StepRuns, TraverseRules, RoverMotion) {
+        var rng = SplitMix64(seed: seed)
         let width = 12, height = 12, n = width * height, steps = 16
         let surface = flatSurface(width: width, height: height, dx: 30, dy: 40)
         let lit = randomRuns(cells: n, steps: steps, rng: &rng, on: 0.5, flip: 0.2, never: 0.2)
         let linked = randomRuns(cells: n, steps: steps, rng: &rng, on: 0.7, flip: 0.2, never: 0.05)
         let rules = TraverseRules(maxShadowDriveSeconds: 120, maxShadowSeconds: 240, maxNoLinkDriveSeconds: 60)
-        let motion = RoverMotion(objective: .time, speed: .constant(1))
+        return (surface, lit, linked, rules, RoverMotion(objective: .time, speed: .constant(1)))
+    }
+
+    /// A family cap drops families and says so; every route it finds keeps the rules (checked), its arrivals
+    /// are never earlier than the exact search's nor than the relaxation's (parking anywhere), and the
+    /// certificate proves exactly the cells where the capped arrival meets the relaxation's bound.
+    func testFamilyCapKeepsRoutesLegalAndIsCertified() {
+        let (surface, lit, linked, rules, motion) = cappedCase(seed: 5)
+        let n = surface.width * surface.height
         func run(_ cap: FamilyCap?, _ rules: TraverseRules) -> ArrivalSearch {
             EarliestArrival.search(surface: surface, motion: motion, neighbourhood: .eight, lit: lit, linked: linked, stepSeconds: 60,
                                    rules: rules, origin: 0, startSeconds: 0, cap: cap)
@@ -284,13 +291,8 @@ final class EarliestArrivalTests: XCTestCase {
     /// A limit of families in all, or a cancellation, stops the search and says so: not exact, and what it
     /// reached is reached no earlier than by the whole search.
     func testFamilyLimitAndCancellationStopTheSearch() {
-        var rng = SplitMix64(seed: 11)
-        let width = 12, height = 12, n = width * height, steps = 16
-        let surface = flatSurface(width: width, height: height, dx: 30, dy: 40)
-        let lit = randomRuns(cells: n, steps: steps, rng: &rng, on: 0.5, flip: 0.2, never: 0.2)
-        let linked = randomRuns(cells: n, steps: steps, rng: &rng, on: 0.7, flip: 0.2, never: 0.05)
-        let rules = TraverseRules(maxShadowDriveSeconds: 120, maxShadowSeconds: 240, maxNoLinkDriveSeconds: 60)
-        let motion = RoverMotion(objective: .time, speed: .constant(1))
+        let (surface, lit, linked, rules, motion) = cappedCase(seed: 11)
+        let n = surface.width * surface.height
         func run(limit: Int = .max, cancelled: (() -> Bool)? = nil) -> ArrivalSearch {
             EarliestArrival.search(surface: surface, motion: motion, neighbourhood: .eight, lit: lit, linked: linked, stepSeconds: 60,
                                    rules: rules, origin: 0, startSeconds: 0, familyLimit: limit, cancelled: cancelled)
