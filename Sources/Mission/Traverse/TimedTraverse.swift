@@ -16,12 +16,12 @@ import Visibility
 /// time-expanded search).
 ///
 /// Its cost: dark regions crossed with a long shadow-driving budget can need many label families per cell.
-/// The search keeps a few at any one cell (`TraverseRequest.familyCap`) and drops the rest, so every route it returns
-/// still keeps the rules, but an arrival may be late or a cell missed. Beside it (on a second thread) the
-/// run searches with parking allowed anywhere, a relaxation whose arrivals are lower bounds, cancelled if the
-/// capped search drops nothing; otherwise it CERTIFIES the cells where both agree (`ArrivalCertificate`);
-/// elsewhere the earliest arrival under the rules lies between the two (`travel_time_lower_h.tif`), and the
-/// notes and each route's report say so.
+/// The search keeps a few at any one cell (`TraverseRequest.familyCap`) and drops the rest, so every route
+/// it returns still keeps the rules, but an arrival may be late or a cell missed. Beside it (on a second
+/// thread) the run searches with parking allowed anywhere, a relaxation whose arrivals are lower bounds,
+/// cancelled if the capped search drops nothing; otherwise it CERTIFIES the cells where both agree
+/// (`ArrivalCertificate`); elsewhere the earliest arrival under the rules lies between the two
+/// (`travel_time_lower_h.tif`), and the notes and each route's report say so.
 enum TimedTraverse {
     static func run(_ result: inout TraverseResult, lighting: WindowLighting, time: TimeWindow, context: RouteContext, originCell: Int,
                     targetCells: [Int], request: TraverseRequest) throws {
