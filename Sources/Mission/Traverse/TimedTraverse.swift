@@ -68,10 +68,10 @@ enum TimedTraverse {
                                 + "every route keeps \(request.rover.name)'s rules; \(certificate.summary)")
             result.arrivalCertificate = certificate
         }
-        result.travelTimeLowerHours = Grid(width: result.window.width, height: result.window.height,
-                                           values: (lower ?? arrivals).map { $0.isFinite ? Float($0 / 3600) : .nan })
         let w = result.window.width, h = result.window.height
-        result.travelTimeHours = Grid(width: w, height: h, values: found.arrivalSeconds.map { $0.isFinite ? Float($0 / 3600) : .nan })
+        func hours(_ seconds: [Double]) -> Grid { Grid(width: w, height: h, values: seconds.map { $0.isFinite ? Float($0 / 3600) : .nan }) }
+        result.travelTimeHours = hours(arrivals)
+        result.travelTimeLowerHours = lower.map(hours) ?? result.travelTimeHours   // (exact: the arrivals are their own bound)
         let havens = EarliestArrival.safeHavens(lit: lit, linked: linked, rules: survival, stepSeconds: time.step)
         result.safeHavens = Grid(width: w, height: h, values: havens.indices.map { i in
             context.dem.values[i].isNaN ? .nan : (havens[i] && context.surface.passable[i] ? 1 : 0)
