@@ -17,10 +17,10 @@ import HeapModule
 /// A move whose cost is NaN or infinite (a speed of 0) is not allowed; a negative cost (an energy table
 /// that regenerates downhill) is taken as 0, since a label-setting search needs non-negative edges.
 ///
-/// The search is Dijkstra's (1959) label-setting algorithm, exact: every cell's cost is the least sum, in
-/// Double, of the move costs along a path, each cell is settled once, and costs are accumulated in the
-/// order of the path (a cell's cost is its predecessor's cost plus the move's cost, bit for bit what
-/// `RouteTrace` recomputes). Two implementations of the priority queue:
+/// The search is Dijkstra's (1959) label-setting algorithm, exact in Double: every cell's cost is the
+/// least sum, in Double, of the move costs along a path, accumulated in the order of the path (a cell's
+/// cost is its predecessor's cost plus the move's cost), each cell settled once; the result holds it
+/// rounded to the nearest Float. Two implementations of the priority queue:
 /// - Few distinct edge weights (`RoverMotion.uniformCostPerMetre` non-nil, the distance objective, and
 ///   metrics constant over the rows, a projected grid): one FIFO queue (`FIFORing`, a ring buffer) per
 ///   distinct move length. An entry pushed to queue k has key = (the popped key) + w_k, and popped keys
@@ -31,15 +31,31 @@ import HeapModule
 ///   (8 neighbours on square cells) to 8 (16 neighbours on rectangular cells).
 /// - Otherwise (time and energy objectives, anisotropic; geographic grids whose dx changes per row): a
 ///   binary min-max heap (swift-collections `Heap`) of (key, cell), O(m log n).
-/// Both use lazy deletion: a cell is pushed again only on a strict improvement of its cost, and an entry
-/// whose key exceeds the cell's current cost is stale and skipped when popped.
 ///
-/// Memory: the cost array (8 bytes per cell, on a grid padded with `reach` rows and columns of NaN
+/// Float storage, Double keys: the queue entries carry the Double costs; the grid holds 4 bytes a cell.
+/// A tentative cost is stored as the least Float at or above it (`storedAbove`). A settled cell holds its
+/// final cost rounded to nearest and negated (-0 for a source): no move improves on a negative number,
+/// and the first pop of a cell, always its least key, settles it; later entries for it find the sign set
+/// and are skipped (lazy deletion). The two queues differ in what they push:
+/// - the heap pushes every strict improvement in Double (`new < Double(stored)`, which the rounding up
+///   never hides): its result is the exact Double search's, rounded once to Float (tested equal, to the
+///   bit, to an independent Double Dijkstra);
+/// - the FIFO queues push a candidate only when its stored Float is below the cell's (`storedAbove(new) <
+///   stored`). With few distinct move lengths a cell's candidates are mostly the same moves summed in
+///   another order, equal or a Double rounding apart: pushing those (as the exact test does) doubled the
+///   entries on 4096 x 4096 (11.7 M duplicates for 12.3 M cells) and the search time by half. Two
+///   candidates within one Float step of each other are kept as the first that came, so a cost may differ
+///   from the exact Double search's by the rounding of the Float it is written as; on the 4096 x 4096
+///   benchmark grid the written costs are bit-identical to the exact Double search's, and the random-
+///   surface test finds them equal to the independent Dijkstra's, rounded, on every cell.
+///
+/// Memory: the cost array (4 bytes per cell, on a grid padded with `reach` rows and columns of NaN
 /// sentinels so the inner loop needs no border tests: a NaN cost, padding or impassable, fails every
 /// `new < cost` test) and the queues, which hold only the frontier (16 bytes an entry). No predecessor
 /// array: routes are traced back from the costs afterwards (`RouteTrace`). The padded array is compacted
-/// in place into the result: 8 bytes per cell in all, plus the frontier and, on the heap path, a per-row
-/// table of move lengths.
+/// in place into the result: 4 bytes per cell in all, plus the frontier and, on the heap path, a per-row
+/// table of move lengths. (With 8-byte Double costs `farside traverse` on 4096 x 4096 peaked at 298 MB;
+/// with these, 4 bytes per cell less.)
 ///
 /// Speed (the FIFO path): the pops hop along the whole wavefront, whose rows on a large grid do not fit
 /// in the L2 cache, so each pop's three (five with 16 neighbours) rows are prefetched 8 entries ahead in
@@ -97,6 +113,15 @@ public enum CostDistance {
         return CostField(width: width, height: height, cost: cost, sources: seeds)
     }
 
+    /// The Float a tentative cost is stored as: the least Float at or above the Double `cost`, so a later
+    /// candidate below `cost` in Double is also below the stored value (`new < Double(stored)`): no strict
+    /// improvement is lost to the rounding. A candidate within one Float step above `cost` passes too; it is
+    /// a duplicate entry, skipped as stale when popped after the cell has settled.
+    @inline(__always) static func storedAbove(_ cost: Double) -> Float {
+        let f = Float(cost)
+        return Double(f) < cost ? f.nextUp : f
+    }
+
     /// The planimetric length of each move when the cost depends on the length alone (distance objective)
     /// and the metrics are equal on every row: nil otherwise.
     static func uniformLengths(surface: TraverseSurface, motion: RoverMotion, neighbourhood: Neighbourhood) -> [Double]? {
@@ -123,7 +148,7 @@ public enum CostDistance {
     }
 
     /// Dijkstra with one FIFO queue per distinct edge weight (Dinitz 1978).
-    static func bucketSearch(cost: inout [Double], layout: PaddedLayout, surface: TraverseSurface, seeds: [Int],
+    static func bucketSearch(cost: inout [Float], layout: PaddedLayout, surface: TraverseSurface, seeds: [Int],
                              motion: RoverMotion, neighbourhood: Neighbourhood, lengths moveLength: [Double], costLimit: Double) {
         let width = surface.width
         let offsets = neighbourhood.offsets
@@ -184,11 +209,13 @@ public enum CostDistance {
                     let ahead = queues[k].peek(prefetchDistance).cell
                     for d in prefetchRows { farside_prefetch_read(UnsafeRawPointer(c + (ahead &+ d))) }
                 }
-                if key > c[u] { continue }   // stale: the cell was reached cheaper since
+                if c[u].sign == .minus { continue }   // stale: the cell is settled (reached cheaper)
+                c[u] = -Float(key)
                 if !checkGrade {
                     for g in 0..<groups {
                         let nv = key + gw[g]
                         if !(nv <= costLimit) { break }
+                        let up = Self.storedAbove(nv)
                         let start = gs[g], end = gs[g + 1]
                         queues[g].reserve(end - start)
                         // Branch-free relaxation: the entry is always written past the tail and kept (the
@@ -197,8 +224,8 @@ public enum CostDistance {
                         for j in start..<end {
                             let v = u &+ pd[j]
                             let cv = c[v]
-                            let better = nv < cv
-                            c[v] = better ? nv : cv
+                            let better = up < cv
+                            c[v] = better ? up : cv
                             ring.pushIf(better, Entry(nv, v))
                         }
                         queues[g] = ring
@@ -212,13 +239,14 @@ public enum CostDistance {
                         if !(nv <= costLimit) { break }
                         for j in gs[g]..<gs[g + 1] {
                             let v = u + pd[j]
-                            guard nv < c[v] else { continue }   // NaN: padding or impassable
+                            let up = Self.storedAbove(nv)
+                            guard up < c[v] else { continue }   // NaN: padding or impassable; settled; no better
                             let rise = abs(Double(elevation[eu + ed[j]]) - zu)
                             if !(rise <= riseSure[g]) {
                                 if rise > riseNever[g] { continue }
                                 if motion.cost(length: groupLength[g], rise: rise) == nil { continue }
                             }
-                            c[v] = nv
+                            c[v] = up
                             queues[g].push(Entry(nv, v))
                         }
                     }
@@ -228,7 +256,7 @@ public enum CostDistance {
     }
 
     /// Dijkstra with a binary heap and lazy deletion, for move costs that depend on the grade or the row.
-    static func heapSearch(cost: inout [Double], layout: PaddedLayout, surface: TraverseSurface, seeds: [Int],
+    static func heapSearch(cost: inout [Float], layout: PaddedLayout, surface: TraverseSurface, seeds: [Int],
                            motion: RoverMotion, neighbourhood: Neighbourhood, costLimit: Double) {
         let width = surface.width, height = surface.height
         let offsets = neighbourhood.offsets, moves = offsets.count
@@ -254,7 +282,8 @@ public enum CostDistance {
             let c = cb.baseAddress!
             while let entry = heap.popMin() {
                 let u = entry.cell, key = entry.key
-                if key > c[u] { continue }
+                if c[u].sign == .minus { continue }   // settled
+                c[u] = -Float(key)
                 let t = u - layout.origin, r = t / layout.stride
                 let eu = r * width + (t - r * layout.stride)
                 let zu = Double(elevation[eu])
@@ -262,12 +291,12 @@ public enum CostDistance {
                 for j in 0..<moves {
                     let v = u + pd[j]
                     let cv = c[v]
-                    guard key < cv else { continue }   // NaN (padding, impassable) or no gain possible
+                    guard key < Double(cv) else { continue }   // NaN (padding, impassable), settled, or no gain possible
                     guard let mc = motion.cost(length: len[rowLengths + j], rise: Double(elevation[eu + ed[j]]) - zu),
                           mc < .infinity else { continue }   // too steep, NaN or infinite
                     let nv = key + max(mc, 0)
-                    if nv < cv && nv <= costLimit {
-                        c[v] = nv
+                    if nv < Double(cv) && nv <= costLimit {   // exact: every strict improvement in Double
+                        c[v] = Self.storedAbove(nv)
                         heap.insert(Entry(nv, v))
                     }
                 }
@@ -343,7 +372,7 @@ extension CostDistance {
     /// overwrites a value before reading it. In parallel row ranges: a range's destination overlaps the
     /// sources of the range before it only in that range's last rows (a row moves down by `reach` cells
     /// per row), so those rows are copied aside first and the earlier range reads them from the copy.
-    static func compact(_ cost: inout [Double], layout: PaddedLayout, width: Int, height: Int, threads: Int) {
+    static func compact(_ cost: inout [Float], layout: PaddedLayout, width: Int, height: Int, threads: Int) {
         var chunks = height < 64 ? 1 : max(1, threads)
         var bounds = (0...chunks).map { $0 * height / chunks }
         // The copy aside covers rows of the range itself only: else (very narrow grids) one pass in order.
@@ -354,7 +383,7 @@ extension CostDistance {
         cost.withUnsafeMutableBufferPointer { cb in
             let c = SharedPointer(cb.baseAddress!)
             // Per range, its last rows whose sources the next range's destination (from row `next`) reaches.
-            let aside: [(first: Int, values: [Double])] = (0..<chunks).map { k in
+            let aside: [(first: Int, values: [Float])] = (0..<chunks).map { k in
                 let end = bounds[k + 1]
                 guard k + 1 < chunks, end > bounds[k] else { return (end, []) }
                 var first = end
@@ -371,7 +400,7 @@ extension CostDistance {
                             let dst = c.base + r * width
                             for col in 0..<width {
                                 let x = src[col]
-                                dst[col] = x.isNaN ? .infinity : x
+                                dst[col] = x.isNaN ? .infinity : x.magnitude
                             }
                         }
                     }
@@ -384,7 +413,7 @@ extension CostDistance {
     /// the padding. Written once, in parallel row ranges on `threads` threads: the array is fresh memory
     /// (8 bytes per cell), and the kernel clears each page on its first touch, so touching it from every
     /// thread spreads that clearing too.
-    static func initialCosts(layout: PaddedLayout, surface: TraverseSurface, threads: Int) -> [Double] {
+    static func initialCosts(layout: PaddedLayout, surface: TraverseSurface, threads: Int) -> [Float] {
         let width = surface.width, height = surface.height
         return hugePageArray(count: layout.count) { c in
             let c = SharedPointer(c.baseAddress!)
@@ -409,18 +438,18 @@ extension CostDistance {
     }
 }
 
-/// A Double array of `count` elements written by `fill` (which must write every element), backed by
+/// An array of `count` elements written by `fill` (which must write every element), backed by
 /// transparent huge pages where the system has them on request (Linux `madvise(MADV_HUGEPAGE)`, before
 /// the first touch): the search's accesses hop between rows, one row of a 4096-cell grid is 8 pages of
 /// 4 KiB, and the frontier of a large grid touches more pages than the TLB holds; 2 MiB pages made the
 /// 4096 x 4096 search about 10 % faster.
-func hugePageArray(count: Int, fill: (UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
-    [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+func hugePageArray<T>(count: Int, fill: (UnsafeMutableBufferPointer<T>) -> Void) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         #if os(Linux)
-        if let base = buffer.baseAddress, count * MemoryLayout<Double>.stride >= 4 << 20 {
+        if let base = buffer.baseAddress, count * MemoryLayout<T>.stride >= 4 << 20 {
             let huge = 2 << 20
             let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-            let end = (Int(bitPattern: base) + count * MemoryLayout<Double>.stride) & ~(huge - 1)
+            let end = (Int(bitPattern: base) + count * MemoryLayout<T>.stride) & ~(huge - 1)
             if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
         }
         #endif

@@ -9,14 +9,15 @@ import FarSideCore
 public struct CostField: Sendable {
     public let width: Int
     public let height: Int
-    /// Accumulated cost per cell (metres, seconds or watt-hours, after the rover's objective); +infinity
-    /// where unreachable.
-    public var cost: [Double]
+    /// Accumulated cost per cell (metres, seconds or watt-hours, after the rover's objective), +infinity
+    /// where unreachable: the search's Double cost rounded to the nearest Float (about 7 significant
+    /// digits: 0.01 m at 100 km).
+    public var cost: [Float]
     /// The cells the search started from (passable ones only: those that cost 0 by definition). Empty when
     /// unknown; then `RouteTrace` stops at any cell of cost 0.
     public var sources: [Int]
 
-    public init(width: Int, height: Int, cost: [Double], sources: [Int] = []) {
+    public init(width: Int, height: Int, cost: [Float], sources: [Int] = []) {
         precondition(width >= 0 && height >= 0 && cost.count == width * height, "cost field size mismatch")
         self.width = width
         self.height = height
@@ -30,9 +31,8 @@ public struct CostField: Sendable {
     /// Number of reached cells.
     public var reachableCount: Int { cost.reduce(0) { $0 + ($1.isFinite ? 1 : 0) } }
 
-    /// The costs as a Float32 grid (for GeoTIFF output), NaN where unreachable. Float32 keeps about 7
-    /// significant digits: 0.01 m at 100 km.
+    /// The costs as a grid (for GeoTIFF output), NaN where unreachable.
     public func toGrid() -> Grid {
-        Grid(width: width, height: height, values: cost.map { $0.isFinite ? Float($0) : .nan })
+        Grid(width: width, height: height, values: cost.map { $0.isFinite ? $0 : .nan })
     }
 }

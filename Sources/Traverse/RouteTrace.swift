@@ -6,12 +6,14 @@ import FarSideCore
 /// the costs instead of stored).
 ///
 /// The move costs are recomputed exactly as `CostDistance` computes them (same length, same Double rise,
-/// same clamping), so the search's own predecessor always passes the test; the relative tolerance of 1e-12
-/// only admits other, equally cheap predecessors. Among those the walk takes the one of least cost, then
+/// same clamping); the field holds the search's Double costs rounded to Float (each within 2^-24 of its
+/// value), so the search's own predecessor passes a test with a relative tolerance of 2^-22, which admits
+/// only other predecessors as cheap within that. Among those the walk takes the one of least cost, then
 /// the first in the neighbourhood's order, which makes routes deterministic.
 public enum RouteTrace {
-    /// Relative tolerance of the predecessor test: |cost[u] + move - cost[cell]| <= tolerance * cost[cell].
-    public static let tolerance = 1e-12
+    /// Relative tolerance of the predecessor test: |cost[u] + move - cost[cell]| <= tolerance * cost[cell]
+    /// (twice the Float roundings of the two costs).
+    public static let tolerance = 0x1p-22
 
     /// The cells of a least-cost route from a source to `target`, the source first and `target` last
     /// (one cell when `target` is a source), or nil when `target` is unreachable or outside the grid.
@@ -33,7 +35,7 @@ public enum RouteTrace {
         var visited: Set<Int> = [target]
         var cell = target
         while !isSource(cell) {
-            var best: Int? = nil, bestCost = Double.infinity
+            var best: Int? = nil, bestCost = Float.infinity
             walk.forEachPredecessor(of: cell) { u in
                 if !visited.contains(u) && field.cost[u] < bestCost {
                     best = u
@@ -73,12 +75,12 @@ public enum RouteTrace {
         func forEachPredecessor(of cell: Int, _ body: (Int) -> Void) {
             let width = field.width
             let row = cell / width, column = cell - row * width
-            let target = field.cost[cell]
+            let target = Double(field.cost[cell])
             for o in neighbourhood.offsets {
                 let r = row - Int(o.x), c = column - Int(o.y)
                 guard r >= 0 && r < field.height && c >= 0 && c < width else { continue }
                 let u = r * width + c
-                let cu = field.cost[u]
+                let cu = Double(field.cost[u])
                 guard cu.isFinite, cu <= target,
                       let move = RouteTrace.moveCost(from: u, offset: o, surface: surface, motion: motion) else { continue }
                 if abs(cu + move - target) <= RouteTrace.tolerance * target { body(u) }

@@ -17,10 +17,11 @@ public struct TraverseSurface: Sendable {
         width = elevation.width
         height = elevation.height
         self.elevation = elevation.values
-        // NaN heights are never passable; the caller's array is kept (no copy) when it already says so.
+        // NaN heights are never passable; the caller's array is kept (no copy) when it already says so (a
+        // write, even of false, would copy it).
         var rules = passable
         elevation.values.withUnsafeBufferPointer { z in
-            if let base = z.baseAddress, VectorMath.containsNaN(base, count: z.count) { for i in 0..<z.count where z[i].isNaN { rules[i] = false } }
+            if let base = z.baseAddress, VectorMath.containsNaN(base, count: z.count) { for i in 0..<z.count where z[i].isNaN && rules[i] { rules[i] = false } }
         }
         self.passable = rules
         self.metrics = metrics

@@ -20,6 +20,31 @@ final class PSRAccessTests: XCTestCase {
         return try RasterDataset.open(path)
     }
 
+    /// A static traverse lets the window's slope and roughness go before its search: the cells that need
+    /// them later (route vertices, refusals) read them back from the dataset, with the same values, on a
+    /// rugged window with nodata holes, at its edges and corners too.
+    func testReleasedWindowTerrainReadsTheSameSlopes() throws {
+        let w = 19, h = 13
+        var rng = SplitMix64(seed: 3)
+        var dem = Grid(width: w, height: h, repeating: 0)
+        for i in dem.values.indices { dem.values[i] = Float(rng.next() % 4000) / 10 }
+        for i in dem.values.indices where rng.next() % 9 == 0 { dem.values[i] = .nan }
+        let dataset = try open(dem, cell: 20)
+        defer { dataset.close() }
+        let rover = try RoverProfile.load("yutu-class")
+        for window in [RasterWindow.whole(width: w, height: h), RasterWindow(column: 3, row: 2, width: 9, height: 7)] {
+            let held = try WindowTerrain.read(dataset, window: window, roughness: true, threads: 2)
+            var released = held
+            released.releaseAll()
+            XCTAssertNil(released.slope)
+            XCTAssertEqual(released.dem.values.count, 0)
+            for cell in 0..<window.cellCount {
+                XCTAssertEqual(released.slope(at: cell).bitPattern, held.slope(at: cell).bitPattern, "\(window) cell \(cell)")
+                XCTAssertEqual(released.refusal(rover, cell: cell, psr: nil), held.refusal(rover, cell: cell, psr: nil), "\(window) cell \(cell)")
+            }
+        }
+    }
+
     func testMetresEqualAPlainDijkstraThroughHoles() throws {
         let w = 23, h = 17, cell = 20.0
         var rng = SplitMix64(seed: 7)

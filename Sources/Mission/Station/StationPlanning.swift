@@ -49,7 +49,8 @@ public enum StationPlanning {
         let passable = rover.passable(dem: dem, slope: slope, roughness: roughness, psr: psr)
         let metrics = grid.cellMetrics.rows(grid.rows)
         let surface = TraverseSurface(elevation: dem, passable: passable, metrics: metrics)
-        let context = RouteContext(window: grid.window, dataset: dataset, transformer: grid.transformer, dem: dem, slope: slope, surface: surface,
+        let terrain = WindowTerrain(dataset: dataset, window: grid.window, dem: dem, slope: slope, roughness: roughness)
+        let context = RouteContext(window: grid.window, dataset: dataset, transformer: grid.transformer, terrain: terrain, surface: surface,
                                    rover: rover, neighbourhood: .sixteen)
         let windowHours = base.end.map { $0.tdbSecondsPastJ2000 - base.start!.tdbSecondsPastJ2000 }.map { $0 / 3600 } ?? 1
         let powerScore = Grid(width: grid.width, height: grid.height, values: (0..<n).map { i in
@@ -74,12 +75,12 @@ public enum StationPlanning {
         for (k, site) in feasibleBases.enumerated() {
             let baseCell = site.row * grid.width + site.column
             let field = CostDistance.compute(surface: surface, sources: [baseCell], motion: rover.motion, neighbourhood: .sixteen, costLimit: limit)
-            func within(_ maxCost: Double) -> (Int) -> Bool { { field.cost[$0] * rover.costScale <= maxCost } }
+            func within(_ maxCost: Double) -> (Int) -> Bool { { Double(field.cost[$0]) * rover.costScale <= maxCost } }
             func element(_ kind: StationElement.Kind, _ number: Int, cell: Int, score: Double, reason: String) -> StationElement {
                 let v = context.vertex(cell, previous: nil)
                 let path = kind == .base ? nil : RouteTrace.trace(field: field, surface: surface, motion: rover.motion, neighbourhood: .sixteen, to: cell)
                 return StationElement(kind: kind, number: number, row: v.row, column: v.column, lat: v.lat, lon: v.lon, x: v.x, y: v.y,
-                                      cost: field.cost[cell] * rover.costScale, score: score, reason: reason, route: path.map(context.vertices))
+                                      cost: Double(field.cost[cell]) * rover.costScale, score: score, reason: reason, route: path.map(context.vertices))
             }
             var elements = [element(.base, 1, cell: baseCell, score: Double(site.score),
                                     reason: String(format: "base site %d of the ranking: score %.3f", site.rank, site.score))]
@@ -98,7 +99,7 @@ public enum StationPlanning {
             })
             // Equal power scores (a fully lit ridge) go to the site nearer the base: 1e-4 of the score per cost limit.
             let tieBroken = Grid(width: grid.width, height: grid.height, values: (0..<n).map { i in
-                powerFeasible.values[i] == 1 ? powerScore.values[i] - Float(1e-4 * field.cost[i] * rover.costScale / profile.power.maxCost) : .nan
+                powerFeasible.values[i] == 1 ? powerScore.values[i] - Float(1e-4 * Double(field.cost[i]) * rover.costScale / profile.power.maxCost) : .nan
             })
             let power = Ranking.top(profile.power.count, score: tieBroken, feasible: powerFeasible, metrics: metrics, minSeparation: profile.power.minSeparationM)
             if power.count < profile.power.count { missing.append("only \(power.count) of \(profile.power.count) power sites within \(profile.power.maxCost) \(rover.costUnit)") }
@@ -106,7 +107,7 @@ public enum StationPlanning {
                 let i = p.row * grid.width + p.column
                 elements.append(element(.power, j + 1, cell: i, score: Double(powerScore.values[i]), reason: String(
                     format: "sun fraction %.3f, longest darkness %.0f h, %.2f %@ from the base (best power score within %g %@)",
-                    sun.values[i], darkness.values[i], field.cost[i] * rover.costScale, rover.costUnit, profile.power.maxCost, rover.costUnit)))
+                    sun.values[i], darkness.values[i], Double(field.cost[i]) * rover.costScale, rover.costUnit, profile.power.maxCost, rover.costUnit)))
             }
             // Communications.
             let commsOK = within(profile.commsMaxCost)
@@ -115,17 +116,17 @@ public enum StationPlanning {
                 let i = c.row * grid.width + c.column
                 elements.append(element(.comms, 1, cell: i, score: Double(c.score), reason: String(
                     format: "%@ %.3f, %.2f %@ from the base (highest within %g %@)", profile.commsLayer.name, c.score,
-                    field.cost[i] * rover.costScale, rover.costUnit, profile.commsMaxCost, rover.costUnit)))
+                    Double(field.cost[i]) * rover.costScale, rover.costUnit, profile.commsMaxCost, rover.costUnit)))
             } else {
                 missing.append("no communications site within \(profile.commsMaxCost) \(rover.costUnit)")
             }
             // Ice: the cheapest shadowed cell to reach.
             var best: Int?
-            for i in 0..<n where ice[i] && field.cost[i].isFinite && field.cost[i] * rover.costScale <= profile.iceMaxCost {
+            for i in 0..<n where ice[i] && field.cost[i].isFinite && Double(field.cost[i]) * rover.costScale <= profile.iceMaxCost {
                 if best == nil || field.cost[i] < field.cost[best!] { best = i }
             }
             if let i = best {
-                let cost = field.cost[i] * rover.costScale
+                let cost = Double(field.cost[i]) * rover.costScale
                 elements.append(element(.ice, 1, cell: i, score: 1 - cost / profile.iceMaxCost, reason: String(
                     format: "nearest permanently shadowed %@: %.2f %@ from the base (limit %g %@)", rover.enterPSR ? "cell" : "rim cell",
                     cost, rover.costUnit, profile.iceMaxCost, rover.costUnit)))

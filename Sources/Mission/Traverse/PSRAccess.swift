@@ -16,8 +16,10 @@ import Traverse
 /// Both are exact up to the reach (`MissionProfile.psrReachM`, metres; for hours the reach over the
 /// rover's top speed) and infinite beyond, as psr_distance_m: a path no longer than the reach stays within
 /// the reach of its start, so a window grown by it gives every cell of the core the same value as a search
-/// over the whole raster. (Dijkstra's result is each cell's least fl(cost(u) + w) over its neighbours,
-/// whatever the order of the search, so the values agree to the bit.) 16 neighbours (knight's moves).
+/// over the whole raster. (Dijkstra's result is each cell's least fl(cost(u) + w) over its neighbours in
+/// Double, whatever the order of the search, rounded once to Float, so the values agree to the bit; the
+/// FIFO queues of the distance objective may keep a candidate one Double rounding dearer, which changes a
+/// written Float only where it straddles a rounding boundary: see `CostDistance`.) 16 neighbours (knight's moves).
 enum PSRAccess {
     static func layers(_ dataset: RasterDataset, window: RasterWindow, dem: Grid, shadowed: Grid, rover: RoverProfile, reachM: Double,
                        metres: Bool, hours: Bool, threads: Int) throws -> (metres: Grid?, hours: Grid?) {
@@ -27,7 +29,7 @@ enum PSRAccess {
         let sources = passable.indices.filter { passable[$0] && shadowed.values[$0] == 1 }
         let surface = TraverseSurface(elevation: dem, passable: passable, metrics: dataset.cellMetrics.rows(window.rows))
         func grid(_ field: CostField, scale: Double) -> Grid {
-            Grid(width: window.width, height: window.height, values: field.cost.map { $0.isFinite ? Float($0 * scale) : .infinity })
+            Grid(width: window.width, height: window.height, values: field.cost.map { $0.isFinite ? (scale == 1 ? $0 : Float(Double($0) * scale)) : .infinity })
         }
         var m: Grid?, h: Grid?
         if metres {

@@ -2,13 +2,12 @@ import Foundation
 import GeoRaster
 import Traverse
 
-/// What a route's vertices are described with: the window's grids and georeferencing.
+/// What a route's vertices are described with: the window's terrain and georeferencing.
 struct RouteContext {
     let window: RasterWindow
     let dataset: RasterDataset
     let transformer: CoordinateTransformer
-    let dem: Grid
-    let slope: Grid
+    let terrain: WindowTerrain
     let surface: TraverseSurface
     let rover: RoverProfile
     let neighbourhood: Neighbourhood
@@ -20,9 +19,9 @@ struct RouteContext {
         let row = window.row + r, column = window.column + c
         let xy = dataset.geoTransform.map(column: Double(column) + 0.5, row: Double(row) + 0.5)
         let ll = transformer.latLon(x: xy.x, y: xy.y) ?? (.nan, .nan)
-        let z = Double(dem.values[cell])
+        let z = Double(surface.elevation[cell])
         var v = RouteVertex(row: row, column: column, x: xy.x, y: xy.y, lat: ll.lat, lon: ll.lon, elevation: z,
-                            slopeDeg: Double(slope.values[cell]), gradeDeg: 0, distanceM: 0, cost: 0)
+                            slopeDeg: terrain.slope(at: cell), gradeDeg: 0, distanceM: 0, cost: 0)
         if let p = previous {
             let offset = SIMD2<Int32>(Int32(row - p.row), Int32(column - p.column))
             let length = Neighbourhood.length(offset, row: p.row - window.row, metrics: surface.metrics)

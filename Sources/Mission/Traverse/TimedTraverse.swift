@@ -74,7 +74,7 @@ enum TimedTraverse {
         result.travelTimeLowerHours = lower.map(hours) ?? result.travelTimeHours   // (exact: the arrivals are their own bound)
         let havens = EarliestArrival.safeHavens(lit: lit, linked: linked, rules: survival, stepSeconds: time.step)
         result.safeHavens = Grid(width: w, height: h, values: havens.indices.map { i in
-            context.dem.values[i].isNaN ? .nan : (havens[i] && context.surface.passable[i] ? 1 : 0)
+            context.surface.elevation[i].isNaN ? .nan : (havens[i] && context.surface.passable[i] ? 1 : 0)
         })
         var routes: [TraverseRoute] = []
         for (k, cell) in targetCells.enumerated() {

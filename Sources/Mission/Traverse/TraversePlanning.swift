@@ -16,9 +16,11 @@ import Visibility
 /// horizons and the per-cell runs of lit and linked steps (`StepStateEngine`) and run the earliest-arrival
 /// search (`EarliestArrival`), whose routes replace the static ones.
 public enum TraversePlanning {
-    /// Bytes per cell the pipeline holds: DEM, slope, roughness and output (4 B each), passability (1 B),
-    /// the search's cost (8 B) and frontier; the time-dependent search adds its labels and the step runs.
-    public static let bytesPerCell: Int64 = 32
+    /// Bytes per cell the pipeline holds at most: while the rover's cell rules are decided, DEM, slope and
+    /// roughness (4 B each) and passability (1 B); during the search DEM, passability and the cost (4 B
+    /// each) and frontier; then the cost, which becomes the output in place. The time-dependent search adds its labels and
+    /// the step runs.
+    public static let bytesPerCell: Int64 = 16
     public static let bytesPerCellInTime: Int64 = 96
 
     public static func run(_ dataset: RasterDataset, request: TraverseRequest, ephemeris: (any EphemerisSource)?, scratchDirectory: String,
@@ -44,21 +46,17 @@ public enum TraversePlanning {
 
         // Terrain: one cell around the window for the 3 x 3 kernels.
         let metrics = dataset.cellMetrics.rows(window.rows)
-        // The read with its border and the kernels' own grids are let go before the search (memory per cell).
-        // The slope is held by its variable alone: a static run hands its storage to the cost grid once the
-        // routes are traced.
-        let dem: Grid, roughness: Grid?
-        var slope: Grid
-        (dem, slope, roughness) = try Self.terrain(dataset, window: window, roughness: rover.maxRoughnessM != nil, threads: request.threads)
+        // The grids live in `terrain` alone, so that letting them go there frees them.
+        var terrain = try WindowTerrain.read(dataset, window: window, roughness: rover.maxRoughnessM != nil, threads: request.threads)
         progress?(0.1)
 
         // The rover's cell rules without shadow first: a bad origin is told before the long lighting work.
-        var passable = rover.passable(dem: dem, slope: slope, roughness: roughness, threads: request.threads)
+        var passable = terrain.passable(rover, psr: nil, threads: request.threads)
         let local = { (cell: (row: Int, column: Int)) in (cell.row - window.row) * window.width + cell.column - window.column }
         let originCell = local(origin)
         func refuseOrigin(_ psr: [Bool]?) throws {
             throw FarSideError.badInput("origin \(request.origin): the rover \(rover.name) may not stand there ("
-                                        + rover.refusal(cell: originCell, dem: dem, slope: slope, roughness: roughness, psr: psr) + ")")
+                                        + terrain.refusal(rover, cell: originCell, psr: psr) + ")")
         }
         if !passable[originCell] { try refuseOrigin(nil) }
         // Sunlight and links (time-dependent runs), permanent shadow (rovers that may not enter it).
@@ -67,15 +65,20 @@ public enum TraversePlanning {
             guard let time = request.time, let ephemeris else {
                 throw FarSideError.usage("rover \(rover.name) may not enter permanently shadowed cells, which need a time window to be found")
             }
-            lighting = try WindowLighting.compute(dataset, window: window, dem: dem, time: time, request: request, ephemeris: ephemeris,
+            lighting = try WindowLighting.compute(dataset, window: window, dem: terrain.dem, time: time, request: request, ephemeris: ephemeris,
                                                   needStates: timed, scratchDirectory: scratchDirectory,
                                                   progress: { progress?(0.1 + 0.5 * $0) })
             if !rover.enterPSR, let psr = lighting?.psr {
-                passable = rover.passable(dem: dem, slope: slope, roughness: roughness, psr: psr, threads: request.threads)
+                passable = terrain.passable(rover, psr: psr, threads: request.threads)
                 if !passable[originCell] { try refuseOrigin(psr) }
             }
         }
-        let surface = TraverseSurface(elevation: dem, passable: passable, metrics: metrics)
+        // A static run's search holds the heights, passability and costs only (memory per cell): the slope
+        // and roughness grids go, and the few cells that need them later read them back (`WindowTerrain`).
+        if !timed { terrain.releaseKernels() }
+        let passableCells = RoverProfile.count(passable, threads: request.threads)
+        var surface = TraverseSurface(elevation: terrain.dem, passable: passable, metrics: metrics)
+        passable = []
         for (k, t) in targets.enumerated() where !window.contains(RasterWindow(column: t.column, row: t.row, width: 1, height: 1)) {
             throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): beyond the cost limit's reach from the origin")
         }
@@ -90,7 +93,7 @@ public enum TraversePlanning {
         }
         progress?(0.75)
         func context() -> RouteContext {
-            RouteContext(window: window, dataset: dataset, transformer: transformer, dem: dem, slope: slope, surface: surface, rover: rover,
+            RouteContext(window: window, dataset: dataset, transformer: transformer, terrain: terrain, surface: surface, rover: rover,
                          neighbourhood: request.neighbourhood)
         }
         var routes: [TraverseRoute] = []
@@ -98,20 +101,21 @@ public enum TraversePlanning {
             let cell = local(t)
             guard field.cost[cell].isFinite, let path = RouteTrace.trace(field: field, surface: surface, motion: rover.motion,
                                                                         neighbourhood: request.neighbourhood, to: cell) else {
-                let why = passable[cell] ? "no passable path within the rover's rules"
-                    : "the rover may not stand there: " + rover.refusal(cell: cell, dem: dem, slope: slope, roughness: roughness, psr: lighting?.psr)
+                let why = surface.passable[cell] ? "no passable path within the rover's rules"
+                    : "the rover may not stand there: " + terrain.refusal(rover, cell: cell, psr: lighting?.psr)
                 throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): not reachable by rover \(rover.name) from the origin (\(why))")
             }
             routes.append(TraverseRoute(targetIndex: k, target: request.targets[k], vertices: context().vertices(path)))
         }
-        // A static run needs the slope no more: its Float32 storage takes the costs (no fresh 4 bytes per cell).
-        var storage: [Float] = []
-        if !timed { swap(&storage, &slope.values); slope = Grid(width: 0, height: 0, values: []) }
-        let (cost, reachable) = Self.costGrid(field, width: window.width, height: window.height, scale: rover.costScale, threads: request.threads,
-                                              reusing: &storage)
+        // A static run is done with the window's grids: let them go before the Float32 costs are made.
+        if !timed {
+            terrain.releaseAll()
+            surface = TraverseSurface(elevation: Grid(width: 0, height: 0, values: []), passable: [], metrics: CellMetrics(dx: [], dy: []))
+        }
+        let (cost, reachable) = Self.costGrid(&field, scale: rover.costScale, threads: request.threads)
         var result = TraverseResult(window: window, geometry: RasterGeometry(width: window.width, height: window.height,
                                                                              geoTransform: window.geoTransform(in: dataset.geoTransform), crsWKT: dataset.crs.wkt),
-                                    cost: cost, travelTimeHours: nil, safeHavens: nil, routes: routes, passableCells: RoverProfile.count(passable, threads: request.threads),
+                                    cost: cost, travelTimeHours: nil, safeHavens: nil, routes: routes, passableCells: passableCells,
                                     reachableCells: reachable, searchSeconds: Self.seconds(searchTime), timeSearchSeconds: nil)
         result.notes = lighting?.notes ?? []
         if timed, let lighting, let time = request.time {
@@ -124,13 +128,15 @@ public enum TraversePlanning {
 
     /// The window's heights, slope and (when asked) roughness: 3 x 3 Horn kernels over the window and one
     /// cell around it (`TerrainKernels`), cropped to the window.
-    static func terrain(_ dataset: RasterDataset, window: RasterWindow, roughness: Bool, threads: Int) throws -> (Grid, Grid, Grid?) {
+    /// `blockCache`: read through a small GDAL block cache of its own (a large window read once); a few cells
+    /// read through GDAL's shared cache.
+    static func terrain(_ dataset: RasterDataset, window: RasterWindow, roughness: Bool, threads: Int,
+                        blockCache: Bool = true) throws -> (Grid, Grid, Grid?) {
         let read = window.expanded(by: 1).clamped(width: dataset.width, height: dataset.height)
         // Read once, a row of blocks at a time: a cache of two block rows is enough.
         let blockRow = max(1, dataset.blockSize.height) * dataset.width * MemoryLayout<Float>.stride
-        let raw = try GDALEnvironment.withBlockCache(bytes: max(8 << 20, 2 * blockRow)) {
-            try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height)
-        }
+        let readRaw = { try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height) }
+        let raw = blockCache ? try GDALEnvironment.withBlockCache(bytes: max(8 << 20, 2 * blockRow), readRaw) : try readRaw()
         let inner = window.relative(to: read)
         let products: Set<TerrainProduct> = roughness ? [.slope, .roughness] : [.slope]
         let terrain = TerrainKernels.compute(raw, metrics: dataset.cellMetrics.rows(read.rows), products: products, threads: threads)
@@ -138,33 +144,31 @@ public enum TraversePlanning {
                 terrain[.roughness].map { $0.window(rows: inner.rows, columns: inner.columns) })
     }
 
-    /// The search's costs in the rover's unit as Float32 (NaN where unreachable) and the reachable count,
-    /// in parallel chunks. The values go into `storage`'s array when it has n values (taken, leaving
-    /// `storage` empty; overwritten in place when nothing else shares it), else into a new one.
-    static func costGrid(_ field: CostField, width: Int, height: Int, scale: Double, threads: Int, reusing storage: inout [Float]) -> (Grid, Int) {
-        let n = width * height
+    /// The search's costs in the rover's unit (NaN where unreachable) and the reachable count, in parallel
+    /// chunks, in the field's own storage: the field is left empty.
+    static func costGrid(_ field: inout CostField, scale: Double, threads: Int) -> (Grid, Int) {
+        let width = field.width, height = field.height, n = width * height
+        var values: [Float] = []
+        swap(&values, &field.cost)
+        field = CostField(width: 0, height: 0, cost: [])
         let lock = NSLock()
         var reachable = 0
-        func fill(_ out: UnsafeMutableBufferPointer<Float>) {
+        values.withUnsafeMutableBufferPointer { buffer in
             guard n > 0 else { return }
-            let o = SharedPointer(out.baseAddress!)
-            field.cost.withUnsafeBufferPointer { c in
-                ParallelChunks.forEach(count: n, chunks: max(1, threads * ParallelChunks.chunksPerThread)) { range in
-                    var reached = 0
-                    for i in range {
-                        let v = c[i]
-                        if v.isFinite { o.base[i] = Float(v * scale); reached += 1 } else { o.base[i] = .nan }
+            let c = SharedPointer(buffer.baseAddress!)
+            ParallelChunks.forEach(count: n, chunks: max(1, threads * ParallelChunks.chunksPerThread)) { range in
+                var reached = 0
+                for i in range {
+                    let v = c.base[i]
+                    if v.isFinite {
+                        if scale != 1 { c.base[i] = Float(Double(v) * scale) }
+                        reached += 1
+                    } else {
+                        c.base[i] = .nan
                     }
-                    lock.lock(); reachable += reached; lock.unlock()
                 }
+                lock.lock(); reachable += reached; lock.unlock()
             }
-        }
-        var values: [Float] = []
-        swap(&values, &storage)
-        if values.count == n {
-            values.withUnsafeMutableBufferPointer { fill($0) }
-        } else {
-            values = [Float](unsafeUninitializedCapacity: n) { out, initialized in fill(out); initialized = n }
         }
         return (Grid(width: width, height: height, values: values), reachable)
     }
