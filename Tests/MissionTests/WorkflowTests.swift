@@ -28,6 +28,40 @@ final class WorkflowTests: XCTestCase {
         return GeoPoint(lat: ll.lat, lon: ll.lon)
     }
 
+    /// A rover kept out of permanent shadow, on a static run with a time window: the traverse finds the
+    /// window's permanently shadowed cells (as `farside illumination`'s psr.tif on the same horizons) and
+    /// never reaches one; a target in one is refused with that reason (exit 3 from the command).
+    func testRoverKeptOutOfPermanentShadowNeverEntersIt() throws {
+        let dataset = try dem(size: 160)
+        defer { dataset.close() }
+        let window = ["--start", "2027-01-01T00:00:00Z", "--end", "2027-01-11T00:00:00Z", "--step", "3h"]
+        let horizons = ["--azimuths", "36", "--horizon-margin-km", "3"]
+        let lit = try FarSideBinary.run(["illumination", path("dem.tif"), "-o", path("illumination"), "--height-m", "0", "--quiet"] + window + horizons)
+        XCTAssertEqual(lit.status, 0, lit.stderr)
+        let psr = try TestSupport.readRaster(path("illumination/psr.tif"))
+        let shadowed = psr.values.indices.filter { psr.values[$0] == 1 }
+        XCTAssertGreaterThan(shadowed.count, 100, "the synthetic polar DEM has permanent shadow over 10 days")
+        try (BuiltInRovers.distance + "\n  enter_psr: false\n").write(toFile: path("rover.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try FarSideBinary.run(["terrain", path("dem.tif"), "-o", path("terrain"), "--products", "slope", "--quiet"]).status, 0)
+        let slope = try TestSupport.readRaster(path("terrain/slope.tif"))
+        let start = try XCTUnwrap(slope.values.indices.filter { slope.values[$0] < 10 && psr.values[$0] == 0 }.min { a, b in
+            abs(a / 160 - 80) + abs(a % 160 - 80) < abs(b / 160 - 80) + abs(b % 160 - 80)
+        })
+        let origin = try point(dataset, row: start / 160, column: start % 160)
+        let run = try FarSideBinary.run(["traverse", path("dem.tif"), "-o", path("traverse"), "--from", "\(origin.lat),\(origin.lon)",
+                                         "--rover", path("rover.yaml"), "--quiet"] + window + horizons)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let cost = try TestSupport.readRaster(path("traverse/cost_distance.tif"))
+        XCTAssertGreaterThan(cost.values.filter(\.isFinite).count, 1000)
+        for i in shadowed { XCTAssertFalse(cost.values[i].isFinite, "permanently shadowed cell \(i) reached") }
+        let target = try point(dataset, row: shadowed[shadowed.count / 2] / psr.width, column: shadowed[shadowed.count / 2] % psr.width)
+        let refused = try FarSideBinary.run(["traverse", path("dem.tif"), "-o", path("refused"), "--from", "\(origin.lat),\(origin.lon)",
+                                             "--to", "\(target.lat),\(target.lon)", "--rover", path("rover.yaml"), "--quiet"] + window + horizons)
+        XCTAssertEqual(refused.status, 3, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("permanently shadowed"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("refused/cost_distance.tif")))
+    }
+
     func testTimedTraverseInProcessKeepsItsRulesAndIsWhatTheCommandWrites() throws {
         let dataset = try dem(size: 160)
         defer { dataset.close() }

@@ -27,8 +27,9 @@ public enum TraversePlanning {
                            memoryBytes: Int64 = 2 << 30, progress: ((Double) -> Void)? = nil) throws -> TraverseResult {
         let rover = request.rover
         let timed = request.time != nil && rover.time != nil
-        if request.time != nil && rover.time == nil {
-            throw FarSideError.usage("rover \(rover.name) has no time rules (no time: section): a time window means nothing to it")
+        // The window finds permanent shadow for a rover kept out of it, time rules or not.
+        if request.time != nil && rover.time == nil && rover.enterPSR {
+            throw FarSideError.usage("rover \(rover.name) has no time rules (no time: section): a time window means nothing to it (it may enter permanent shadow)")
         }
         let transformer = try CoordinateTransformer(crs: dataset.crs)
         let origin = try locate(request.origin, what: "origin", dataset: dataset, transformer: transformer)
@@ -66,7 +67,7 @@ public enum TraversePlanning {
                 throw FarSideError.usage("rover \(rover.name) may not enter permanently shadowed cells, which need a time window to be found")
             }
             lighting = try WindowLighting.compute(dataset, window: window, dem: terrain.dem, time: time, request: request, ephemeris: ephemeris,
-                                                  needStates: timed, scratchDirectory: scratchDirectory,
+                                                  needPSR: !rover.enterPSR, needStates: timed, scratchDirectory: scratchDirectory,
                                                   progress: { progress?(0.1 + 0.5 * $0) })
             if !rover.enterPSR, let psr = lighting?.psr {
                 passable = terrain.passable(rover, psr: psr, threads: request.threads)

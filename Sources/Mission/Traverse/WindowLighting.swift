@@ -7,19 +7,19 @@ import Traverse
 import Visibility
 
 /// Sunlight and links of a traverse's window: its horizons (computed at the rover's height, with the horizon
-/// margin, or read from a file), permanent shadow (no part of the Sun seen in the window: sun fraction 0,
-/// as `rank`'s psr) and, for time-dependent searches, the per-cell runs of lit and linked steps
+/// margin, or read from a file), permanent shadow when asked (no part of the Sun seen in the window: sun
+/// fraction 0, as `rank`'s psr; only a rover kept out of it needs it) and, for time-dependent searches, the per-cell runs of lit and linked steps
 /// (`StepStateEngine`: lit = the Sun's centre above the terrain and the rover's minimum Sun elevation;
 /// linked = the Earth above the terrain, a relay by `RelayMapEngine`'s rules, or either, by the rover's
 /// link).
 struct WindowLighting {
-    var psr: [Bool]
+    var psr: [Bool]?
     var lit: StepRuns?
     var linked: StepRuns?
     var notes: [String]
 
     static func compute(_ dataset: RasterDataset, window: RasterWindow, dem: Grid, time: TimeWindow, request: TraverseRequest,
-                        ephemeris: any EphemerisSource, needStates: Bool, scratchDirectory: String,
+                        ephemeris: any EphemerisSource, needPSR: Bool, needStates: Bool, scratchDirectory: String,
                         progress: ((Double) -> Void)?) throws -> WindowLighting {
         var source = request.horizons
         if case .compute(var settings) = source {
@@ -30,11 +30,16 @@ struct WindowLighting {
                                            progress: { progress?(0.6 * $0) })
         defer { horizons.cleanUp() }
         let track = BodyTrack.compute(ephemeris, window: time, threads: request.threads)
-        var mapping = IlluminationMapping(time: time, horizons: source)
-        mapping.threads = request.threads
-        let fractions = try mapping.maps(dataset, window: window, dem: dem, horizons: horizons.profiles, observerHeight: horizons.observerHeight,
-                                         track: track, fractionsOnly: true)
-        var lighting = WindowLighting(psr: fractions.psr.values.map { $0 == 1 }, lit: nil, linked: nil, notes: horizons.notes)
+        var lighting = WindowLighting(psr: nil, lit: nil, linked: nil, notes: horizons.notes)
+        if needPSR {
+            // A pass over every step of its own (the Sun's disc, not the lit state's centre): 5 of the 60 s of
+            // a 2048 x 2048, 720-step run, so only when the rover's rules need it.
+            var mapping = IlluminationMapping(time: time, horizons: source)
+            mapping.threads = request.threads
+            let fractions = try mapping.maps(dataset, window: window, dem: dem, horizons: horizons.profiles, observerHeight: horizons.observerHeight,
+                                             track: track, fractionsOnly: true)
+            lighting.psr = fractions.psr.values.map { $0 == 1 }
+        }
         progress?(0.8)
         guard needStates, let rules = request.rover.time else { return lighting }
         StageLog.note("traverse: lit and linked steps of \(window.width) x \(window.height) cells over \(time.count) steps")
