@@ -35,30 +35,48 @@ struct ArrivalFamily: Comparable {
     }
 }
 
-/// The settled families, struct of arrays (44 bytes each), with a per-cell list.
+/// One settled family, as stored: 56 bytes, so a walk down a cell's list (the covering tests, most of the
+/// search's time after the heap) loads one or two cache lines per family.
+struct SettledFamily {
+    var t0: Double
+    var t1: Double
+    var shadow: Double
+    var link: Double
+    var shadowSlope: Float
+    var linkSlope: Float
+    var cell: Int32
+    var parent: Int32
+    /// The next older family at the same cell (-1: none).
+    var nextAtCell: Int32
+    /// The nearest older family at the same cell that ends later than this one (-1: none): every family
+    /// between them ends no later than this one, so a walk looking for families that reach a time this one
+    /// ends before jumps there (the "previous greater element" chain, kept in amortised O(1) per append as
+    /// with a monotonic stack).
+    var olderEndingLater: Int32
+}
+
+/// The settled families, in settle order, with a per-cell list, newest first, and jumps over families
+/// that end too early to matter. The covering walks (`covers`, `trim`) only need families that reach the
+/// start of the family tested; on the 512^2 10-day VIPER-class search 55 % of the families they walked
+/// ended before it (137 M visits for 1.38 M families settled), and those are now jumped over.
 struct SettledFamilies {
-    var cell: [Int32] = []
-    var t0: [Double] = []
-    var t1: [Double] = []
-    var shadow: [Double] = []
-    var link: [Double] = []
-    var shadowSlope: [Float] = []
-    var linkSlope: [Float] = []
-    var parent: [Int32] = []
-    var nextAtCell: [Int32] = []
+    private(set) var records: [SettledFamily] = []
     /// Per cell, its latest settled family (-1: none).
     var head: [Int32]
 
     init(cellCount: Int) { head = [Int32](repeating: -1, count: cellCount) }
 
-    var count: Int { cell.count }
+    var count: Int { records.count }
+
+    @inline(__always) subscript(i: Int) -> SettledFamily { records[i] }
 
     @inline(__always)
     mutating func append(_ f: ArrivalFamily) -> Int32 {
-        let index = Int32(cell.count), c = Int(f.cell)
-        cell.append(f.cell); t0.append(f.t0); t1.append(f.t1); shadow.append(f.shadow); link.append(f.link)
-        shadowSlope.append(f.shadowSlope); linkSlope.append(f.linkSlope); parent.append(f.parent)
-        nextAtCell.append(head[c])
+        let index = Int32(records.count), c = Int(f.cell), older = head[c]
+        var later = older
+        while later >= 0 && records[Int(later)].t1 <= f.t1 { later = records[Int(later)].olderEndingLater }
+        records.append(SettledFamily(t0: f.t0, t1: f.t1, shadow: f.shadow, link: f.link, shadowSlope: f.shadowSlope, linkSlope: f.linkSlope,
+                                     cell: f.cell, parent: f.parent, nextAtCell: older, olderEndingLater: later))
         head[c] = index
         return index
     }
@@ -68,31 +86,34 @@ struct SettledFamilies {
     @inline(__always)
     func coverage(of f: ArrivalFamily, by a: Int, slack: (shadow: Double, link: Double) = (0, 0)) -> (lo: Double, hi: Double)? {
         let eps = LightTimeline.eps
-        var lo = max(f.t0, t0[a]), hi = min(f.t1, t1[a])
+        let r = records[a]
+        var lo = max(f.t0, r.t0), hi = min(f.t1, r.t1)
         guard lo <= hi + eps else { return nil }
         let x = lo
         // g(τ) = clock_a(τ) - clock_f(τ) <= eps, for both clocks.
         @inline(__always) func bound(_ va: Double, _ ka: Float, _ vf: Double, _ kf: Float, _ slack: Double) -> Bool {
             let slope = Double(ka) - Double(kf)
-            let g = va + Double(ka) * (x - t0[a]) - vf - Double(kf) * (x - f.t0) - slack
+            let g = va + Double(ka) * (x - r.t0) - vf - Double(kf) * (x - f.t0) - slack
             if slope == 0 { return g <= eps }
             let root = x + (eps - g) / slope
             if slope > 0 { hi = min(hi, root) } else { lo = max(lo, root) }
             return true
         }
-        guard bound(shadow[a], shadowSlope[a], f.shadow, f.shadowSlope, slack.shadow),
-              bound(link[a], linkSlope[a], f.link, f.linkSlope, slack.link) else { return nil }
+        guard bound(r.shadow, r.shadowSlope, f.shadow, f.shadowSlope, slack.shadow),
+              bound(r.link, r.linkSlope, f.link, f.linkSlope, slack.link) else { return nil }
         return lo <= hi + eps ? (lo, hi) : nil
     }
 
-    /// Whether settled families at `f`'s cell cover every member of `f`, looking at the `latest` settled
-    /// there (all by default), with clocks up to `slack` larger allowed (0: exact covering).
+    /// Whether settled families at `f`'s cell cover every member of `f`, looking at `latest` of those
+    /// settled there (all by default; newest first, a jump over families that end too early counting as
+    /// one), with clocks up to `slack` larger allowed (0: exact covering).
     func covers(_ f: ArrivalFamily, latest: Int = .max, slack: (shadow: Double, link: Double) = (0, 0)) -> Bool {
         var i = head[Int(f.cell)], seen = 0
         while i >= 0 && seen < latest {
             seen += 1
             let a = Int(i)
-            i = nextAtCell[a]
+            if records[a].t1 < f.t0 - LightTimeline.eps { i = records[a].olderEndingLater; continue }
+            i = records[a].nextAtCell
             if let c = coverage(of: f, by: a, slack: slack), c.lo <= f.t0 + LightTimeline.eps, c.hi >= f.t1 - LightTimeline.eps { return true }
         }
         return false
@@ -109,7 +130,8 @@ struct SettledFamilies {
             var i = head[Int(f.cell)]
             while i >= 0 {
                 let a = Int(i)
-                i = nextAtCell[a]
+                if records[a].t1 < f.t0 - eps { i = records[a].olderEndingLater; continue }   // ends before f: no cover
+                i = records[a].nextAtCell
                 guard let c = coverage(of: f, by: a) else { continue }
                 let fromStart = c.lo <= f.t0 + eps, toEnd = c.hi >= f.t1 - eps
                 if fromStart && toEnd { return false }

@@ -52,19 +52,19 @@ public struct ArrivalSearch: Sendable {
     /// stay there, parked or idling, from the parent's last member).
     func legs(to target: Int) -> [(cell: Int, arrival: Double, departure: Double)] {
         var legs: [(cell: Int, arrival: Double, departure: Double)] = []
-        var g = Int(first[target]), tau = families.t0[g]
+        var g = Int(first[target]), tau = families[g].t0
         while true {
-            let c = Int(families.cell[g])
+            let c = Int(families[g].cell)
             var entered = tau
-            while families.parent[g] >= 0 && Int(families.cell[Int(families.parent[g])]) == c {
-                g = Int(families.parent[g])
-                entered = families.t1[g]   // a stay continues from the parent's last member (its start may be trimmed)
+            while families[g].parent >= 0 && Int(families[Int(families[g].parent)].cell) == c {
+                g = Int(families[g].parent)
+                entered = families[g].t1   // a stay continues from the parent's last member (its start may be trimmed)
             }
-            let arrival = mayPark(c, at: families.t0[g]) ? families.t0[g] : entered
+            let arrival = mayPark(c, at: families[g].t0) ? families[g].t0 : entered
             legs.append((c, arrival, tau))
-            let p = Int(families.parent[g])
+            let p = Int(families[g].parent)
             guard p >= 0 else { break }
-            tau = arrival - moveSeconds(Int(families.cell[p]), c)
+            tau = arrival - moveSeconds(Int(families[p].cell), c)
             g = p
         }
         return legs.reversed()

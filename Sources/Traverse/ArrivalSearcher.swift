@@ -272,9 +272,9 @@ struct ArrivalSearcher {
         let n = settled.head.count
         var arrival = [Double](repeating: .infinity, count: n)
         var first = [Int32](repeating: -1, count: n)
-        for i in 0..<settled.count where settled.t0[i] < arrival[Int(settled.cell[i])] {   // (trimmed families settle out of order)
-            first[Int(settled.cell[i])] = Int32(i)
-            arrival[Int(settled.cell[i])] = settled.t0[i]
+        for i in 0..<settled.count where settled[i].t0 < arrival[Int(settled[i].cell)] {   // (trimmed families settle out of order)
+            first[Int(settled[i].cell)] = Int32(i)
+            arrival[Int(settled[i].cell)] = settled[i].t0
         }
         return ArrivalSearch(field: ArrivalField(width: surface.width, height: surface.height, arrivalSeconds: arrival),
                              surface: surface, motion: motion, timeline: timeline, families: settled, first: first,

@@ -19,7 +19,7 @@ public enum EarliestArrival {
     /// counted (`ArrivalSearch.droppedFamilies`): every route found still keeps the rules, but an arrival
     /// may be later than the earliest, or a cell missed. Dark regions crossed with long shadow-driving
     /// budgets can need many families per cell (docs/methods/earliest-arrival.md, "Cost").
-    /// `familyLimit`: the most label families in all (44 bytes each); the search stops there and says so
+    /// `familyLimit`: the most label families in all (56 bytes each); the search stops there and says so
     /// (`ArrivalSearch.stoppedAtLimit`), as it does when `cancelled` (asked now and then) returns true.
     public static func search(surface: TraverseSurface, motion: RoverMotion, neighbourhood: Neighbourhood,
                               lit: StepRuns, linked: StepRuns, stepSeconds: Double, rules: TraverseRules,

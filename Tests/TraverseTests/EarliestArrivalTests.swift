@@ -205,7 +205,7 @@ final class EarliestArrivalTests: XCTestCase {
                 print("origin \(origin) start \(startUnit * 5) w \(width) steps \(steps)")
                 for c in 0..<n { print(c, passable[c] ? "P" : "x", (0..<steps).map { (lit.holds(cell: c, step: $0) ? "L" : ".") + (linked.holds(cell: c, step: $0) ? "K" : "_") }.joined(separator: " "), search.arrivalSeconds[c], reference[c]) }
                 let f = search.families
-                for i in 0..<search.labelCount { print("family", i, f.cell[i], f.t0[i], f.t1[i], f.shadow[i], f.shadowSlope[i], f.link[i], f.linkSlope[i], f.parent[i]) }
+                for i in 0..<search.labelCount { print("family", i, f[i].cell, f[i].t0, f[i].t1, f[i].shadow, f[i].shadowSlope, f[i].link, f[i].linkSlope, f[i].parent) }
             }
             for c in 0..<n {
                 cells += 1

@@ -36,19 +36,25 @@ enum TimedTraverse {
             // cancelled as soon as the capped search turns out exact.
             let exactDone = SearchSignal(), outcome = SearchOutcomes()
             func capped() {
+                let start = clock.now
                 let search = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
                                                     lit: lit, linked: linked, stepSeconds: time.step, rules: survival, origin: originCell,
                                                     startSeconds: 0, originIsHaven: true, cap: request.familyCap, targets: targetCells)
                 if search.isExact { exactDone.raise() }
                 outcome.set(capped: search)
+                StageLog.note(String(format: "traverse: time search with the rules: %d label families settled in %.1f s", search.labelCount,
+                                     TraversePlanning.seconds(clock.now - start)))
             }
             func relaxed() {
+                let start = clock.now
                 var rules = survival
                 rules.maxShadowSeconds = .infinity
                 let search = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
                                                     lit: lit, linked: linked, stepSeconds: time.step, rules: rules, origin: originCell,
                                                     startSeconds: 0, cancelled: exactDone.isRaised)
                 if !search.stoppedAtLimit { outcome.set(relaxed: search.arrivalSeconds) }
+                StageLog.note(String(format: "traverse: time search with parking anywhere (the lower bound): %d label families settled in %.1f s%@",
+                                     search.labelCount, TraversePlanning.seconds(clock.now - start), search.stoppedAtLimit ? ", cancelled" : ""))
             }
             if request.threads > 1 {
                 DispatchQueue.concurrentPerform(iterations: 2) { $0 == 0 ? capped() : relaxed() }
