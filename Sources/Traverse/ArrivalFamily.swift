@@ -19,6 +19,29 @@ struct ArrivalFamily: Comparable {
     static func < (a: ArrivalFamily, b: ArrivalFamily) -> Bool { a.t0 < b.t0 || (a.t0 == b.t0 && a.shadow + a.link < b.shadow + b.link) }
     static func == (a: ArrivalFamily, b: ArrivalFamily) -> Bool { a.t0 == b.t0 }
 
+    /// The members of `f` that a family [t0, t1] with these clocks covers (same times, clocks no larger,
+    /// up to `slack`): an interval, as the clock differences are affine in time; nil when none.
+    @inline(__always)
+    static func coverage(of f: ArrivalFamily, t0: Double, t1: Double, shadow: Double, link: Double, shadowSlope: Float, linkSlope: Float,
+                         slack: (shadow: Double, link: Double) = (0, 0)) -> (lo: Double, hi: Double)? {
+        let eps = LightTimeline.eps
+        var lo = max(f.t0, t0), hi = min(f.t1, t1)
+        guard lo <= hi + eps else { return nil }
+        let x = lo
+        // g(τ) = clock_a(τ) - clock_f(τ) <= eps, for both clocks.
+        @inline(__always) func bound(_ va: Double, _ ka: Float, _ vf: Double, _ kf: Float, _ slack: Double) -> Bool {
+            let slope = Double(ka) - Double(kf)
+            let g = va + Double(ka) * (x - t0) - vf - Double(kf) * (x - f.t0) - slack
+            if slope == 0 { return g <= eps }
+            let root = x + (eps - g) / slope
+            if slope > 0 { hi = min(hi, root) } else { lo = max(lo, root) }
+            return true
+        }
+        guard bound(shadow, shadowSlope, f.shadow, f.shadowSlope, slack.shadow),
+              bound(link, linkSlope, f.link, f.linkSlope, slack.link) else { return nil }
+        return lo <= hi + eps ? (lo, hi) : nil
+    }
+
     /// The clocks of the member at `tau`.
     @inline(__always)
     func clocks(at tau: Double) -> (shadow: Double, link: Double) {
@@ -85,23 +108,9 @@ struct SettledFamilies {
     /// the clock differences are affine in time; nil when none.
     @inline(__always)
     func coverage(of f: ArrivalFamily, by a: Int, slack: (shadow: Double, link: Double) = (0, 0)) -> (lo: Double, hi: Double)? {
-        let eps = LightTimeline.eps
         let r = records[a]
-        var lo = max(f.t0, r.t0), hi = min(f.t1, r.t1)
-        guard lo <= hi + eps else { return nil }
-        let x = lo
-        // g(τ) = clock_a(τ) - clock_f(τ) <= eps, for both clocks.
-        @inline(__always) func bound(_ va: Double, _ ka: Float, _ vf: Double, _ kf: Float, _ slack: Double) -> Bool {
-            let slope = Double(ka) - Double(kf)
-            let g = va + Double(ka) * (x - r.t0) - vf - Double(kf) * (x - f.t0) - slack
-            if slope == 0 { return g <= eps }
-            let root = x + (eps - g) / slope
-            if slope > 0 { hi = min(hi, root) } else { lo = max(lo, root) }
-            return true
-        }
-        guard bound(r.shadow, r.shadowSlope, f.shadow, f.shadowSlope, slack.shadow),
-              bound(r.link, r.linkSlope, f.link, f.linkSlope, slack.link) else { return nil }
-        return lo <= hi + eps ? (lo, hi) : nil
+        return ArrivalFamily.coverage(of: f, t0: r.t0, t1: r.t1, shadow: r.shadow, link: r.link, shadowSlope: r.shadowSlope,
+                                      linkSlope: r.linkSlope, slack: slack)
     }
 
     /// Whether settled families at `f`'s cell cover every member of `f`, looking at `latest` of those
@@ -135,10 +144,12 @@ struct SettledFamilies {
                 guard let c = coverage(of: f, by: a) else { continue }
                 let fromStart = c.lo <= f.t0 + eps, toEnd = c.hi >= f.t1 - eps
                 if fromStart && toEnd { return false }
-                if toEnd && c.lo > f.t0 + eps {
+                // (Cuts only shrink the family: the cover's ends are within eps, and moving an end outwards
+                // would make members that no route has, and let a continued stay be cut again forever.)
+                if toEnd && c.lo > f.t0 + eps && c.lo < f.t1 {
                     f.t1 = c.lo
                     changed = true
-                } else if fromStart && !keepStart && c.hi < f.t1 - eps {
+                } else if fromStart && !keepStart && c.hi < f.t1 - eps && c.hi > f.t0 {
                     f.trimStart(to: c.hi)
                     changed = true
                 }

@@ -1,5 +1,4 @@
 import FarSideCore
-import HeapModule
 
 /// The search loop of `EarliestArrival` over label families (`ArrivalFamily`), settled in order of their
 /// earliest member.
@@ -25,7 +24,7 @@ struct ArrivalSearcher {
     var cancelled: (() -> Bool)?
     /// Settled families per cell (only counted under a cap).
     var countAtCell: [UInt16] = []
-    var heap = Heap<ArrivalFamily>()
+    var heap: PendingFamilies
     /// Parked families pushed by the move being expanded (start, end, clocks): a later one in the same
     /// parked stretch with no smaller clocks adds nothing.
     var parkedPushes: [(start: Double, end: Double, shadow: Double, link: Double)] = []
@@ -40,6 +39,7 @@ struct ArrivalSearcher {
         self.neighbourhood = neighbourhood
         self.timeline = timeline
         settled = SettledFamilies(cellCount: surface.width * surface.height)
+        heap = PendingFamilies(cellCount: surface.width * surface.height)
         var lengths: [Double] = []
         lengths.reserveCapacity(surface.height * neighbourhood.count)
         for r in 0..<surface.height {
@@ -94,7 +94,7 @@ struct ArrivalSearcher {
         push(ArrivalFamily(t0: start, t1: start, shadow: 0, link: 0, shadowSlope: 0, linkSlope: 0, cell: Int32(origin), parent: -1))
         while var f = heap.popMin() {
             let parked = parkedEnd(Int(f.cell), from: f.t0) != nil
-            guard settled.trim(&f, keepStart: parked) else { continue }
+            guard settled.trim(&f, keepStart: parked), parked || heap.trimEnd(&f) else { continue }
             if familyCap < Int.max && !parked {   // (parked families, one per state change, are always kept)
                 let c = Int(f.cell)
                 if Int(countAtCell[c]) >= familyCap {
