@@ -113,15 +113,15 @@ struct SettledFamilies {
                                       linkSlope: r.linkSlope, slack: slack)
     }
 
-    /// Whether settled families at `f`'s cell cover every member of `f`, looking at `latest` of those
-    /// settled there (all by default; newest first, a jump over families that end too early counting as
-    /// one), with clocks up to `slack` larger allowed (0: exact covering).
+    /// Whether settled families at `f`'s cell cover every member of `f`, looking at the `latest` settled
+    /// there (all by default), with clocks up to `slack` larger allowed (0: exact covering).
     func covers(_ f: ArrivalFamily, latest: Int = .max, slack: (shadow: Double, link: Double) = (0, 0)) -> Bool {
         var i = head[Int(f.cell)], seen = 0
         while i >= 0 && seen < latest {
             seen += 1
             let a = Int(i)
-            if records[a].t1 < f.t0 - LightTimeline.eps { i = records[a].olderEndingLater; continue }
+            // (A full walk jumps over families that end before `f`; a short look just takes the newest.)
+            if latest == .max && records[a].t1 < f.t0 - LightTimeline.eps { i = records[a].olderEndingLater; continue }
             i = records[a].nextAtCell
             if let c = coverage(of: f, by: a, slack: slack), c.lo <= f.t0 + LightTimeline.eps, c.hi >= f.t1 - LightTimeline.eps { return true }
         }
