@@ -39,7 +39,7 @@ struct ArrivalSearcher {
         self.neighbourhood = neighbourhood
         self.timeline = timeline
         settled = SettledFamilies(cellCount: surface.width * surface.height)
-        heap = PendingFamilies(cellCount: surface.width * surface.height)
+        heap = PendingFamilies(cellCount: surface.width * surface.height, lists: timeline.haven.contains(false))
         var lengths: [Double] = []
         lengths.reserveCapacity(surface.height * neighbourhood.count)
         for r in 0..<surface.height {
