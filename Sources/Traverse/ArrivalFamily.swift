@@ -58,17 +58,10 @@ struct ArrivalFamily: Comparable {
     }
 }
 
-/// One settled family, as stored: 56 bytes, so a walk down a cell's list (the covering tests, most of the
-/// search's time after the heap) loads one or two cache lines per family.
+/// One settled family, as stored: the family and its two links (56 bytes), so a walk down a cell's list
+/// (the covering tests, most of the search's time after the heap) loads one or two cache lines per family.
 struct SettledFamily {
-    var t0: Double
-    var t1: Double
-    var shadow: Double
-    var link: Double
-    var shadowSlope: Float
-    var linkSlope: Float
-    var cell: Int32
-    var parent: Int32
+    var family: ArrivalFamily
     /// The next older family at the same cell (-1: none).
     var nextAtCell: Int32
     /// The nearest older family at the same cell that ends later than this one (-1: none): every family
@@ -91,15 +84,14 @@ struct SettledFamilies {
 
     var count: Int { records.count }
 
-    @inline(__always) subscript(i: Int) -> SettledFamily { records[i] }
+    @inline(__always) subscript(i: Int) -> ArrivalFamily { records[i].family }
 
     @inline(__always)
     mutating func append(_ f: ArrivalFamily) -> Int32 {
         let index = Int32(records.count), c = Int(f.cell), older = head[c]
         var later = older
-        while later >= 0 && records[Int(later)].t1 <= f.t1 { later = records[Int(later)].olderEndingLater }
-        records.append(SettledFamily(t0: f.t0, t1: f.t1, shadow: f.shadow, link: f.link, shadowSlope: f.shadowSlope, linkSlope: f.linkSlope,
-                                     cell: f.cell, parent: f.parent, nextAtCell: older, olderEndingLater: later))
+        while later >= 0 && records[Int(later)].family.t1 <= f.t1 { later = records[Int(later)].olderEndingLater }
+        records.append(SettledFamily(family: f, nextAtCell: older, olderEndingLater: later))
         head[c] = index
         return index
     }
@@ -108,7 +100,7 @@ struct SettledFamilies {
     /// the clock differences are affine in time; nil when none.
     @inline(__always)
     func coverage(of f: ArrivalFamily, by a: Int, slack: (shadow: Double, link: Double) = (0, 0)) -> (lo: Double, hi: Double)? {
-        let r = records[a]
+        let r = records[a].family
         return ArrivalFamily.coverage(of: f, t0: r.t0, t1: r.t1, shadow: r.shadow, link: r.link, shadowSlope: r.shadowSlope,
                                       linkSlope: r.linkSlope, slack: slack)
     }
@@ -121,7 +113,7 @@ struct SettledFamilies {
             seen += 1
             let a = Int(i)
             // (A full walk jumps over families that end before `f`; a short look just takes the newest.)
-            if latest == .max && records[a].t1 < f.t0 - LightTimeline.eps { i = records[a].olderEndingLater; continue }
+            if latest == .max && records[a].family.t1 < f.t0 - LightTimeline.eps { i = records[a].olderEndingLater; continue }
             i = records[a].nextAtCell
             if let c = coverage(of: f, by: a, slack: slack), c.lo <= f.t0 + LightTimeline.eps, c.hi >= f.t1 - LightTimeline.eps { return true }
         }
@@ -139,7 +131,7 @@ struct SettledFamilies {
             var i = head[Int(f.cell)]
             while i >= 0 {
                 let a = Int(i)
-                if records[a].t1 < f.t0 - eps { i = records[a].olderEndingLater; continue }   // ends before f: no cover
+                if records[a].family.t1 < f.t0 - eps { i = records[a].olderEndingLater; continue }   // ends before f: no cover
                 i = records[a].nextAtCell
                 guard let c = coverage(of: f, by: a) else { continue }
                 let fromStart = c.lo <= f.t0 + eps, toEnd = c.hi >= f.t1 - eps
