@@ -19,11 +19,10 @@ struct ArrivalFamily: Comparable {
     static func < (a: ArrivalFamily, b: ArrivalFamily) -> Bool { a.t0 < b.t0 || (a.t0 == b.t0 && a.shadow + a.link < b.shadow + b.link) }
     static func == (a: ArrivalFamily, b: ArrivalFamily) -> Bool { a.t0 == b.t0 }
 
-    /// The members of `f` that a family [t0, t1] with these clocks covers (same times, clocks no larger,
-    /// up to `slack`): an interval, as the clock differences are affine in time; nil when none.
+    /// The members of `f` that this family covers (same times, clocks no larger, up to `slack`): an
+    /// interval, as the clock differences are affine in time; nil when none.
     @inline(__always)
-    static func coverage(of f: ArrivalFamily, t0: Double, t1: Double, shadow: Double, link: Double, shadowSlope: Float, linkSlope: Float,
-                         slack: (shadow: Double, link: Double) = (0, 0)) -> (lo: Double, hi: Double)? {
+    func coverage(of f: ArrivalFamily, slack: (shadow: Double, link: Double) = (0, 0)) -> (lo: Double, hi: Double)? {
         let eps = LightTimeline.eps
         var lo = max(f.t0, t0), hi = min(f.t1, t1)
         guard lo <= hi + eps else { return nil }
@@ -100,9 +99,7 @@ struct SettledFamilies {
     /// the clock differences are affine in time; nil when none.
     @inline(__always)
     func coverage(of f: ArrivalFamily, by a: Int, slack: (shadow: Double, link: Double) = (0, 0)) -> (lo: Double, hi: Double)? {
-        let r = records[a].family
-        return ArrivalFamily.coverage(of: f, t0: r.t0, t1: r.t1, shadow: r.shadow, link: r.link, shadowSlope: r.shadowSlope,
-                                      linkSlope: r.linkSlope, slack: slack)
+        records[a].family.coverage(of: f, slack: slack)
     }
 
     /// Whether settled families at `f`'s cell cover every member of `f`, looking at the `latest` settled
