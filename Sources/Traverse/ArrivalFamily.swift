@@ -5,7 +5,8 @@ import FarSideCore
 /// `link + linkSlope * (τ - t0)`. Where it may park (lit, or a haven) the family runs to the cell's next
 /// state change with slopes 0 (parked time is free); elsewhere it is a drive that the rover could have
 /// begun later at its last parking place, the whole route shifted in time with the same state pattern.
-/// In the heap: 48 bytes.
+/// In the heap: 48 bytes. Ordered by the earliest member, then the smaller sum of the clocks there, then the
+/// longer family (settled first, it covers the shorter one with the same start and clocks).
 struct ArrivalFamily: Comparable {
     var t0: Double
     var t1: Double
@@ -16,8 +17,12 @@ struct ArrivalFamily: Comparable {
     var cell: Int32
     var parent: Int32
 
-    static func < (a: ArrivalFamily, b: ArrivalFamily) -> Bool { a.t0 < b.t0 || (a.t0 == b.t0 && a.shadow + a.link < b.shadow + b.link) }
-    static func == (a: ArrivalFamily, b: ArrivalFamily) -> Bool { a.t0 == b.t0 }
+    static func < (a: ArrivalFamily, b: ArrivalFamily) -> Bool {
+        if a.t0 != b.t0 { return a.t0 < b.t0 }
+        let sa = a.shadow + a.link, sb = b.shadow + b.link
+        return sa < sb || (sa == sb && a.t1 > b.t1)
+    }
+    static func == (a: ArrivalFamily, b: ArrivalFamily) -> Bool { !(a < b) && !(b < a) }
 
     /// The members of `f` that this family covers (same times, clocks no larger, up to `slack`): an
     /// interval, as the clock differences are affine in time; nil when none.

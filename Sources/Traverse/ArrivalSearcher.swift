@@ -39,7 +39,7 @@ struct ArrivalSearcher {
         self.neighbourhood = neighbourhood
         self.timeline = timeline
         settled = SettledFamilies(cellCount: surface.width * surface.height)
-        heap = PendingFamilies(cellCount: surface.width * surface.height, lists: timeline.haven.contains(false))
+        heap = PendingFamilies(cellCount: surface.width * surface.height, bucketSeconds: Self.bucketSeconds(timeline))
         var lengths: [Double] = []
         lengths.reserveCapacity(surface.height * neighbourhood.count)
         for r in 0..<surface.height {
@@ -51,6 +51,11 @@ struct ArrivalSearcher {
         self.lengths = lengths
         points.reserveCapacity(64)
         pieces.reserveCapacity(64)
+    }
+
+    /// The pending queue's bucket width: the window in 65,536 buckets, at least a millisecond.
+    static func bucketSeconds(_ timeline: LightTimeline) -> Double {
+        max(timeline.end / 65536, 1e-3)
     }
 
     /// Duration of move `m` from `u` (row `row`) to `v`, nil when not allowed.

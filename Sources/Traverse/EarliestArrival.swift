@@ -29,8 +29,8 @@ public enum EarliestArrival {
         let n = surface.width * surface.height
         precondition(lit.cellCount == n && linked.cellCount == n, "lit/linked runs must have one cell per grid cell")
         precondition(origin >= 0 && origin < n, "origin outside the grid")
-        var timeline = LightTimeline(lit: lit, linked: linked, stepSeconds: stepSeconds, rules: rules)
-        if originIsHaven { timeline.haven[origin] = true }
+        let timeline = LightTimeline(lit: lit, linked: linked, stepSeconds: stepSeconds, rules: rules,
+                                     alsoHaven: originIsHaven ? origin : nil)
         var search = ArrivalSearcher(surface: surface, motion: motion, neighbourhood: neighbourhood, timeline: timeline)
         if let cap {
             search.familyCap = cap.kept
