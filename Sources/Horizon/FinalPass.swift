@@ -42,9 +42,15 @@ struct FinalPass: @unchecked Sendable {
     let window: RasterWindow
     let windowed: Bool
     let evaluated: Range<Int>
+    /// Per frame cell (row-major, frame.width per row): 2 where the cell's horizon is wanted, 1 within 16
+    /// columns of such a cell (walked as `evaluated`'s margin), 0 elsewhere; nil: every cell. Cells not
+    /// wanted come out NaN. The same rules as the window's, cell by cell (`HorizonSweeper.observers`).
+    let mask: UnsafePointer<Float>?
 
     init(near: NearField, walker: RayWalker, frame: SweepFrame, slopes: SharedPointer<Float>, candidates: SharedPointer<Float>,
-         farthest: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float, window: RasterWindow? = nil) {
+         farthest: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float, window: RasterWindow? = nil,
+         mask: UnsafePointer<Float>? = nil) {
+        self.mask = mask
         self.window = window ?? .whole(width: frame.width, height: frame.height)
         windowed = window != nil
         evaluated = windowed ? Swift.max(0, self.window.column - 16)..<Swift.min(frame.width, self.window.columns.upperBound + 16)
@@ -122,6 +128,14 @@ struct FinalPass: @unchecked Sendable {
                 // Lanes of cells outside `evaluated` walk nothing (a batch without such a cell is skipped).
                 let inside = VectorMath.signMask(V(repeating: Float(evaluated.lowerBound) - 0.5) - columns)
                     & VectorMath.signMask(columns - V(repeating: Float(evaluated.upperBound) - 0.5))
+                if !VectorMath.any(inside) { b += 8; continue }
+                hi = VectorMath.select(inside, hi, V(repeating: 0))
+            }
+            if let mask {
+                let maskRow = mask + r * width
+                var m = V()
+                for j in 0..<8 { m[j] = maskRow[Int(columns[j])] }
+                let inside = VectorMath.signMask(V(repeating: 0.5) - m)
                 if !VectorMath.any(inside) { b += 8; continue }
                 hi = VectorMath.select(inside, hi, V(repeating: 0))
             }
@@ -208,7 +222,7 @@ struct FinalPass: @unchecked Sendable {
             let a1 = VectorMath.max(VectorMath.min(lo1, b1 - one), V(repeating: 0))
             let lo = VectorMath.select(empty, one, a1), hi = VectorMath.select(empty, V(repeating: 0), b1)
             let head = VectorMath.min(hi, lo + V(repeating: RayJobs.span))
-            if !windowed || (c + 8 > evaluated.lowerBound && c < evaluated.upperBound) {
+            if (!windowed || (c + 8 > evaluated.lowerBound && c < evaluated.upperBound)) && masked(row: r, column: c, atLeast: 0.5) {
                 let zoV = observers(row: r, column: c)
                 let current = FinalPass.load(acc + c)
                 var best = walker.maximum(row: r, columns: columns, from: lo, to: head, zo: zoV, best: current,
@@ -270,7 +284,7 @@ struct FinalPass: @unchecked Sendable {
             let lo = window.column, hi = window.columns.upperBound
             near.pieces.withUnsafeBufferPointer { pieces in
                 while c + 8 <= cB {
-                    if !windowed || (c + 8 > lo && c < hi) {
+                    if (!windowed || (c + 8 > lo && c < hi)) && masked(row: r, column: c, atLeast: 1.5) {
                         FinalPass.store(stencil(pieces, row: r, column: c, best: FinalPass.load(acc + c)), acc + c)
                     }
                     c += 8
@@ -317,10 +331,26 @@ struct FinalPass: @unchecked Sendable {
         return best
     }
 
+    /// Whether any of the 8 cells from column c of row r has a mask value above `threshold` (true without a mask).
+    @inline(__always)
+    func masked(row r: Int, column c: Int, atLeast threshold: Float) -> Bool {
+        guard let mask else { return true }
+        let row = mask + r * width
+        for j in c..<Swift.min(c + 8, width) where row[j] > threshold { return true }
+        return false
+    }
+
     /// Degrees for the window's cells of row `r` from their slopes; nodata observers (stored as `deep`)
-    /// become NaN. Vectors of eight from column 0 as without a window, then one by one.
+    /// become NaN, and so do cells the mask does not want. Vectors of eight from column 0 as without a
+    /// window, then one by one.
     @inline(__always)
     func finish(row r: Int, acc: UnsafeMutablePointer<Float>, observers o: UnsafePointer<Float>) {
+        defer {
+            if let mask {
+                let op = out.base + (r - window.row) * window.width - window.column, row = mask + r * width
+                for c in window.columns where row[c] < 1.5 { op[c] = .nan }
+            }
+        }
         let W = width, lo = window.column, hi = window.columns.upperBound
         let op = out.base + (r - window.row) * window.width - lo          // column c at op + c
         let deg = V(repeating: 180 / .pi), nan = V(repeating: .nan), limit = V(repeating: SweepFrame.deepLimit)

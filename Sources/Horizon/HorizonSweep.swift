@@ -25,6 +25,9 @@ public struct HorizonOptions: Sendable, Equatable {
     public var radius: Double
     /// Worker threads (results are identical for any count).
     public var threads: Int
+    /// The cells whose horizons are wanted, row-major over the output window (the DEM without one); nil:
+    /// all. The others come out NaN, at a fraction of the cost (`HorizonSweeper.observers`).
+    public var observers: [Bool]?
 
     public init(azimuthCount: Int = 360, observerHeight: Double = 0, radius: Double = HorizonMap.moonRadius, threads: Int = 1) {
         precondition(azimuthCount >= 1, "azimuthCount must be >= 1")
@@ -83,6 +86,18 @@ public enum HorizonMap {
         var sweeper = HorizonSweeper(dem: dem, dx: dx, dy: dy, observerHeight: options.observerHeight,
                                      radius: options.radius, threads: options.threads)
         let window = HorizonSweeper.checked(window, dem)
+        if let wanted = options.observers {
+            precondition(wanted.count == (window?.cellCount ?? dem.values.count), "observers must cover the output window")
+            if let window {
+                var all = [Bool](repeating: false, count: dem.values.count)
+                for r in 0..<window.height {
+                    for c in 0..<window.width where wanted[r * window.width + c] { all[(window.row + r) * dem.width + window.column + c] = true }
+                }
+                sweeper.observers = all
+            } else {
+                sweeper.observers = wanted
+            }
+        }
         let farSampler = farField.map { FarFieldSampler($0, options: options, nearWidth: dem.width, nearHeight: dem.height, window: window) }
         return { az, band in
             sweeper.horizon(azimuthDegrees: az, window: window, into: &band)
@@ -190,6 +205,16 @@ public struct HorizonSweeper {
     var candidates: HugeBuffer
     var farthest: HugeBuffer
     var transposedBand: HugeBuffer?
+    /// The cells whose horizons are wanted (row-major over the DEM; nil: all). The others come out NaN and
+    /// cost only their share of the hulls and queues: the final pass walks the rays of the wanted cells and
+    /// of those within 16 columns of them along the frame's rows, by the output window's rules, so a wanted
+    /// cell's value is the one of the whole sweep (tested bit for bit). A traverse wants only the cells its
+    /// rover can reach.
+    public var observers: [Bool]? {
+        didSet { observerMasks = [nil, nil] }
+    }
+    /// `observers` in each frame's layout (plain, transposed), made on first use (`FinalPass.mask`).
+    var observerMasks: [HugeBuffer?] = [nil, nil]
 
     /// `blockers`: optional grid of the same size whose heights are the targets (NaN = not a blocker);
     /// observers always stand on `dem`. The far field uses it to leave the near DEM's footprint out.
@@ -242,8 +267,9 @@ public struct HorizonSweeper {
         }
         if !isKnownUniquelyReferenced(&farthest) { farthest = HugeBuffer(count: scratch, repeating: -1, threads: threads) }
         if direction.isRowPrimary(dx: dx, dy: dy) {
+            let mask = observerMask(transposed: false)
             out.withUnsafeMutableBufferPointer { o in
-                sweep(frame: frame, direction: direction, window: window, into: o.baseAddress!)
+                sweep(frame: frame, direction: direction, window: window, mask: mask, into: o.baseAddress!)
             }
             return
         }
@@ -256,9 +282,39 @@ public struct HorizonSweeper {
         }
         let tf = transposedFrame!, band = transposedBand!
         let transposedWindow = window.map { RasterWindow(column: $0.row, row: $0.column, width: $0.height, height: $0.width) }
+        let mask = observerMask(transposed: true)
         out.withUnsafeMutableBufferPointer { o in
-            sweep(frame: tf, direction: direction.transposed, window: transposedWindow, into: band.base, transposedInto: o.baseAddress!)
+            sweep(frame: tf, direction: direction.transposed, window: transposedWindow, mask: mask, into: band.base,
+                  transposedInto: o.baseAddress!)
         }
+    }
+
+    /// `observers` in the layout of the plain or transposed frame: 2 where wanted, 1 within 16 columns of a
+    /// wanted cell along the frame's row, 0 elsewhere (`FinalPass.mask`); nil without observers.
+    mutating func observerMask(transposed: Bool) -> HugeBuffer? {
+        guard let observers else { return nil }
+        let k = transposed ? 1 : 0
+        if let m = observerMasks[k] { return m }
+        let W = transposed ? dem.height : dem.width, H = transposed ? dem.width : dem.height
+        let m = HugeBuffer(count: W * H + 8, repeating: 0, threads: threads)
+        let out = SharedPointer(m.base), reach = 16
+        ParallelChunks.forEach(count: H, chunks: max(1, threads * 4)) { rows in
+            for r in rows {
+                let row = out.base + r * W
+                @inline(__always) func wanted(_ c: Int) -> Bool { transposed ? observers[c * H + r] : observers[r * W + c] }
+                // Distance to the nearest wanted cell on the left, then on the right.
+                var last = -Int.max / 2
+                for c in 0..<W {
+                    if wanted(c) { last = c; row[c] = 2 } else if c - last <= reach { row[c] = 1 }
+                }
+                last = Int.max / 2
+                for c in stride(from: W - 1, through: 0, by: -1) {
+                    if row[c] == 2 { last = c } else if last - c <= reach { row[c] = 1 }
+                }
+            }
+        }
+        observerMasks[k] = m
+        return m
     }
 
     /// `window` unless it is the whole DEM (nil then); it must lie inside the DEM.
@@ -273,13 +329,13 @@ public struct HorizonSweeper {
     /// the cells of `window`, in frame rows and columns, when given). With `transposedInto`, each chunk of
     /// finished rows is also transposed into it (the grid's own layout for a transposed frame) while the
     /// chunk is still in cache.
-    func sweep(frame: SweepFrame, direction: LookDirection, window: RasterWindow? = nil, into out: UnsafeMutablePointer<Float>,
-               transposedInto: UnsafeMutablePointer<Float>? = nil) {
+    func sweep(frame: SweepFrame, direction: LookDirection, window: RasterWindow? = nil, mask: HugeBuffer? = nil,
+               into out: UnsafeMutablePointer<Float>, transposedInto: UnsafeMutablePointer<Float>? = nil) {
         let geometry = LineGeometry(width: frame.width, height: frame.height, dx: frame.dx, dy: frame.dy, direction: direction)
         let near = NearField(dx: frame.dx, dy: frame.dy, direction: direction, geometry: geometry, radiusCells: nearCells)
         let best = SharedPointer(slopes.base), codes = SharedPointer(candidates.base)
         let farRows = SharedPointer(farthest.base)
-        withExtendedLifetime((frame, slopes, candidates, farthest)) {
+        withExtendedLifetime((frame, slopes, candidates, farthest, mask)) {
             let kernel = LaneSweepKernel(geometry: geometry, frame: frame, candidates: codes, farthest: farRows,
                                          observerHeight: observerHeight, radius: radius, near: near, queryRows: window?.rows)
             let lines = geometry.lineRange
@@ -291,7 +347,7 @@ public struct HorizonSweeper {
             // Final pass per row: the exact ray over the near field and the candidates' windows, then degrees.
             let pass = FinalPass(near: near, walker: RayWalker(frame: frame, geometry: geometry, radius: radius), frame: frame,
                                  slopes: best, candidates: codes, farthest: farRows, out: SharedPointer(out),
-                                 observerHeight: Float(observerHeight), window: window)
+                                 observerHeight: Float(observerHeight), window: window, mask: mask.map { UnsafePointer($0.base) })
             let r0 = pass.window.row, H = pass.window.height, W = pass.window.width
             let rowWorkers = min(threads, max(1, W * H / 65_536), H)
             let final = transposedInto.map(SharedPointer.init)

@@ -11,14 +11,16 @@ public enum HorizonSource: Sendable, Equatable {
     case compute(HorizonSettings)
 
     /// The window's horizons (`scratchDirectory`: where a cube larger than the memory budget goes).
+    /// `observers` (row-major over the window; nil: all): when computed, only these cells' horizons are
+    /// wanted, the others NaN (`HorizonOptions.observers`); a file's are read whole.
     public func horizons(_ dataset: RasterDataset, window: RasterWindow, threads: Int, scratchDirectory: String,
-                         progress: ((Double) -> Void)? = nil) throws -> WindowHorizons {
+                         observers: [Bool]? = nil, progress: ((Double) -> Void)? = nil) throws -> WindowHorizons {
         switch self {
         case let .file(path):
             return try WindowHorizons.fromFile(path, dataset: dataset, window: window)
         case let .compute(settings):
             return try WindowHorizons.compute(dataset, window: window, settings: settings, threads: threads,
-                                              scratchDirectory: scratchDirectory, progress: progress)
+                                              scratchDirectory: scratchDirectory, observers: observers, progress: progress)
         }
     }
 

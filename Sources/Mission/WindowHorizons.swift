@@ -39,8 +39,10 @@ public struct WindowHorizons {
     /// Computes `window`'s horizons: in memory when the cube fits `settings.memoryBytes`, else streamed
     /// into a temporary Int16 file in `scratchDirectory` (a FarSide temporary: unlinked on SIGINT/SIGTERM,
     /// swept by the next run into that folder after a SIGKILL, never published); call `cleanUp` after use.
+    /// `observers` (row-major over the window; nil: all): the cells whose horizons are wanted, the others NaN
+    /// (`HorizonOptions.observers`).
     public static func compute(_ dataset: RasterDataset, window: RasterWindow, settings: HorizonSettings, threads: Int,
-                               scratchDirectory: String, progress: ((Double) -> Void)? = nil) throws -> WindowHorizons {
+                               scratchDirectory: String, observers: [Bool]? = nil, progress: ((Double) -> Void)? = nil) throws -> WindowHorizons {
         let dem = try dataset.read(column: window.column, row: window.row, width: window.width, height: window.height)
         let A = settings.azimuths
         let inMemory = settings.cubeBytes(window) <= settings.memoryBytes
@@ -54,7 +56,8 @@ public struct WindowHorizons {
                 let sweep = try HorizonBands.Sweep(dataset, window: block.part, read: block.read, settings: settings)
                 if let note = sweep.note { notes.insert(note) }
                 let cube = CubeBox(HorizonCube(width: block.part.width, height: block.part.height, azimuthCount: A, storage: .int16CentiDegrees))
-                try sweep.stream(dataset, settings: settings, threads: threads) { k, band in
+                try sweep.stream(dataset, settings: settings, threads: threads,
+                                 observers: HorizonBands.crop(observers, window: window, part: block.part)) { k, band in
                     cube.cube.setBand(k, band)
                     progress?((Double(b) + Double(k + 1) / Double(A)) / Double(blocks.count))
                 }
@@ -71,7 +74,7 @@ public struct WindowHorizons {
             var options = RasterWriteOptions(compression: .none, threads: threads)
             options.sampleType = .int16(scale: 0.01)
             let notes = try HorizonBands.write(dataset, window: window, settings: settings, to: path, threads: threads, options: options,
-                                               progress: progress)
+                                               observers: observers, progress: progress)
             let file = try HorizonFile(path: path, geometry: HorizonBands.geometry(dataset, window: window), assumeCRS: settings.assumeCRS)
             return WindowHorizons(window: window, dem: dem, profiles: file, observerHeight: settings.observerHeight, notes: notes,
                                   temporary: (path, slot))
@@ -161,11 +164,14 @@ public enum HorizonBands {
         /// Sweeps every azimuth over the read window and hands `consume` band k
         /// cropped to the window (row-major, window-sized; the buffer may be used as scratch), in band
         /// order on one thread.
-        public func stream(_ dataset: RasterDataset, settings: HorizonSettings, threads: Int,
+        /// `observers`: the window's cells whose horizons are wanted (nil: all; `HorizonOptions.observers`;
+        /// not used on a projected grid).
+        public func stream(_ dataset: RasterDataset, settings: HorizonSettings, threads: Int, observers: [Bool]? = nil,
                            consume: @escaping @Sendable (Int, inout [Float]) throws -> Void) throws {
             let readDEM = try dataset.read(column: read.column, row: read.row, width: read.width, height: read.height)
-            let options = HorizonOptions(azimuthCount: settings.azimuths, observerHeight: settings.observerHeight, radius: dataset.radius,
+            var options = HorizonOptions(azimuthCount: settings.azimuths, observerHeight: settings.observerHeight, radius: dataset.radius,
                                          threads: threads)
+            options.observers = observers
             let inner = window.relative(to: read)
             if let plan {
                 let resampled = try ProjectedHorizons.compute(dataset, rows: window.rows, columns: window.columns, plan: plan, options: options,
@@ -184,12 +190,23 @@ public enum HorizonBands {
         }
     }
 
+    /// The part of `observers` (row-major over `window`) over `part` (a raster window inside it).
+    static func crop(_ observers: [Bool]?, window: RasterWindow, part: RasterWindow) -> [Bool]? {
+        guard let observers else { return nil }
+        let p = part.relative(to: window)
+        var out = [Bool](repeating: false, count: p.cellCount)
+        for r in 0..<p.height {
+            for c in 0..<p.width { out[r * p.width + c] = observers[(p.row + r) * window.width + p.column + c] }
+        }
+        return out
+    }
+
     /// Writes `window`'s horizons to `path` (one band per azimuth, the window's grid), horizon block by block
     /// and band by band, so only two bands of a block are in memory at a time; the writer is committed, or
     /// aborted on error. Returns notes for the user.
     @discardableResult
     public static func write(_ dataset: RasterDataset, window: RasterWindow, settings: HorizonSettings, to path: String, threads: Int,
-                             options: RasterWriteOptions, progress: ((Double) -> Void)? = nil) throws -> [String] {
+                             options: RasterWriteOptions, observers: [Bool]? = nil, progress: ((Double) -> Void)? = nil) throws -> [String] {
         let blocks = try settings.blocks(dataset, window: window)
         let sweeps = try blocks.map { try Sweep(dataset, window: $0.part, read: $0.read, settings: settings) }
         let notes = Set(sweeps.compactMap(\.note)).sorted()
@@ -215,7 +232,8 @@ public enum HorizonBands {
             // bands) on the stream's consumer thread while band k + 1 is swept.
             for (b, sweep) in sweeps.enumerated() {
                 let part = blocks[b].part.relative(to: window)
-                try sweep.stream(dataset, settings: settings, threads: threads) { k, band in
+                try sweep.stream(dataset, settings: settings, threads: threads,
+                                 observers: crop(observers, window: window, part: blocks[b].part)) { k, band in
                     try band.withUnsafeMutableBufferPointer { try writer.write(consuming: $0, band: k + 1, window: part) }
                     try writer.flush()
                     progress?((Double(b) + Double(k + 1) / Double(A)) / Double(blocks.count))

@@ -74,11 +74,16 @@ public struct StepStateEngine: Sendable {
     /// The Earth's centre must be at least this high above the cell's local horizontal plane, degrees.
     public var minEarthElevationDeg = 0.0
     public var sunPoint = SunPoint.centre
+    /// The cells whose states are wanted (row-major over the DEM; nil: all). The others get no runs, as
+    /// nodata, and chunks without a wanted cell are skipped: a traverse needs only the cells its rover can
+    /// reach at all.
+    public var cells: [Bool]?
 
     public init() {}
 
     /// `transform` is the DEM's (the window's) geotransform; see `rasterOrigin` and `rasterTransform` for
-    /// windows of a larger raster. Nodata cells (in the DEM or any horizon azimuth) have no runs.
+    /// windows of a larger raster. Nodata cells (in the DEM or any horizon azimuth) and cells
+    /// outside `cells` have no runs.
     public func run(dem: Grid, transform: GeoTransform, transformer: CoordinateTransformer,
                     horizon: any HorizonProfiles, track: BodyTrack) throws -> StepStates {
         precondition(horizon.width == dem.width && horizon.height == dem.height)
@@ -166,10 +171,12 @@ public struct StepStateEngine: Sendable {
                     for lane in 0..<L {
                         guard let i = tileCell(lane) else { continue }
                         let r = rows.lowerBound + i / columns.count, c = columns.lowerBound + i % columns.count
-                        guard !dem.values[r * dem.width + c].isNaN, !strip.nodata[chunkIndex * L + lane].isNaN else { continue }
+                        guard !dem.values[r * dem.width + c].isNaN, !strip.nodata[chunkIndex * L + lane].isNaN,
+                              self.cells?[r * dem.width + c] ?? true else { continue }
                         chunk.set(lane: lane, tilt: CellTilt(frame: frames[i - chunkRow * columns.count], reference: reference, azimuths: A))
                         valid |= 1 << UInt32(lane)
                     }
+                    guard valid != 0 else { continue }
                     let any = strip.values.withUnsafeMutableBufferPointer { values in
                         let profiles = values.baseAddress! + chunkIndex * slab
                         guard chunk.pad(profiles: profiles) else { return false }

@@ -348,6 +348,23 @@ final class StepStateTests: XCTestCase {
         }
     }
 
+    /// Only the wanted cells (`cells`): their runs are the whole raster's, the others have none; chunks of
+    /// only unwanted cells are skipped, chunks that mix both leave the wanted cells' runs unchanged.
+    func testWantedCellsOnly() throws {
+        let scene = try Scene(size: 40, hours: 240)
+        let whole = try engine(minSun: 0.2).run(dem: scene.dem, transform: scene.transform, transformer: scene.transformer,
+                                                horizon: scene.cube, track: scene.track)
+        var masked = engine(minSun: 0.2)
+        let wanted = (0..<(scene.size * scene.size)).map { i in (i / scene.size - 20) * (i / scene.size - 20) + (i % scene.size - 12) * (i % scene.size - 12) < 90 || i % 37 == 0 }
+        masked.cells = wanted
+        let part = try masked.run(dem: scene.dem, transform: scene.transform, transformer: scene.transformer, horizon: scene.cube, track: scene.track)
+        XCTAssertGreaterThan(whole.lit.runs.count, part.lit.runs.count)
+        for i in wanted.indices {
+            XCTAssertEqual(Array(part.lit.runs(of: i)), wanted[i] ? Array(whole.lit.runs(of: i)) : [], "cell \(i)")
+            XCTAssertEqual(Array(part.earth.runs(of: i)), wanted[i] ? Array(whole.earth.runs(of: i)) : [], "cell \(i)")
+        }
+    }
+
     /// Large tiles (one per block) share their strips of chunks between threads: the runs do not depend on
     /// the thread count.
     func testThreadsDoNotChangeTheRuns() throws {

@@ -60,6 +60,20 @@ public enum TraversePlanning {
                                         + terrain.refusal(rover, cell: originCell, psr: psr) + ")")
         }
         if !passable[originCell] { try refuseOrigin(nil) }
+        // The static search (`CostDistance`). A timed rover that may enter permanent shadow has its
+        // passability already: its search runs first, and only the cells it reaches get lit and linked states
+        // (no route can reach another); a rover kept out of shadow gets them on its passable cells.
+        let limit = request.maxCost.map { $0 / rover.costScale } ?? .infinity
+        let clock = ContinuousClock()
+        var searched: CostField?
+        var searchTime = Duration.zero
+        func staticSearch(_ surface: TraverseSurface) {
+            searchTime = clock.measure {
+                searched = CostDistance.compute(surface: surface, sources: [originCell], motion: rover.motion, neighbourhood: request.neighbourhood,
+                                             costLimit: limit, threads: request.threads)
+            }
+        }
+        if timed && rover.enterPSR { staticSearch(TraverseSurface(elevation: terrain.dem, passable: passable, metrics: metrics)) }
         // Sunlight and links (time-dependent runs), permanent shadow (rovers that may not enter it).
         var lighting: WindowLighting?
         if timed || !rover.enterPSR {
@@ -67,7 +81,8 @@ public enum TraversePlanning {
                 throw FarSideError.usage("rover \(rover.name) may not enter permanently shadowed cells, which need a time window to be found")
             }
             lighting = try WindowLighting.compute(dataset, window: window, dem: terrain.dem, time: time, request: request, ephemeris: ephemeris,
-                                                  needPSR: !rover.enterPSR, needStates: timed, scratchDirectory: scratchDirectory,
+                                                  needPSR: !rover.enterPSR, needStates: timed, cells: searched.map { $0.cost.map(\.isFinite) } ?? passable,
+                                                  scratchDirectory: scratchDirectory,
                                                   progress: { progress?(0.1 + 0.5 * $0) })
             if !rover.enterPSR, let psr = lighting?.psr {
                 passable = terrain.passable(rover, psr: psr, threads: request.threads)
@@ -84,14 +99,9 @@ public enum TraversePlanning {
             throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): beyond the cost limit's reach from the origin")
         }
 
-        // The static search.
-        let limit = request.maxCost.map { $0 / rover.costScale } ?? .infinity
-        let clock = ContinuousClock()
-        var field: CostField!
-        let searchTime = clock.measure {
-            field = CostDistance.compute(surface: surface, sources: [originCell], motion: rover.motion, neighbourhood: request.neighbourhood,
-                                         costLimit: limit, threads: request.threads)
-        }
+        if searched == nil { staticSearch(surface) }
+        var field = searched!
+        searched = nil
         progress?(0.75)
         func context() -> RouteContext {
             RouteContext(window: window, dataset: dataset, transformer: transformer, terrain: terrain, surface: surface, rover: rover,

@@ -11,7 +11,7 @@ import Visibility
 /// fraction 0, as `rank`'s psr; only a rover kept out of it needs it) and, for time-dependent searches, the per-cell runs of lit and linked steps
 /// (`StepStateEngine`: lit = the Sun's centre above the terrain and the rover's minimum Sun elevation;
 /// linked = the Earth above the terrain, a relay by `RelayMapEngine`'s rules, or either, by the rover's
-/// link).
+/// link), for the window's cells or those of `cells` (the others: never lit, never linked).
 struct WindowLighting {
     var psr: [Bool]?
     var lit: StepRuns?
@@ -19,7 +19,7 @@ struct WindowLighting {
     var notes: [String]
 
     static func compute(_ dataset: RasterDataset, window: RasterWindow, dem: Grid, time: TimeWindow, request: TraverseRequest,
-                        ephemeris: any EphemerisSource, needPSR: Bool, needStates: Bool, scratchDirectory: String,
+                        ephemeris: any EphemerisSource, needPSR: Bool, needStates: Bool, cells: [Bool]? = nil, scratchDirectory: String,
                         progress: ((Double) -> Void)?) throws -> WindowLighting {
         var source = request.horizons
         if case .compute(var settings) = source {
@@ -27,7 +27,7 @@ struct WindowLighting {
             source = .compute(settings)
         }
         let horizons = try source.horizons(dataset, window: window, threads: request.threads, scratchDirectory: scratchDirectory,
-                                           progress: { progress?(0.6 * $0) })
+                                           observers: cells, progress: { progress?(0.6 * $0) })
         defer { horizons.cleanUp() }
         let track = BodyTrack.compute(ephemeris, window: time, threads: request.threads)
         var lighting = WindowLighting(psr: nil, lit: nil, linked: nil, notes: horizons.notes)
@@ -48,6 +48,7 @@ struct WindowLighting {
         engine.observerHeight = horizons.observerHeight
         engine.radius = dataset.radius
         engine.minSunElevationDeg = rules.minSunElevationDeg
+        engine.cells = cells
         engine.rasterOrigin = RasterOrigin(row: window.row, column: window.column)
         engine.rasterTransform = dataset.geoTransform
         let transform = window.geoTransform(in: dataset.geoTransform)
