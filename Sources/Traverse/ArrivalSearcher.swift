@@ -126,6 +126,8 @@ struct ArrivalSearcher {
             guard r >= 0, r < height, col >= 0, col < w else { continue }
             let v = r * w + col
             guard surface.passable[v], let d = duration(m, from: u, row: row, to: v) else { continue }
+            // Every arrival of the move lies in [t0 + d, t1 + d]: nothing to do where v is held clean throughout.
+            if settled.holdsCleanly(v, from: f.t0 + d, to: min(f.t1, timeline.end - d) + d) { continue }
             expandMove(f, index: index, to: v, seconds: d)
         }
     }
