@@ -21,7 +21,11 @@ public enum TraversePlanning {
     /// each) and frontier; then the cost, which becomes the output in place. The time-dependent search adds its labels and
     /// the step runs.
     public static let bytesPerCell: Int64 = 16
-    public static let bytesPerCellInTime: Int64 = 96
+    /// With a time window: the horizon sweep's frames and scratch, the lit and linked runs, and the label
+    /// families, which grow with the cells reached and the window's state changes rather than with the cells:
+    /// the 2048^2 30-day VIPER-class benchmark peaked at 157 heap bytes per cell (heaptrack, 2026-12-07), so
+    /// 192 leaves a margin for longer windows.
+    public static let bytesPerCellInTime: Int64 = 192
 
     public static func run(_ dataset: RasterDataset, request: TraverseRequest, ephemeris: (any EphemerisSource)?, scratchDirectory: String,
                            memoryBytes: Int64 = 2 << 30, progress: ((Double) -> Void)? = nil) throws -> TraverseResult {
