@@ -109,7 +109,11 @@ extension LayerStack {
                                               reachM: reach, metres: needed.contains(.psrTraverseM), hours: needed.contains(.psrTraverseH),
                                               threads: threads)
             if let m = access.metres { layers[.psrTraverseM] = m.window(rows: inLit.rows, columns: inLit.columns) }
-            if let h = access.hours { layers[.psrTraverseH] = h.window(rows: inLit.rows, columns: inLit.columns) }
+            if let h = access.hours {
+                layers[.psrTraverseH] = h.window(rows: inLit.rows, columns: inLit.columns)
+                notes.append("psr_traverse_h is the rover's driving time to permanent shadow, without the waits that sunlight and links "
+                             + "impose (the time window does not enter it); a dated route from one site: farside traverse --start/--end")
+            }
         }
         if !shadowed.values.contains(1) { notes.append("no permanently shadowed cell within \(reach) m of the window: psr_distance_m is infinite") }
     }
