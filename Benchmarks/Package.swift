@@ -45,5 +45,15 @@ let package = Package(
             path: "Benchmarks/HorizonBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "TraverseBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Traverse", package: farSide),
+                .product(name: "FarSideCore", package: farSide),
+            ],
+            path: "Benchmarks/TraverseBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )
