@@ -15,6 +15,11 @@
 #             (MCP_Geometric takes unit offsets only); only find_costs is timed
 #   r.cost    GRASS r.cost and r.cost -k in a temporary location (timed whole: it reads and writes its
 #             own rasters); its costs are in cells, multiplied by the resolution here
+#   end to end  the same job as farside's whole command (a DEM in, a Float32 GeoTIFF of costs out), each
+#             peer's steps timed and added: gdaldem slope, the cost raster and passability (NumPy, this
+#             script's `prepare`), then MCP from the passability to its GeoTIFF (set-up, find_costs, write),
+#             or r.in.gdal + r.cost + r.out.gdal (Float32, tiled). The rows "whole" and "search" stay as
+#             they were: farside's whole command and its search against the peer's search alone.
 # Checks: FarSide's costs equal MCP's within 1e-6 relative (FarSide writes Float32) with the same reachable
 # cells, 8 and 16 neighbours; r.cost 8 against MCP likewise. r.cost -k is compared for information only:
 # its knight's move needs the two cells it crosses as well (cost averaged over 4 cells), where FarSide and
@@ -53,8 +58,13 @@ work=$(mktemp -d /tmp/farside-cost-distance.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 "$farside" synth --preset south-pole --size "$size" --resolution "$resolution" -o "$work/dem.tif" --quiet
-gdaldem slope -q -compute_edges "$work/dem.tif" "$work/slope.tif"   # edges as FarSide computes them
+# The peers' own preparation (timed for the end-to-end rows): slope, then the cost raster and passability.
+/usr/bin/time -f "%e" -o "$work/slope.time" \
+  gdaldem slope -q -compute_edges "$work/dem.tif" "$work/slope.tif"   # edges as FarSide computes them
+prepare_start=$(date +%s.%N)
 read -r row col x y lat lon < <("$py" "$helper" prepare "$work/dem.tif" "$work/slope.tif" "$work" --max-slope "$max_slope")
+prepare_time=$(awk -v s="$prepare_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+slope_time=$(tail -1 "$work/slope.time")
 echo "grid: ${size} x ${size} at ${resolution} m, south-pole preset; origin row $row col $col (x $x, y $y; lat $lat, lon $lon)"
 echo "peers: $("$py" -c 'import skimage; print("scikit-image", skimage.__version__)'), $(grass --version 2>&1 | head -1)"
 
@@ -68,26 +78,33 @@ for n in 8 16; do
   fs_search[$n]=$(grep -i 'search' "$work/fs$n.log" | grep -oE '[0-9]+(\.[0-9]+)? ?s\b' | head -1 | tr -d ' s' || true)
 done
 
-# scikit-image: find_costs alone.
-declare -A mcp_time
+# scikit-image: find_costs alone, and its job from the passability to a GeoTIFF of the costs.
+declare -A mcp_time mcp_job
 for n in 8 16; do
-  mcp_time[$n]=$("$py" "$helper" mcp "$work" "$row" "$col" --neighbours "$n" --resolution "$resolution")
+  read -r mcp_time[$n] mcp_job[$n] < <("$py" "$helper" mcp "$work" "$row" "$col" --neighbours "$n" --resolution "$resolution" \
+                                          --geotiff "$work/dem.tif")
 done
 
 # GRASS r.cost and r.cost -k in a temporary location made from the DEM (same CRS and grid).
 cat > "$work/rcost.sh" <<EOF
 set -e
 cd "$work"
-r.in.gdal --quiet -o input=cost.tif output=cost
+/usr/bin/time -f "%e" -o import.time r.in.gdal --quiet -o input=cost.tif output=cost
 g.region raster=cost
 /usr/bin/time -f "%e" -o rc8.time r.cost --quiet input=cost output=rc8 start_coordinates=$x,$y memory=2000
 /usr/bin/time -f "%e" -o rc16.time r.cost --quiet -k input=cost output=rc16 start_coordinates=$x,$y memory=2000
+# The GeoTIFF a user exports (Float32, tiled, as farside's), timed; the Float64 ones are for the checks.
+/usr/bin/time -f "%e" -o export8.time r.out.gdal --quiet -c -f input=rc8 output=rc8-export.tif type=Float32 createopt=TILED=YES
+/usr/bin/time -f "%e" -o export16.time r.out.gdal --quiet -c -f input=rc16 output=rc16-export.tif type=Float32 createopt=TILED=YES
 r.out.gdal --quiet -c -f input=rc8 output=rc8.tif type=Float64
 r.out.gdal --quiet -c -f input=rc16 output=rc16.tif type=Float64
 EOF
 grass --tmp-location "$work/dem.tif" --exec bash "$work/rcost.sh" > "$work/grass.log" 2>&1 || { cat "$work/grass.log" >&2; exit 1; }
 rc8=$(tail -1 "$work/rc8.time")
 rc16=$(tail -1 "$work/rc16.time")
+import_time=$(tail -1 "$work/import.time")
+export8=$(tail -1 "$work/export8.time")
+export16=$(tail -1 "$work/export16.time")
 
 echo
 status=0
@@ -109,6 +126,17 @@ for n in 8 16; do
     "$( [ -n "$s" ] && ratio "${mcp_time[$n]}" "$s" || echo -)"
   rc=$rc8; label="r.cost (whole)"; [ "$n" = 16 ] && { rc=$rc16; label="r.cost -k (whole)"; }
   printf '%-44s %10s %12s %12s\n' "$label" "$rc" "$(ratio "$rc" "${fs_time[$n]}")" "$( [ -n "$s" ] && ratio "$rc" "$s" || echo -)"
+  # End to end, the same job as farside's whole command: DEM -> slope -> passability -> costs -> GeoTIFF.
+  export=$export8; [ "$n" = 16 ] && export=$export16
+  mcp_e2e=$(awk -v a="$slope_time" -v b="$prepare_time" -v c="${mcp_job[$n]}" 'BEGIN { printf "%.2f", a + b + c }')
+  rc_e2e=$(awk -v a="$slope_time" -v b="$prepare_time" -v c="$import_time" -v d="$rc" -v e="$export" 'BEGIN { printf "%.2f", a + b + c + d + e }')
+  label="MCP_Geometric"; [ "$n" = 16 ] && label="MCP_Flexible"
+  printf '%-44s %10s %12s\n' "  end to end: $label job" "$mcp_e2e" "$(ratio "$mcp_e2e" "${fs_time[$n]}")"
+  label="r.cost"; [ "$n" = 16 ] && label="r.cost -k"
+  printf '%-44s %10s %12s\n' "  end to end: $label with import, export" "$rc_e2e" "$(ratio "$rc_e2e" "${fs_time[$n]}")"
 done
+echo "end to end (the same job as farside's whole command, DEM to GeoTIFF): gdaldem slope -compute_edges ${slope_time} s" \
+     "+ the cost raster and passability (NumPy) ${prepare_time} s + the peer's job: MCP from the passability to its GeoTIFF" \
+     "(set-up, find_costs, write); r.in.gdal ${import_time} s + r.cost + r.out.gdal (Float32, tiled) ${export8} / ${export16} s"
 printf '%-44s %10.1f\n' "this script, total" "$(awk -v s="$script_start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"
 exit $status

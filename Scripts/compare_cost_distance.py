@@ -12,6 +12,9 @@
       sampling=(R, R)) for 8 neighbours; for 16, MCP_Flexible with the 16 moves and MCP_Geometric's own
       travel cost, length * (c_u + c_v) / 2 (MCP_Geometric accepts unit offsets only). Times find_costs
       alone, saves WORK/mcpN.npy (costs from 0 at the origin, inf where unreachable), prints "seconds".
+      With --geotiff DEM it also writes the costs as a Float32 GeoTIFF on the DEM's grid (tiled, nodata
+      where unreachable, as farside's cost_distance.tif) and prints a second figure: the whole job from
+      loading the passability to the GeoTIFF written (array set-up, find_costs, the write).
   compare REF.npy OTHER.tif --label L [--scale S] [--tolerance T]
       Same reachable cells and |other * S - ref| <= T * ref; prints one line; exits 1 on a mismatch.
 """
@@ -76,6 +79,7 @@ def prepare(args):
 def mcp(args):
     from skimage.graph import MCP_Flexible, MCP_Geometric
 
+    job_start = time.perf_counter()
     passable = np.load(f"{args.work}/passable.npy")
     costs = np.where(passable, 1.0, np.inf)
     sampling = (args.resolution, args.resolution)
@@ -92,8 +96,19 @@ def mcp(args):
     seconds = time.perf_counter() - start
     cumulative = np.asarray(cumulative, dtype=np.float64)
     cumulative -= cumulative[args.row, args.col]  # MCP_Flexible starts at the origin's own cost
+    if args.geotiff:
+        dem_ds = gdal.Open(args.geotiff)
+        out = gdal.GetDriverByName("GTiff").Create(f"{args.work}/mcp{args.neighbours}.tif", dem_ds.RasterXSize, dem_ds.RasterYSize, 1,
+                                                   gdal.GDT_Float32, ["TILED=YES"])
+        out.SetGeoTransform(dem_ds.GetGeoTransform())
+        out.SetProjection(dem_ds.GetProjection())
+        band = out.GetRasterBand(1)
+        band.SetNoDataValue(-9999)
+        band.WriteArray(np.where(np.isfinite(cumulative), cumulative, -9999).astype(np.float32))
+        out = None
+        job = time.perf_counter() - job_start
     np.save(f"{args.work}/mcp{args.neighbours}.npy", cumulative)
-    print(f"{seconds:.3f}")
+    print(f"{seconds:.3f}" + (f" {job:.3f}" if args.geotiff else ""))
 
 
 def compare(args):
@@ -137,6 +152,7 @@ def main():
     p.add_argument("col", type=int)
     p.add_argument("--neighbours", type=int, choices=(8, 16), default=8)
     p.add_argument("--resolution", type=float, required=True)
+    p.add_argument("--geotiff", metavar="DEM", help="also write the costs as a GeoTIFF on DEM's grid and time the whole job")
     p.set_defaults(run=mcp)
     p = sub.add_parser("compare")
     p.add_argument("ref")
