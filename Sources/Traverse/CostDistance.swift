@@ -139,12 +139,13 @@ public enum CostDistance {
 
     /// A queue entry: the cost the cell had when pushed, and its padded index.
     @usableFromInline
-    struct Entry: Comparable {
+    struct Entry: BucketKeyed {
         @usableFromInline var key: Double
         @usableFromInline var cell: Int
         @inlinable init(_ key: Double, _ cell: Int) { self.key = key; self.cell = cell }
         @inlinable static func < (a: Entry, b: Entry) -> Bool { a.key < b.key }
         @inlinable static func == (a: Entry, b: Entry) -> Bool { a.key == b.key }
+        var bucketKey: Double { key }
     }
 
     /// Dijkstra with one FIFO queue per distinct edge weight (Dinitz 1978).
@@ -270,8 +271,13 @@ public enum CostDistance {
                 if other >= 0 && other < height { lengths[r * moves + j] = Neighbourhood.length(o, row: r, metrics: surface.metrics) }
             }
         }
-        var heap = Heap<Entry>()
-        heap.reserveCapacity(max(64, seeds.count))
+        // Buckets a sixteenth of the least move cost wide (`BucketedHeap`): the heap holds a thin slice of
+        // the search's front, not the whole front (the time objective on 2048^2 spent 27 % of its search in
+        // the single heap's trickle-down: 0.98 s -> 0.78-0.80 s; one move wide, 0.84-0.88 s; a 64th, no
+        // better). A motion with no positive least cost has one bucket: a plain heap.
+        let shortest = lengths.filter { !$0.isNaN && $0 > 0 }.min() ?? 1
+        let leastMove = shortest * motion.leastCostPerMetre / 16
+        var heap = BucketedHeap<Entry>(width: leastMove > 0 && leastMove.isFinite ? leastMove : .greatestFiniteMagnitude)
         for s in seeds { heap.insert(Entry(0, layout.padded(s, width: width))) }
 
         cost.withUnsafeMutableBufferPointer { cb in
