@@ -91,7 +91,9 @@ struct ArrivalSearcher {
             }
         }
         if familyCap < Int.max && parkedAt == nil && Int(countAtCell[Int(f.cell)]) >= hardCap { dropped += 1; return }
-        if !settled.covers(f, latest: 4) { heap.insert(f) }   // (a cheap look; the full one when it is settled)
+        // (A cheap look; the full one when it is settled. Under a cap a parked family is queued even where a
+        // pending family covers it: that one may be a drive family the cap drops, and parked ones are kept.)
+        if !settled.covers(f, latest: 4) { heap.insert(f, mayBeCovered: familyCap == .max || parkedAt == nil) }
     }
 
     mutating func run(origin: Int, start: Double) {

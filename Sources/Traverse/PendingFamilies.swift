@@ -44,9 +44,11 @@ struct PendingFamilies {
     /// `trimEnd`). Where a large region changes state at one step, every neighbour of a cell pushes a family
     /// at that cell's change: on the 2048^2 30-day traverse up to 756,000 families were pending at one
     /// instant, and popping them took 13 % of the run; with this look, at most 72,000.
-    mutating func insert(_ f: ArrivalFamily) {
+    /// `mayBeCovered` false queues `f` whatever covers it: a capped search keeps every parked family, and
+    /// the family covering it might be a drive family that the cap drops.
+    mutating func insert(_ f: ArrivalFamily, mayBeCovered: Bool = true) {
         let eps = LightTimeline.eps
-        var i = head[Int(f.cell)], looked = 0
+        var i = mayBeCovered ? head[Int(f.cell)] : -1, looked = 0
         while i >= 0 && looked < 16 {
             let b = pool[Int(i)]
             i = next[Int(i)]
