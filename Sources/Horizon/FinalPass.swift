@@ -45,11 +45,11 @@ struct FinalPass: @unchecked Sendable {
     /// Per frame cell (row-major, frame.width per row): 2 where the cell's horizon is wanted, 1 within 16
     /// columns of such a cell (walked as `evaluated`'s margin), 0 elsewhere; nil: every cell. Cells not
     /// wanted come out NaN. The same rules as the window's, cell by cell (`HorizonSweeper.observers`).
-    let mask: UnsafePointer<Float>?
+    let mask: UnsafePointer<UInt8>?
 
     init(near: NearField, walker: RayWalker, frame: SweepFrame, slopes: SharedPointer<Float>, candidates: SharedPointer<Float>,
          farthest: SharedPointer<Float>, out: SharedPointer<Float>, observerHeight: Float, window: RasterWindow? = nil,
-         mask: UnsafePointer<Float>? = nil) {
+         mask: UnsafePointer<UInt8>? = nil) {
         self.mask = mask
         self.window = window ?? .whole(width: frame.width, height: frame.height)
         windowed = window != nil
@@ -134,7 +134,7 @@ struct FinalPass: @unchecked Sendable {
             if let mask {
                 let maskRow = mask + r * width
                 var m = V()
-                for j in 0..<8 { m[j] = maskRow[Int(columns[j])] }
+                for j in 0..<8 { m[j] = Float(maskRow[Int(columns[j])]) }
                 let inside = VectorMath.signMask(V(repeating: 0.5) - m)
                 if !VectorMath.any(inside) { b += 8; continue }
                 hi = VectorMath.select(inside, hi, V(repeating: 0))
@@ -222,7 +222,7 @@ struct FinalPass: @unchecked Sendable {
             let a1 = VectorMath.max(VectorMath.min(lo1, b1 - one), V(repeating: 0))
             let lo = VectorMath.select(empty, one, a1), hi = VectorMath.select(empty, V(repeating: 0), b1)
             let head = VectorMath.min(hi, lo + V(repeating: RayJobs.span))
-            if (!windowed || (c + 8 > evaluated.lowerBound && c < evaluated.upperBound)) && masked(row: r, column: c, atLeast: 0.5) {
+            if (!windowed || (c + 8 > evaluated.lowerBound && c < evaluated.upperBound)) && masked(row: r, column: c, above: 0) {
                 let zoV = observers(row: r, column: c)
                 let current = FinalPass.load(acc + c)
                 var best = walker.maximum(row: r, columns: columns, from: lo, to: head, zo: zoV, best: current,
@@ -284,7 +284,7 @@ struct FinalPass: @unchecked Sendable {
             let lo = window.column, hi = window.columns.upperBound
             near.pieces.withUnsafeBufferPointer { pieces in
                 while c + 8 <= cB {
-                    if (!windowed || (c + 8 > lo && c < hi)) && masked(row: r, column: c, atLeast: 1.5) {
+                    if (!windowed || (c + 8 > lo && c < hi)) && masked(row: r, column: c, above: 1) {
                         FinalPass.store(stencil(pieces, row: r, column: c, best: FinalPass.load(acc + c)), acc + c)
                     }
                     c += 8
@@ -333,7 +333,7 @@ struct FinalPass: @unchecked Sendable {
 
     /// Whether any of the 8 cells from column c of row r has a mask value above `threshold` (true without a mask).
     @inline(__always)
-    func masked(row r: Int, column c: Int, atLeast threshold: Float) -> Bool {
+    func masked(row r: Int, column c: Int, above threshold: UInt8) -> Bool {
         guard let mask else { return true }
         let row = mask + r * width
         for j in c..<Swift.min(c + 8, width) where row[j] > threshold { return true }
@@ -348,7 +348,7 @@ struct FinalPass: @unchecked Sendable {
         defer {
             if let mask {
                 let op = out.base + (r - window.row) * window.width - window.column, row = mask + r * width
-                for c in window.columns where row[c] < 1.5 { op[c] = .nan }
+                for c in window.columns where row[c] < 2 { op[c] = .nan }
             }
         }
         let W = width, lo = window.column, hi = window.columns.upperBound

@@ -214,7 +214,7 @@ public struct HorizonSweeper {
         didSet { observerMasks = [nil, nil] }
     }
     /// `observers` in each frame's layout (plain, transposed), made on first use (`FinalPass.mask`).
-    var observerMasks: [HugeBuffer?] = [nil, nil]
+    var observerMasks: [ObserverMask?] = [nil, nil]
 
     /// `blockers`: optional grid of the same size whose heights are the targets (NaN = not a blocker);
     /// observers always stand on `dem`. The far field uses it to leave the near DEM's footprint out.
@@ -291,12 +291,12 @@ public struct HorizonSweeper {
 
     /// `observers` in the layout of the plain or transposed frame: 2 where wanted, 1 within 16 columns of a
     /// wanted cell along the frame's row, 0 elsewhere (`FinalPass.mask`); nil without observers.
-    mutating func observerMask(transposed: Bool) -> HugeBuffer? {
+    mutating func observerMask(transposed: Bool) -> ObserverMask? {
         guard let observers else { return nil }
         let k = transposed ? 1 : 0
         if let m = observerMasks[k] { return m }
         let W = transposed ? dem.height : dem.width, H = transposed ? dem.width : dem.height
-        let m = HugeBuffer(count: W * H + 8, repeating: 0, threads: threads)
+        let m = ObserverMask(count: W * H + 8)
         let out = SharedPointer(m.base), reach = 16
         ParallelChunks.forEach(count: H, chunks: max(1, threads * 4)) { rows in
             for r in rows {
@@ -329,7 +329,7 @@ public struct HorizonSweeper {
     /// the cells of `window`, in frame rows and columns, when given). With `transposedInto`, each chunk of
     /// finished rows is also transposed into it (the grid's own layout for a transposed frame) while the
     /// chunk is still in cache.
-    func sweep(frame: SweepFrame, direction: LookDirection, window: RasterWindow? = nil, mask: HugeBuffer? = nil,
+    func sweep(frame: SweepFrame, direction: LookDirection, window: RasterWindow? = nil, mask: ObserverMask? = nil,
                into out: UnsafeMutablePointer<Float>, transposedInto: UnsafeMutablePointer<Float>? = nil) {
         let geometry = LineGeometry(width: frame.width, height: frame.height, dx: frame.dx, dy: frame.dy, direction: direction)
         let near = NearField(dx: frame.dx, dy: frame.dy, direction: direction, geometry: geometry, radiusCells: nearCells)
