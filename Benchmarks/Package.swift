@@ -7,6 +7,16 @@ import PackageDescription
 /// A path dependency is named after its folder (the clone's name), so derive it.
 let farSide = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
+/// A package-benchmark executable in Benchmarks/NAME using FarSide's `products`.
+func benchmarkTarget(_ name: String, using products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "package-benchmark")] + products.map { .product(name: $0, package: farSide) },
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+    )
+}
+
 let package = Package(
     name: "FarSideBenchmarks",
     platforms: [.macOS(.v13)],
@@ -24,36 +34,8 @@ let package = Package(
             ],
             path: "Benchmarks/ScoreBench"
         ),
-        .executableTarget(
-            name: "TerrainBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "Terrain", package: farSide),
-                .product(name: "GeoRaster", package: farSide),
-            ],
-            path: "Benchmarks/TerrainBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        ),
-        .executableTarget(
-            name: "HorizonBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "Horizon", package: farSide),
-                .product(name: "Terrain", package: farSide),
-                .product(name: "GeoRaster", package: farSide),
-            ],
-            path: "Benchmarks/HorizonBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        ),
-        .executableTarget(
-            name: "TraverseBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "Traverse", package: farSide),
-                .product(name: "FarSideCore", package: farSide),
-            ],
-            path: "Benchmarks/TraverseBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        ),
+        benchmarkTarget("TerrainBenchmarks", using: ["Terrain", "GeoRaster"]),
+        benchmarkTarget("HorizonBenchmarks", using: ["Horizon", "Terrain", "GeoRaster"]),
+        benchmarkTarget("TraverseBenchmarks", using: ["Traverse", "FarSideCore"]),
     ]
 )

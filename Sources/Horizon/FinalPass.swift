@@ -124,18 +124,20 @@ struct FinalPass: @unchecked Sendable {
             let lo = FinalPass.load(jobs.lo + b)
             var hi = FinalPass.load(jobs.hi + b)
             let startsAtEye = any(lo .== V(repeating: 0))
-            if windowed {
-                // Lanes of cells outside `evaluated` walk nothing (a batch without such a cell is skipped).
-                let inside = VectorMath.signMask(V(repeating: Float(evaluated.lowerBound) - 0.5) - columns)
-                    & VectorMath.signMask(columns - V(repeating: Float(evaluated.upperBound) - 0.5))
-                if !VectorMath.any(inside) { b += 8; continue }
-                hi = VectorMath.select(inside, hi, V(repeating: 0))
-            }
-            if let mask {
-                let maskRow = mask + r * width
-                var m = V()
-                for j in 0..<8 { m[j] = Float(maskRow[Int(columns[j])]) }
-                let inside = VectorMath.signMask(V(repeating: 0.5) - m)
+            if windowed || mask != nil {
+                // Lanes of cells outside `evaluated`, or marked 0 in the mask, walk nothing (a batch without
+                // any other cell is skipped).
+                var inside = I(repeating: -1)
+                if windowed {
+                    inside &= VectorMath.signMask(V(repeating: Float(evaluated.lowerBound) - 0.5) - columns)
+                        & VectorMath.signMask(columns - V(repeating: Float(evaluated.upperBound) - 0.5))
+                }
+                if let mask {
+                    let maskRow = mask + r * width
+                    var m = V()
+                    for j in 0..<8 { m[j] = Float(maskRow[Int(columns[j])]) }
+                    inside &= VectorMath.signMask(V(repeating: 0.5) - m)
+                }
                 if !VectorMath.any(inside) { b += 8; continue }
                 hi = VectorMath.select(inside, hi, V(repeating: 0))
             }

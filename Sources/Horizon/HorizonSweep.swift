@@ -296,7 +296,7 @@ public struct HorizonSweeper {
         let k = transposed ? 1 : 0
         if let m = observerMasks[k] { return m }
         let W = transposed ? dem.height : dem.width, H = transposed ? dem.width : dem.height
-        let m = ObserverMask(count: W * H + 8)
+        let m = ObserverMask(count: W * H)
         let out = SharedPointer(m.base), reach = 16
         ParallelChunks.forEach(count: H, chunks: max(1, threads * 4)) { rows in
             for r in rows {

@@ -4,11 +4,9 @@
 /// orientation would add half the size of the frames again.
 final class ObserverMask: @unchecked Sendable {
     let base: UnsafeMutablePointer<UInt8>
-    let count: Int
 
     /// `count` zero bytes.
     init(count: Int) {
-        self.count = count
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(1, count))
         base.initialize(repeating: 0, count: Swift.max(1, count))
     }

@@ -122,22 +122,6 @@ struct SettledFamilies {
         return false
     }
 
-    /// Whether one of the 4 newest families settled at `cell` holds the rover there throughout [from, to] with
-    /// both clocks at 0 (a parked family in sunlight and contact): it covers any member there, whatever its
-    /// clocks, so a move that can only arrive within [from, to] adds nothing and need not be worked out.
-    @inline(__always)
-    func holdsCleanly(_ cell: Int, from: Double, to: Double) -> Bool {
-        var i = head[cell], seen = 0
-        while i >= 0 && seen < 4 {
-            let a = records[Int(i)].family
-            if a.t0 <= from && a.t1 >= to && a.shadow == 0 && a.link == 0 && a.shadowSlope == 0 && a.linkSlope == 0 { return true }
-            if a.t1 < from { return false }   // (older ones start no later; this one ends before the range)
-            i = records[Int(i)].nextAtCell
-            seen += 1
-        }
-        return false
-    }
-
     /// Removes from `f` the members that settled families cover at its start or its end (only at its end
     /// when `keepStart`: a parked family's start is its arrival); false when nothing is left.
     func trim(_ f: inout ArrivalFamily, keepStart: Bool) -> Bool {

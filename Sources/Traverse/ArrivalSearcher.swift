@@ -128,8 +128,12 @@ struct ArrivalSearcher {
             guard r >= 0, r < height, col >= 0, col < w else { continue }
             let v = r * w + col
             guard surface.passable[v], let d = duration(m, from: u, row: row, to: v) else { continue }
-            // Every arrival of the move lies in [t0 + d, t1 + d]: nothing to do where v is held clean throughout.
-            if settled.holdsCleanly(v, from: f.t0 + d, to: min(f.t1, timeline.end - d) + d) { continue }
+            // Every arrival of the move lies in [t0 + d, t1 + d] with clocks of 0 or more: nothing to do where
+            // the newest families settled at v cover that span with clocks of 0 (each arrival would be dropped
+            // as covered when pushed).
+            let span = ArrivalFamily(t0: f.t0 + d, t1: min(f.t1, timeline.end - d) + d, shadow: 0, link: 0, shadowSlope: 0, linkSlope: 0,
+                                     cell: Int32(v), parent: -1)
+            if settled.covers(span, latest: 4) { continue }
             expandMove(f, index: index, to: v, seconds: d)
         }
     }

@@ -275,7 +275,7 @@ public enum CostDistance {
         // the search's front, not the whole front (the time objective on 2048^2 spent 27 % of its search in
         // the single heap's trickle-down: 0.98 s -> 0.78-0.80 s; one move wide, 0.84-0.88 s; a 64th, no
         // better). A motion with no positive least cost has one bucket: a plain heap.
-        let shortest = lengths.filter { !$0.isNaN && $0 > 0 }.min() ?? 1
+        let shortest = lengths.lazy.filter { !$0.isNaN && $0 > 0 }.min() ?? 1
         let leastMove = shortest * motion.leastCostPerMetre / 16
         var heap = BucketedHeap<Entry>(width: leastMove > 0 && leastMove.isFinite ? leastMove : .greatestFiniteMagnitude)
         for s in seeds { heap.insert(Entry(0, layout.padded(s, width: width))) }

@@ -80,8 +80,8 @@ enum TimedTraverse {
         result.travelTimeLowerHours = lower.map(hours) ?? result.travelTimeHours   // (exact: the arrivals are their own bound)
         let havens = EarliestArrival.safeHavens(lit: lit, linked: linked, rules: survival, stepSeconds: time.step)
         result.safeHavens = Grid(width: w, height: h, values: havens.indices.map { i in
-            // (1: a haven the rover can reach; states are computed only for the cells it can reach at all)
-            context.surface.elevation[i].isNaN ? .nan : (havens[i] && context.surface.passable[i] && result.cost.values[i].isFinite ? 1 : 0)
+            // (1: a haven the rover can reach, hence passable; states are computed only for the cells it can reach)
+            context.surface.elevation[i].isNaN ? .nan : (havens[i] && result.cost.values[i].isFinite ? 1 : 0)
         })
         var routes: [TraverseRoute] = []
         for (k, cell) in targetCells.enumerated() {
