@@ -1,4 +1,5 @@
 import Ephemeris
+import FarSideCore
 import Foundation
 import GeoRaster
 import Mission
@@ -86,7 +87,7 @@ public struct RankTileOperation: TileOperation {
         func file(_ tile: TilePlan.Tile, _ name: String) -> String { URL(fileURLWithPath: run.tileFolder(tile.index)).appendingPathComponent(name).path }
         let files = try tiles.map { try RankingCandidateFile(path: file($0, "candidates.bin")) }
         let width = profile.criteria.count + 1
-        let sites = try RankMerge.sites(profile: profile, grid: grid, sources: files) { site in
+        var sites = try RankMerge.sites(profile: profile, grid: grid, sources: files) { site in
             // The winner's tile, and its place in that tile's candidates.
             let row = grid.region.row + site.row, column = grid.region.column + site.column
             guard let tile = tiles.first(where: { $0.core.rows.contains(row) && $0.core.columns.contains(column) }) else {
@@ -109,6 +110,10 @@ public struct RankTileOperation: TileOperation {
             feasible += summary.feasibleCells
             notes.formUnion(summary.notes)
         }
+        var dated: [String] = []
+        try SiteShadowAccess.annotate(&sites, dataset: dem, profile: profile, ephemeris: try ephemeris(), horizons: mapping.horizons,
+                                      threads: ProcessInfo.processInfo.activeProcessorCount, scratchDirectory: run.path, notes: &dated)
+        for note in dated { StageLog.note("note: \(note)") }
         let result = RankingResult(sites: sites, score: Grid(width: 0, height: 0), feasible: Grid(width: 0, height: 0),
                                    labels: profile.criteria.map(\.label), weights: SiteRanking.criteria(profile).map(\.weight))
         let image = try quicklook(plan: plan, run: run, tiles: tiles, grid: grid, sites: sites, scratch: set)

@@ -104,8 +104,11 @@ struct RankCommand: ParsableCommand {
         let stack = try LayerStack.compute(profile: mission, grid: grid, ephemeris: source, threads: runOptions.threads,
                                            horizons: horizonSettings, scratchDirectory: output,
                                            progress: { progress.report(0.8 * $0) })
-        let result = try SiteRanking.run(profile: mission, grid: grid, stack: stack, threads: runOptions.threads,
+        var result = try SiteRanking.run(profile: mission, grid: grid, stack: stack, threads: runOptions.threads,
                                          candidates: candidates, sensitivity: sensitivity, seed: seed)
+        var notes = stack.notes
+        try SiteShadowAccess.annotate(&result.sites, dataset: dataset, profile: mission, ephemeris: source, horizons: horizonSettings,
+                                      threads: runOptions.threads, scratchDirectory: output, notes: &notes)
         progress.report(0.9)
         try SiteOutputs.write(result, profile: mission, grid: grid, dem: stack.layers[.elevation]!, directory: output, options: options)
         try set.publish()
@@ -113,7 +116,7 @@ struct RankCommand: ParsableCommand {
         if !runOptions.quiet {
             let feasible = result.feasible.values.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
             FileHandle.standardError.write(Data("rank: \(mission.name): \(feasible) feasible cells of \(grid.width * grid.height); \(result.sites.count) sites -> \(output)\n".utf8))
-            for note in stack.notes { FileHandle.standardError.write(Data("rank: note: \(note)\n".utf8)) }
+            for note in notes { FileHandle.standardError.write(Data("rank: note: \(note)\n".utf8)) }
         }
     }
 

@@ -21,7 +21,9 @@ struct TraverseCommand: ParsableCommand {
             knight's moves (as r.cost -k); a move needs its two end cells passable. With --start/--end the \
             search is time-dependent: the rover drives and waits by its time rules (sunlight, links, \
             shadow budgets; see --show-rover), travel_time_h.tif gives the earliest arrival and \
-            safe_haven.tif the cells where it survives the whole window parked. Built-in rovers: \
+            safe_haven.tif the cells where it survives the whole window parked. --to-psr adds a route to \
+            the nearest permanently shadowed cell the rover may enter (the earliest reached, waits included, \
+            with a time rover). Built-in rovers: \
             \(BuiltInRovers.all.keys.sorted().joined(separator: ", ")).
             """
     )
@@ -37,6 +39,9 @@ struct TraverseCommand: ParsableCommand {
 
     @Option(name: .customLong("to"), parsing: .unconditionalSingleValue, help: "Target LAT,LON (repeatable).")
     var to: [String] = []
+
+    @Flag(name: .customLong("to-psr"), help: "Also route to the nearest permanently shadowed cell the rover may enter (the earliest reached with --start/--end; needs them to find permanent shadow).")
+    var toPSR = false
 
     @Option(help: "Built-in rover name or a rover YAML file.")
     var rover: String = "distance"
@@ -82,6 +87,7 @@ struct TraverseCommand: ParsableCommand {
         if let maxCost { guard maxCost.isFinite, maxCost > 0 else { throw ValidationError("--max-cost \(maxCost): must be positive") } }
         guard (1...4096).contains(families) else { throw ValidationError("--families \(families): must be 1 to 4096") }
         guard (start == nil) == (end == nil) else { throw ValidationError("--start and --end go together") }
+        guard !toPSR || start != nil else { throw ValidationError("--to-psr needs --start and --end: permanent shadow is found over the time window") }
         guard relayMinElevationDeg.isFinite, abs(relayMinElevationDeg) <= 90 else { throw ValidationError("--relay-min-elevation-deg: must be -90 ... 90") }
     }
 
@@ -98,6 +104,7 @@ struct TraverseCommand: ParsableCommand {
         var request = try TraverseRequest(origin: option("--from", from), targets: to.map { try option("--to", $0) }, rover: profile)
         request.neighbourhood = try Neighbourhood(count: neighbours)
         request.maxCost = maxCost
+        request.toShadow = toPSR
         request.familyCap = FamilyCap(kept: families, most: 4 * families, slack: FamilyCap.traverse.slack)
         request.threads = runOptions.threads
         request.relayMinElevationDeg = relayMinElevationDeg
@@ -118,7 +125,7 @@ struct TraverseCommand: ParsableCommand {
         let progress = runOptions.progress
         var options = runOptions.writeOptions
         let timed = request.time != nil && profile.time != nil
-        let set = try prepareOutputs(&options, directory: output, targets: TraverseOutputs.fileNames(timed: timed, routes: !to.isEmpty),
+        let set = try prepareOutputs(&options, directory: output, targets: TraverseOutputs.fileNames(timed: timed, routes: !to.isEmpty || toPSR),
                                      estimatedBytes: TraverseOutputs.estimatedBytes(window: .whole(width: dataset.width, height: dataset.height),
                                                                                     timed: timed, options: options))
         defer { set.abort() }
@@ -128,7 +135,8 @@ struct TraverseCommand: ParsableCommand {
         StageLog.note(String(format: "traverse: %d of %d passable cells reachable; cost search %.3f s", result.reachableCells, result.passableCells, result.searchSeconds)
                       + (result.timeSearchSeconds.map { String(format: ", time-dependent search %.3f s", $0) } ?? ""))
         for route in result.routes {
-            StageLog.note(String(format: "route to target %d: %.3f %@, %.0f m, %d cells", route.targetIndex + 1, route.cost, profile.costUnit,
+            StageLog.note(String(format: "route to target %d%@: %.3f %@, %.0f m, %d cells", route.targetIndex + 1,
+                                 route.toShadow ? " (the nearest permanent shadow, \(route.target))" : "", route.cost, profile.costUnit,
                                  route.distanceM, route.vertices.count)
                           + (route.arrivalHours.map { String(format: ", arrives %.2f h after the start", $0) } ?? ""))
         }

@@ -13,16 +13,23 @@ public enum HTMLReport {
     public static func render(_ result: RankingResult, profile: MissionProfile, grid: SiteGrid, feasibleCount: Int, quicklook: Data) -> String {
         func num(_ v: Float, _ d: Int = 3) -> String { v.isFinite ? String(format: "%.\(d)f", Double(v)) : "&ndash;" }
         var rows = ""
+        let dated = result.sites.contains { $0.shadowAccess != nil }
         for s in result.sites {
             var cells = "<td>\(s.rank)</td><td>\(esc(s.name))</td><td>\(String(format: "%.4f", s.lat))</td><td>\(String(format: "%.4f", s.lon))</td>"
             cells += "<td><b>\(num(s.score))</b></td><td>\(s.feasible ? "yes" : "no")</td>"
             for k in result.labels.indices { cells += "<td>\(num(s.values[k], 2))<br><small>+\(num(s.contributions[k]))</small></td>" }
             cells += "<td>\(s.ellipseSafeFraction.map { num($0) } ?? "&ndash;")</td><td>\(esc(s.binding))</td>"
             cells += "<td>\(s.topShare.map { String(format: "%.0f %%", 100 * $0) } ?? "&ndash;")</td>"
+            if dated {
+                let a = s.shadowAccess
+                let value = a?.arrivalHours.map { String(format: "%.2f h", $0) + (a!.proven ? "" : String(format: " (&ge; %.2f h)", a!.lowerBoundHours ?? 0)) } ?? "&ndash;"
+                let wait = a?.waitHours.map { String(format: "<br><small>%.2f h waiting</small>", $0) } ?? ""
+                cells += "<td>\(value)\(wait)\(a?.note.map { "<br><small>\(esc($0))</small>" } ?? "")</td>"
+            }
             rows += "<tr>\(cells)</tr>\n"
         }
         let headers = ["rank", "name", "lat", "lon", "score", "feasible"] + result.labels.enumerated().map { "\($1)<br><small>w \(num(result.weights[$0], 1))</small>" }
-            + ["ellipse safe", "binding", "top-K share"]
+            + ["ellipse safe", "binding", "top-K share"] + (dated ? ["to permanent shadow<br><small>leaving at the start, waits included</small>"] : [])
         let window = profile.start.map { s in "\(s.utcISO8601) &ndash; \(profile.end!.utcISO8601), step \(String(format: "%g", profile.stepSeconds)) s" } ?? "none (terrain only)"
         return """
         <!DOCTYPE html>

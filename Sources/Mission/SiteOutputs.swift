@@ -79,11 +79,18 @@ public enum SiteOutputs {
         var header = ["rank", "name", "lat", "lon", "x", "y", "score", "feasible"]
         for label in result.labels { header += ["\(label)", "\(label)_contribution"] }
         header += ["ellipse_safe_fraction", "binding", "top_k_share", "mean_rank"]
+        let dated = result.sites.contains { $0.shadowAccess != nil }
+        if dated { header += ShadowAccess.fieldNames }
         var lines = [header.map(csvField).joined(separator: ",")]
         for s in result.sites {
             var row = ["\(s.rank)", s.name, f(s.lat), f(s.lon), f(s.x, 2), f(s.y, 2), f(s.score, 5), s.feasible ? "1" : "0"]
             for k in result.labels.indices { row += [f(s.values[k], 5), f(s.contributions[k], 5)] }
             row += [s.ellipseSafeFraction.map { f($0, 4) } ?? "", s.binding, s.topShare.map { f($0, 3) } ?? "", s.meanRank.map { f($0, 2) } ?? ""]
+            if dated {
+                let a = s.shadowAccess
+                row += [a?.arrivalHours.map { f($0, 3) } ?? "", a?.lowerBoundHours.map { f($0, 3) } ?? "", a?.waitHours.map { f($0, 3) } ?? "",
+                        a?.lat.map { f($0) } ?? "", a?.lon.map { f($0) } ?? "", a?.note ?? ""]
+            }
             lines.append(row.map(csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -103,6 +110,12 @@ public enum SiteOutputs {
             if let e = s.ellipseSafeFraction, e.isFinite { props["ellipse_safe_fraction"] = Double(e) }
             if let t = s.topShare { props["top_k_share"] = t }
             if let m = s.meanRank { props["mean_rank"] = m }
+            if let a = s.shadowAccess {
+                for (name, value) in zip(ShadowAccess.fieldNames, [a.arrivalHours, a.lowerBoundHours, a.waitHours, a.lat, a.lon] as [Double?]) {
+                    props[name] = value.map { $0 as Any } ?? NSNull()
+                }
+                props["psr_dated_note"] = a.note ?? NSNull()
+            }
             features.append(["type": "Feature", "geometry": ["type": "Point", "coordinates": [s.lon, s.lat]], "properties": props])
         }
         let collection: [String: Any] = [
@@ -117,10 +130,16 @@ public enum SiteOutputs {
 
     /// Points and landing-ellipse polygons (ellipses traced on the sphere around each site).
     static func vectorLayers(_ result: RankingResult, profile: MissionProfile, radius: Double) -> [VectorLayer] {
-        let names = ["rank", "name", "score", "feasible", "binding"] + result.labels
+        let dated = result.sites.contains { $0.shadowAccess != nil }
+        let names = ["rank", "name", "score", "feasible", "binding"] + result.labels + (dated ? ShadowAccess.fieldNames : [])
         func fields(_ s: SiteReport) -> [FieldValue] {
-            [.integer(s.rank), .text(s.name), .real(Double(s.score)), .integer(s.feasible ? 1 : 0), .text(s.binding)]
+            var f: [FieldValue] = [.integer(s.rank), .text(s.name), .real(Double(s.score)), .integer(s.feasible ? 1 : 0), .text(s.binding)]
                 + s.values.map { .real(Double($0)) }
+            if dated {
+                let a = s.shadowAccess
+                f += [a?.arrivalHours, a?.lowerBoundHours, a?.waitHours, a?.lat, a?.lon].map { $0.map(FieldValue.real) ?? .null } + [a?.note.map(FieldValue.text) ?? .null]
+            }
+            return f
         }
         let points = VectorLayer(name: "sites", kind: .point, fieldNames: names,
                                  features: result.sites.map { VectorFeature(fields: fields($0), point: ($0.lon, $0.lat)) })

@@ -21,6 +21,9 @@ public struct SiteReport: Sendable {
     /// Monte Carlo weight sensitivity: share of runs in which the site stays in the top K, and its mean rank.
     public var topShare: Double?
     public var meanRank: Double?
+    /// The dated way to permanent shadow (`SiteShadowAccess`), when the profile scores psr_traverse_h with a
+    /// timed rover.
+    public var shadowAccess: ShadowAccess? = nil
 }
 
 /// Scores, feasibility and the ranked sites of a profile over its region.

@@ -25,6 +25,10 @@ public struct ArrivalSearch: Sendable {
     /// Whether the search stopped early (its limit of families in all, or cancelled): the arrivals are then
     /// upper bounds (reached by routes that keep the rules) and cells not reached yet are infinity.
     public let stoppedAtLimit: Bool
+    /// Whether the search stopped once the earliest arrival at one of its stop cells was known
+    /// (`EarliestArrival.search(stopAt:)`): that arrival and every earlier one are final; cells the search
+    /// had not reached by then are infinity.
+    public let stoppedAtTarget: Bool
 
     /// Whether no family was dropped and the search ran to its end: the arrivals are the earliest under
     /// the rules.

@@ -22,6 +22,13 @@ struct ArrivalSearcher {
     var stopped = false
     /// Asked every 4096 families: true stops the search (`stopped`).
     var cancelled: (() -> Bool)?
+    /// Cells whose earliest arrival ends the search (nil: none; it runs to its end): once a family settles
+    /// at one of them at time a, the search goes on only while families that may start before a are
+    /// queued (a trimmed family can settle later than its key), then stops (`stoppedAtTarget`).
+    var stopCells: [Bool]?
+    /// The earliest settled arrival at a stop cell so far (infinity: none).
+    var stopArrival = Double.infinity
+    var stoppedAtTarget = false
     /// Settled families per cell (only counted under a cap).
     var countAtCell: [UInt16] = []
     var heap: PendingFamilies
@@ -100,6 +107,9 @@ struct ArrivalSearcher {
         if familyCap < Int.max { countAtCell = [UInt16](repeating: 0, count: settled.head.count) }
         push(ArrivalFamily(t0: start, t1: start, shadow: 0, link: 0, shadowSlope: 0, linkSlope: 0, cell: Int32(origin), parent: -1))
         while var f = heap.popMin() {
+            // (Every family still queued starts no earlier than this one's key, so none reaches a stop cell
+            // before `stopArrival` any more.)
+            if f.t0 >= stopArrival { stoppedAtTarget = true; break }
             let parked = parkedEnd(Int(f.cell), from: f.t0) != nil
             guard settled.trim(&f, keepStart: parked), parked || heap.trimEnd(&f) else { continue }
             if familyCap < Int.max && !parked {   // (parked families, one per state change, are always kept)
@@ -112,6 +122,7 @@ struct ArrivalSearcher {
             guard settled.count < familyLimit else { stopped = true; break }
             if settled.count & 4095 == 0, let cancelled, cancelled() { stopped = true; break }
             let index = settled.append(f)
+            if let stopCells, stopCells[Int(f.cell)] { stopArrival = min(stopArrival, f.t0); continue }
             expand(f, index: index, parked: parked)
         }
     }
@@ -291,6 +302,6 @@ struct ArrivalSearcher {
         }
         return ArrivalSearch(field: ArrivalField(width: surface.width, height: surface.height, arrivalSeconds: arrival),
                              surface: surface, motion: motion, timeline: timeline, families: settled, first: first,
-                             droppedFamilies: dropped, stoppedAtLimit: stopped)
+                             droppedFamilies: dropped, stoppedAtLimit: stopped, stoppedAtTarget: stoppedAtTarget)
     }
 }

@@ -21,10 +21,14 @@ public enum EarliestArrival {
     /// budgets can need many families per cell (docs/methods/earliest-arrival.md, "Cost").
     /// `familyLimit`: the most label families in all (56 bytes each); the search stops there and says so
     /// (`ArrivalSearch.stoppedAtLimit`), as it does when `cancelled` (asked now and then) returns true.
+    /// `stopAt`: cells (one flag per grid cell) whose earliest arrival is all the caller wants (the nearest
+    /// of a set of targets, such as permanent shadow): the search stops once the earliest arrival at any of
+    /// them is settled and no queued family can start before it (`ArrivalSearch.stoppedAtTarget`), and does
+    /// not expand families at them. The arrivals it returns up to that time are those of the full search.
     public static func search(surface: TraverseSurface, motion: RoverMotion, neighbourhood: Neighbourhood,
                               lit: StepRuns, linked: StepRuns, stepSeconds: Double, rules: TraverseRules,
                               origin: Int, startSeconds: Double, originIsHaven: Bool = false, cap: FamilyCap? = nil, familyLimit: Int = .max,
-                              cancelled: (() -> Bool)? = nil,
+                              cancelled: (() -> Bool)? = nil, stopAt: [Bool]? = nil,
                               targets: [Int] = []) -> ArrivalSearch {
         let n = surface.width * surface.height
         precondition(lit.cellCount == n && linked.cellCount == n, "lit/linked runs must have one cell per grid cell")
@@ -39,6 +43,10 @@ public enum EarliestArrival {
         }
         search.familyLimit = familyLimit
         search.cancelled = cancelled
+        if let stopAt {
+            precondition(stopAt.count == n, "stop cells must have one flag per grid cell")
+            search.stopCells = stopAt
+        }
         if surface.passable[origin] && startSeconds <= timeline.end && startSeconds >= 0 {
             search.run(origin: origin, start: startSeconds)
         }

@@ -172,7 +172,7 @@ final class EarliestArrivalTests: XCTestCase {
         let nights: [Double] = parkAnywhere ? [.infinity] : [0, 60, 120, 240, .infinity]
         let links: [Double] = [0, 15, 30, 60, 100, .infinity]
         var reached = 0, cells = 0, mismatches: [String] = []
-        var families = 0
+        var families = 0, stopChecks = 0
         let only = Int(ProcessInfo.processInfo.environment["EA_TRIAL"] ?? "")
         for trial in 0..<cases {
             let width = 6 + Int(rng.next() % UInt64(maxSide - 5)), height = 6 + Int(rng.next() % UInt64(maxSide - 5))
@@ -200,6 +200,23 @@ final class EarliestArrivalTests: XCTestCase {
                                        shadowUnits: units(rules.maxShadowDriveSeconds), linkUnits: units(rules.maxNoLinkDriveSeconds),
                                        origin: origin, startUnit: startUnit)
             XCTAssertEqual(EarliestArrival.safeHavens(lit: lit, linked: linked, rules: rules, stepSeconds: 60), havens(lit, rules, 60))
+            // Stopped at the earliest arrival in a random set of cells (the nearest permanent shadow's case):
+            // the least brute-force arrival among them, exactly, by a route that keeps the rules.
+            var stopRng = SplitMix64(seed: seed &* 1_000_003 &+ UInt64(trial))
+            var stop = [Bool](repeating: false, count: n)
+            for _ in 0..<3 { stop[Int(stopRng.next() % UInt64(n))] = true }
+            let stopped = EarliestArrival.search(surface: surface, motion: motion, neighbourhood: .eight, lit: lit, linked: linked,
+                                                 stepSeconds: 60, rules: rules, origin: origin, startSeconds: Double(startUnit) * 5, stopAt: stop)
+            let stopCells = (0..<n).filter { stop[$0] }
+            let wantNearest = stopCells.map { reference[$0] }.min()!, gotNearest = stopCells.map { stopped.arrivalSeconds[$0] }.min()!
+            stopChecks += 1
+            if !(gotNearest == wantNearest || abs(gotNearest - wantNearest) <= 1e-9) {
+                mismatches.append("trial \(trial) stopped at \(stopCells): search \(gotNearest), reference \(wantNearest)")
+            } else if gotNearest.isFinite, let cell = stopCells.first(where: { stopped.arrivalSeconds[$0] == gotNearest }) {
+                XCTAssertTrue(stopped.stoppedAtTarget || stopped.labelCount <= search.labelCount)
+                checkRoute(stopped, to: cell, surface: surface, motion: motion, lit: lit, linked: linked, step: 60,
+                           rules: rules, origin: origin, start: Double(startUnit) * 5)
+            }
             if let o = only {
                 guard o == trial else { continue }
                 print("origin \(origin) start \(startUnit * 5) w \(width) steps \(steps)")
@@ -229,7 +246,8 @@ final class EarliestArrivalTests: XCTestCase {
                 }
             }
         }
-        print("EarliestArrival vs brute force: \(cases) cases, \(cells) cells, \(reached) reachable, \(mismatches.count) mismatches, \(families) label families")
+        print("EarliestArrival vs brute force: \(cases) cases, \(cells) cells, \(reached) reachable, \(stopChecks) searches stopped at a set of cells, "
+              + "\(mismatches.count) mismatches, \(families) label families")
         for m in mismatches.prefix(20) { print("  " + m) }
         XCTAssertEqual(mismatches.count, 0, mismatches.prefix(5).joined(separator: "; "))
         XCTAssertGreaterThan(reached, cells / 3)

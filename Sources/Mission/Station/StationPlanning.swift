@@ -57,19 +57,7 @@ public enum StationPlanning {
             Float((Double(sun.values[i]) + max(0, 1 - Double(darkness.values[i]) / windowHours)) / 2)
         })
         // Ice targets: shadowed cells, or for a rover kept out of shadow the passable cells next to one.
-        var ice = psr
-        if !rover.enterPSR {
-            ice = [Bool](repeating: false, count: n)
-            for i in 0..<n where passable[i] {
-                let r = i / grid.width, c = i % grid.width
-                outer: for dr in -1...1 {
-                    for dc in -1...1 where (0..<grid.height).contains(r + dr) && (0..<grid.width).contains(c + dc) && psr[(r + dr) * grid.width + c + dc] {
-                        ice[i] = true
-                        break outer
-                    }
-                }
-            }
-        }
+        let ice = ShadowTargets.cells(psr: psr, passable: passable, width: grid.width, height: grid.height, enterPSR: rover.enterPSR)
         let limit = max(profile.power.maxCost, profile.commsMaxCost, profile.iceMaxCost) / rover.costScale
         var layouts: [StationLayout] = []
         for (k, site) in feasibleBases.enumerated() {

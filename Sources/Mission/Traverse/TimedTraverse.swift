@@ -23,12 +23,16 @@ import Visibility
 /// (`ArrivalCertificate`); elsewhere the earliest arrival under the rules lies between the two
 /// (`travel_time_lower_h.tif`), and the notes and each route's report say so.
 enum TimedTraverse {
+    /// `shadowCells`: the cells of permanent shadow the rover may reach ice at (`TraverseRequest.toShadow`):
+    /// the earliest reached gets a route (`TraverseResult.shadowRoute`); with `request.stopAtShadow` the
+    /// searches stop there.
     static func run(_ result: inout TraverseResult, lighting: WindowLighting, time: TimeWindow, context: RouteContext, originCell: Int,
-                    targetCells: [Int], request: TraverseRequest) throws {
+                    targetCells: [Int], shadowCells: [Bool]?, request: TraverseRequest) throws {
         guard let rules = request.rover.time, let lit = lighting.lit, let linked = lighting.linked else { return }
         let survival = TraverseRules(maxShadowDriveSeconds: rules.maxShadowDriveHours * 3600, maxShadowSeconds: rules.maxShadowHours * 3600,
                                      maxNoLinkDriveSeconds: rules.maxNoLinkDriveHours * 3600)
         let clock = ContinuousClock()
+        let stopAt = request.stopAtShadow ? shadowCells : nil
         var found: ArrivalSearch!
         var lower: [Double]?
         let elapsed = clock.measure {
@@ -39,7 +43,8 @@ enum TimedTraverse {
                 let start = clock.now
                 let search = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
                                                     lit: lit, linked: linked, stepSeconds: time.step, rules: survival, origin: originCell,
-                                                    startSeconds: 0, originIsHaven: true, cap: request.familyCap, targets: targetCells)
+                                                    startSeconds: 0, originIsHaven: true, cap: request.familyCap, stopAt: stopAt,
+                                                    targets: targetCells)
                 if search.isExact { exactDone.raise() }
                 outcome.set(capped: search)
                 StageLog.note(String(format: "traverse: time search with the rules: %d label families settled in %.1f s", search.labelCount,
@@ -51,7 +56,7 @@ enum TimedTraverse {
                 rules.maxShadowSeconds = .infinity
                 let search = EarliestArrival.search(surface: context.surface, motion: request.rover.motion, neighbourhood: request.neighbourhood,
                                                     lit: lit, linked: linked, stepSeconds: time.step, rules: rules, origin: originCell,
-                                                    startSeconds: 0, cancelled: exactDone.isRaised)
+                                                    startSeconds: 0, cancelled: exactDone.isRaised, stopAt: stopAt)
                 if !search.stoppedAtLimit { outcome.set(relaxed: search.arrivalSeconds) }
                 StageLog.note(String(format: "traverse: time search with parking anywhere (the lower bound): %d label families settled in %.1f s%@",
                                      search.labelCount, TraversePlanning.seconds(clock.now - start), search.stoppedAtLimit ? ", cancelled" : ""))
@@ -67,7 +72,10 @@ enum TimedTraverse {
         }
         result.timeSearchSeconds = TraversePlanning.seconds(elapsed)
         let arrivals = found.arrivalSeconds
-        if let lower {
+        if stopAt != nil {
+            result.notes.append("the time searches stopped at the earliest arrival in permanent shadow: travel_time_h holds the cells reached by then")
+        }
+        if let lower, stopAt == nil {
             let certificate = ArrivalCertificate(arrivals: arrivals, lowerBounds: lower)
             result.notes.append("the time search kept \(request.familyCap.kept) label families per cell, up to \(request.familyCap.most) where they differ by more than "
                                 + "\(Int(request.familyCap.slack * 100)) % of a budget, and dropped \(found.droppedFamilies): "
@@ -83,17 +91,7 @@ enum TimedTraverse {
             // (1: a haven the rover can reach, hence passable; states are computed only for the cells it can reach)
             context.surface.elevation[i].isNaN ? .nan : (havens[i] && result.cost.values[i].isFinite ? 1 : 0)
         })
-        var routes: [TraverseRoute] = []
-        for (k, cell) in targetCells.enumerated() {
-            guard let events = found.route(to: cell) else {
-                var why = "not reachable by rover \(request.rover.name) within the time window under its driving rules (static cost \(result.cost.values[cell]) \(request.rover.costUnit))"
-                if let lower, lower[cell].isFinite {
-                    why = "no route found that keeps rover \(request.rover.name)'s rules within the time window (the search's cap of label families "
-                        + "per cell dropped some; with parking allowed anywhere it arrives after " + String(format: "%.2f h", lower[cell] / 3600) + ")"
-                }
-                throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): " + why)
-            }
-            if let lower, let note = ArrivalCertificate.targetNote(k + 1, arrival: arrivals[cell], lowerBound: lower[cell]) { result.notes.append(note) }
+        func vertices(_ events: [RouteEvent]) -> [RouteVertex] {
             var vertices = context.vertices(events.map(\.cell))
             for (i, e) in events.enumerated() {
                 vertices[i].arrivalHours = e.arrivalSeconds / 3600
@@ -119,9 +117,37 @@ enum TimedTraverse {
                 }
                 vertices[i].waitReason = why
             }
-            routes.append(TraverseRoute(targetIndex: k, target: request.targets[k], vertices: vertices))
+            return vertices
+        }
+        var routes: [TraverseRoute] = []
+        for (k, cell) in targetCells.enumerated() {
+            guard let events = found.route(to: cell) else {
+                var why = "not reachable by rover \(request.rover.name) within the time window under its driving rules (static cost \(result.cost.values[cell]) \(request.rover.costUnit))"
+                if let lower, lower[cell].isFinite {
+                    why = "no route found that keeps rover \(request.rover.name)'s rules within the time window (the search's cap of label families "
+                        + "per cell dropped some; with parking allowed anywhere it arrives after " + String(format: "%.2f h", lower[cell] / 3600) + ")"
+                }
+                throw FarSideError.badInput("target \(k + 1) (\(request.targets[k])): " + why)
+            }
+            if let lower, let note = ArrivalCertificate.targetNote(k + 1, arrival: arrivals[cell], lowerBound: lower[cell]) { result.notes.append(note) }
+            routes.append(TraverseRoute(targetIndex: k, target: request.targets[k], vertices: vertices(events)))
         }
         result.routes = routes
+        // The nearest permanent shadow: the earliest arrival among its cells; proven earliest when the search
+        // kept every family or the relaxation's least arrival there meets it.
+        result.shadowRoute = nil
+        if let shadowCells, let cell = ShadowTargets.nearest(shadowCells, by: { arrivals[$0] }), let events = found.route(to: cell) {
+            result.shadowRoute = TraverseRoute(shadow: vertices(events), index: targetCells.count)
+            let bound = lower.map { lower in ShadowTargets.nearest(shadowCells, by: { lower[$0] }).map { lower[$0] } ?? arrivals[cell] } ?? arrivals[cell]
+            result.shadowArrivalLowerHours = min(bound, arrivals[cell]) / 3600
+            if bound < arrivals[cell] - 1e-6 {
+                result.notes.append(String(format: "the route to permanent shadow arrives %.2f h after the start; the earliest arrival there under the rules lies "
+                                           + "between %.2f h (parking allowed anywhere) and that (the search's cap dropped label families)",
+                                           arrivals[cell] / 3600, bound / 3600))
+            }
+        } else if shadowCells != nil && !request.stopAtShadow {
+            throw FarSideError.badInput("no permanently shadowed cell reachable by rover \(request.rover.name) within the time window under its driving rules")
+        }
     }
 
     /// Seconds of [from, to) in which `cell` is not lit.

@@ -80,12 +80,13 @@ public enum TraversePlanning {
         if timed && rover.enterPSR { staticSearch(TraverseSurface(elevation: terrain.dem, passable: passable, metrics: metrics)) }
         // Sunlight and links (time-dependent runs), permanent shadow (rovers that may not enter it).
         var lighting: WindowLighting?
-        if timed || !rover.enterPSR {
+        if timed || !rover.enterPSR || request.toShadow {
             guard let time = request.time, let ephemeris else {
-                throw FarSideError.usage("rover \(rover.name) may not enter permanently shadowed cells, which need a time window to be found")
+                throw FarSideError.usage(request.toShadow && rover.enterPSR ? "a route to permanent shadow needs a time window (--start/--end) to find it"
+                                         : "rover \(rover.name) may not enter permanently shadowed cells, which need a time window to be found")
             }
             lighting = try WindowLighting.compute(dataset, window: window, dem: terrain.dem, time: time, request: request, ephemeris: ephemeris,
-                                                  needPSR: !rover.enterPSR, needStates: timed, cells: searched.map { $0.cost.map(\.isFinite) } ?? passable,
+                                                  needPSR: !rover.enterPSR || request.toShadow, needStates: timed, cells: searched.map { $0.cost.map(\.isFinite) } ?? passable,
                                                   scratchDirectory: scratchDirectory,
                                                   progress: { progress?(0.1 + 0.5 * $0) })
             if !rover.enterPSR, let psr = lighting?.psr {
@@ -122,6 +123,20 @@ public enum TraversePlanning {
             }
             routes.append(TraverseRoute(targetIndex: k, target: request.targets[k], vertices: context().vertices(path)))
         }
+        // The nearest permanent shadow: the cheapest of its cells (the time search picks the earliest instead).
+        var shadowCells: [Bool]?
+        var shadowRoute: TraverseRoute?
+        if request.toShadow, let psr = lighting?.psr {
+            let cells = ShadowTargets.cells(psr: psr, passable: surface.passable, width: window.width, height: window.height, enterPSR: rover.enterPSR)
+            shadowCells = cells
+            if let cell = ShadowTargets.nearest(cells, by: { Double(field.cost[$0]) }),
+               let path = RouteTrace.trace(field: field, surface: surface, motion: rover.motion, neighbourhood: request.neighbourhood, to: cell) {
+                shadowRoute = TraverseRoute(shadow: context().vertices(path), index: targets.count)
+            } else if !timed || !request.stopAtShadow {
+                throw FarSideError.badInput("no permanently shadowed cell reachable by rover \(rover.name) from the origin "
+                                            + (request.maxCost.map { "within --max-cost \($0) \(rover.costUnit)" } ?? "in the DEM"))
+            }
+        }
         // A static run is done with the window's grids: let them go before the Float32 costs are made.
         if !timed {
             terrain.releaseAll()
@@ -133,10 +148,12 @@ public enum TraversePlanning {
                                     cost: cost, travelTimeHours: nil, safeHavens: nil, routes: routes, passableCells: passableCells,
                                     reachableCells: reachable, searchSeconds: Self.seconds(searchTime), timeSearchSeconds: nil)
         result.notes = lighting?.notes ?? []
+        result.shadowRoute = shadowRoute
         if timed, let lighting, let time = request.time {
             try TimedTraverse.run(&result, lighting: lighting, time: time, context: context(), originCell: originCell,
-                                  targetCells: targets.map(local), request: request)
+                                  targetCells: targets.map(local), shadowCells: shadowRoute == nil ? nil : shadowCells, request: request)
         }
+        if let r = result.shadowRoute { result.routes.append(r) }   // (written with the others, numbered after them)
         progress?(1)
         return result
     }

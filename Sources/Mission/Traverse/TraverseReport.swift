@@ -38,7 +38,8 @@ enum TraverseReport {
         html += "</table>"
         for note in result.notes { html += "<p><i>\(esc(note))</i></p>" }
         for route in result.routes {
-            html += "<h2>Target \(route.targetIndex + 1): \(route.target)</h2><p>"
+            html += route.toShadow ? "<h2>Target \(route.targetIndex + 1): the nearest permanent shadow, \(route.target)</h2><p>"
+                : "<h2>Target \(route.targetIndex + 1): \(route.target)</h2><p>"
             html += String(format: "cost %.3f %@, %.1f m, %d cells", route.cost, rover.costUnit, route.distanceM, route.vertices.count)
             if let a = route.arrivalHours { html += String(format: ", arrival %.2f h after the window's start", a) }
             html += "</p>" + profileSVG(route) + waitsTable(route)

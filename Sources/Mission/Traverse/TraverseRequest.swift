@@ -43,6 +43,13 @@ public struct TraverseRequest: Sendable {
     /// How many label families the time-dependent search keeps per cell (more: more cells proven earliest,
     /// slower; `FamilyCap`, docs/methods/earliest-arrival.md).
     public var familyCap = FamilyCap.traverse
+    /// Also a route to the nearest permanently shadowed cell the rover may enter (for a rover kept out of
+    /// permanent shadow, the nearest passable cell beside one): the cheapest, or with a time window the
+    /// earliest reached (`TraverseResult.shadowRoute`). Permanent shadow is found over the time window.
+    public var toShadow = false
+    /// With `toShadow` and a time window, that route is all the caller wants: the time searches stop once
+    /// its arrival is known, so travel_time_h and its bound hold only the cells reached by then.
+    public var stopAtShadow = false
     public var threads = 1
 
     public init(origin: GeoPoint, targets: [GeoPoint], rover: RoverProfile) {

@@ -39,11 +39,22 @@ public struct TraverseRoute: Sendable {
     public var targetIndex: Int
     public var target: GeoPoint
     public var vertices: [RouteVertex]
+    /// A route to the nearest permanent shadow (`TraverseRequest.toShadow`), its target the cell reached.
+    public var toShadow = false
     /// Total cost in the rover's cost unit.
     public var cost: Double { vertices.last?.cost ?? 0 }
     public var distanceM: Double { vertices.last?.distanceM ?? 0 }
     /// Arrival at the target, hours after the window's start (time-dependent runs).
     public var arrivalHours: Double? { vertices.last?.arrivalHours }
+}
+
+extension TraverseRoute {
+    /// The route to the nearest permanent shadow along `vertices` (its last vertex the shadowed cell),
+    /// numbered after the `--to` targets.
+    init(shadow vertices: [RouteVertex], index: Int) {
+        let last = vertices.last!
+        self.init(targetIndex: index, target: GeoPoint(lat: last.lat, lon: last.lon), vertices: vertices, toShadow: true)
+    }
 }
 
 /// A traverse's results on its window of the DEM.
@@ -63,6 +74,14 @@ public struct TraverseResult: Sendable {
     /// 1 where a parked rover survives the whole window (a safe haven for nights and blackouts), else 0.
     public var safeHavens: Grid?
     public var routes: [TraverseRoute]
+    /// The route to the nearest permanently shadowed cell (`TraverseRequest.toShadow`): the cheapest, or with
+    /// a time window the earliest reached; nil when none is reached (the run fails then, unless
+    /// `stopAtShadow`).
+    public var shadowRoute: TraverseRoute?
+    /// With a time window and `toShadow`: a lower bound of the earliest arrival at any of those cells (hours;
+    /// the shadow route's own arrival when it is proven earliest: the search kept every label family, or
+    /// the bound with parking allowed anywhere meets it).
+    public var shadowArrivalLowerHours: Double?
     public var passableCells: Int
     public var reachableCells: Int
     /// Wall time of the static cost-distance search, seconds.
