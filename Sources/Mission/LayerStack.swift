@@ -112,7 +112,8 @@ extension LayerStack {
             if let h = access.hours {
                 layers[.psrTraverseH] = h.window(rows: inLit.rows, columns: inLit.columns)
                 notes.append("psr_traverse_h is the rover's driving time to permanent shadow, without the waits that sunlight and links "
-                             + "impose (the time window does not enter it); a dated route from one site: farside traverse --start/--end")
+                             + "impose (the time window does not enter it); the ranked sites' dated arrival, waits included, is psr_dated_h "
+                             + "(with a timed rover), and from any point: farside traverse --to-psr --start/--end")
             }
         }
         if !shadowed.values.contains(1) { notes.append("no permanently shadowed cell within \(reach) m of the window: psr_distance_m is infinite") }

@@ -32,7 +32,7 @@ public enum TraversePlanning {
         let rover = request.rover
         let timed = request.time != nil && rover.time != nil
         // The window finds permanent shadow for a rover kept out of it, time rules or not.
-        if request.time != nil && rover.time == nil && rover.enterPSR {
+        if request.time != nil && rover.time == nil && rover.enterPSR && !request.toShadow {
             throw FarSideError.usage("rover \(rover.name) has no time rules (no time: section): a time window means nothing to it (it may enter permanent shadow)")
         }
         let transformer = try CoordinateTransformer(crs: dataset.crs)
