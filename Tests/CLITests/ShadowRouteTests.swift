@@ -128,4 +128,42 @@ final class ShadowRouteTests: XCTestCase {
             XCTAssertEqual(Double(last["arrival_h"]!)!, dated, accuracy: 1e-3, "site \(site["rank"]!)")
         }
     }
+
+    /// station with a timed rover: the ice element's arrival_h is the arrival of a traverse from the base to
+    /// the nearest shadow over the profile's window (16 neighbours, the ice limit's reach), at least its
+    /// static driving time (cost).
+    func testStationIceCarriesItsDatedArrival() throws {
+        try synth()
+        try """
+            name: timed-rover
+            objective: time
+            cells: {max_slope_deg: 25, enter_psr: true}
+            moves: {max_grade_deg: 25, speed_mps: [[-25, 0.1], [0, 0.2], [25, 0.05]]}
+            time: {min_sun_elevation_deg: 1, max_shadow_drive_h: 2, max_shadow_h: 50, max_no_link_drive_h: 0.1, link: earth, height_m: 2}
+            """.write(toFile: path("rover.yaml"), atomically: true, encoding: .utf8)
+        let profile = StationFixtures.profile(rover: path("rover.yaml"))
+            .replacingOccurrences(of: "time: {start: 2027-01-01T00:00:00Z, duration_h: 48, step: 4h}",
+                                  with: "time: {start: 2027-01-01T00:00:00Z, end: 2027-01-31T00:00:00Z, step: 1h}")
+            .replacingOccurrences(of: "azimuths: 16", with: "azimuths: 90")
+            .replacingOccurrences(of: "radius_km: 1.2", with: "radius_km: 0.8")
+        XCTAssertTrue(profile.contains("end: 2027-01-31"))
+        try profile.write(toFile: path("station.yaml"), atomically: true, encoding: .utf8)
+        let r = try FarSideBinary.run(["station", "--profile", path("station.yaml"), "--dem", path("dem.tif"), "-o", path("station"), "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try csvRows(path("station/layout.csv"))
+        let ice = rows.filter { $0["element"] == "ice" }
+        XCTAssertFalse(ice.isEmpty)
+        for row in ice {
+            let arrival = try XCTUnwrap(Double(row["arrival_h"]!), "\(row)")
+            XCTAssertGreaterThanOrEqual(arrival, Double(row["cost"]!)! - 1e-3)
+            XCTAssertTrue(row["reason"]!.contains("leaving the base at the window's start"), row["reason"]!)   // (the CSV split stops at its first comma)
+            let base = try XCTUnwrap(rows.first { $0["layout"] == row["layout"] && $0["element"] == "base" })
+            let out = path("from-base-\(row["layout"]!)")
+            let t = try FarSideBinary.run(["traverse", path("dem.tif"), "-o", out, "--from", "\(base["lat"]!),\(base["lon"]!)", "--to-psr",
+                                           "--rover", path("rover.yaml"), "--neighbours", "16", "--max-cost", "3", "--quiet"] + window)
+            XCTAssertEqual(t.status, 0, t.stderr)
+            let last = try XCTUnwrap(try csvRows(out + "/route.csv").last)
+            XCTAssertEqual(Double(last["arrival_h"]!)!, arrival, accuracy: 1e-3, "layout \(row["layout"]!)")
+        }
+    }
 }

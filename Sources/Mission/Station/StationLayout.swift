@@ -21,6 +21,9 @@ public struct StationElement: Sendable {
     public var reason: String
     /// The rover's route from the base (nil for the base).
     public var route: [RouteVertex]?
+    /// The ice element with a timed rover: leaving the base at the window's start, the earliest arrival in
+    /// permanent shadow, waits for sunlight and links included (`SiteShadowAccess`).
+    public var datedShadow: ShadowAccess? = nil
 }
 
 /// A candidate layout: the elements around one base site, its objective and why.

@@ -17,11 +17,12 @@ public enum StationOutputs {
         try set.write(Data(StationReport.render(result, profile: profile).utf8), to: path("report.html"))
     }
 
-    static let elementFields = ["layout", "layout_score", "feasible", "element", "number", "lat", "lon", "x", "y", "cost", "score", "reason"]
+    static let elementFields = ["layout", "layout_score", "feasible", "element", "number", "lat", "lon", "x", "y", "cost", "score", "arrival_h", "wait_h", "reason"]
 
     static func elementValues(_ l: StationLayout, _ e: StationElement) -> [FieldValue] {
         [.integer(l.rank), l.score.isFinite ? .real(l.score) : .null, .integer(l.feasible ? 1 : 0), .text(e.kind.rawValue), .integer(e.number),
-         .real(e.lat), .real(e.lon), .real(e.x), .real(e.y), .real(e.cost), .real(e.score), .text(e.reason)]
+         .real(e.lat), .real(e.lon), .real(e.x), .real(e.y), .real(e.cost), .real(e.score),
+         e.datedShadow?.arrivalHours.map(FieldValue.real) ?? .null, e.datedShadow?.waitHours.map(FieldValue.real) ?? .null, .text(e.reason)]
     }
 
     static let routeFields = ["layout", "element", "number", "cost", "distance_m", "vertices"]

@@ -3,6 +3,7 @@ import Foundation
 import GeoRaster
 import SiteSelection
 import Traverse
+import Visibility
 
 /// `station` as an engine call: an ILRS station layout from a station profile.
 ///
@@ -17,6 +18,9 @@ import Traverse
 ///    cell within `comms.max_cost` with the highest comms layer. Ice: the permanently shadowed cell (sun
 ///    fraction 0 over the window; for a rover that may not enter shadow, a passable cell next to one)
 ///    cheapest to reach within `ice.max_cost`; its score is 1 - cost / max_cost.
+///    With a timed rover, the ice element also gets its dated arrival (`SiteShadowAccess`, the search of
+///    `traverse --to-psr` from the base, leaving at the window's start: waits for sunlight and links
+///    included); the choice and the score stay on the static driving cost.
 /// 4. A layout's objective is the weighted mean of the base's score, the power sites' mean power score, the
 ///    comms value and the ice score (`weights`); a layout missing an element is infeasible, with the reason.
 /// Every element lies in the region's window (the search does not leave it).
@@ -134,6 +138,22 @@ public enum StationPlanning {
                 : missing.joined(separator: "; ")
             layouts.append(StationLayout(rank: 0, baseRank: k + 1, elements: elements, score: score, feasible: feasible, reason: reason))
             progress(0.8 + 0.2 * Double(k + 1) / Double(feasibleBases.count))
+        }
+        // The ice with the rover's time rules: from each base, leaving at the window's start.
+        if rover.time != nil, let start = base.start, let end = base.end,
+           case let withIce = layouts.indices.filter({ i in layouts[i].elements.contains { $0.kind == .ice } }), !withIce.isEmpty {
+            let origins = withIce.map { i in layouts[i].elements.first { $0.kind == .base }! }.map { GeoPoint(lat: $0.lat, lon: $0.lon) }
+            let dated = try SiteShadowAccess.compute(dataset, origins: origins, rover: rover, time: TimeWindow(start: start, end: end, step: base.stepSeconds),
+                                                     reachM: iceReach, profile: base, ephemeris: ephemeris, horizons: horizons, threads: threads,
+                                                     scratchDirectory: scratchDirectory ?? NSTemporaryDirectory())
+            for (i, access) in zip(withIce, dated) {
+                let e = layouts[i].elements.firstIndex { $0.kind == .ice }!
+                layouts[i].elements[e].datedShadow = access
+                layouts[i].elements[e].reason += access.arrivalHours.map { arrival in
+                    String(format: "; leaving the base at the window's start, in permanent shadow after %.2f h%@ (%.2f h of it waiting for sunlight and links)",
+                           arrival, access.proven ? "" : String(format: ", at least %.2f h", access.lowerBoundHours ?? 0), access.waitHours ?? 0)
+                } ?? "; with the time rules: \(access.note ?? "no arrival")"
+            }
         }
         layouts.sort { a, b in
             if a.feasible != b.feasible { return a.feasible }

@@ -70,14 +70,24 @@ public enum SiteShadowAccess {
                                progress: ((Double) -> Void)? = nil) throws -> [ShadowAccess?] {
         guard wanted(profile), let rover = profile.rover, let start = profile.start, let end = profile.end else { return sites.map { _ in nil } }
         let time = try TimeWindow(start: start, end: end, step: profile.stepSeconds)
-        let relay = rover.time?.link == .earth ? nil : try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris)
+        return try compute(dataset, origins: sites.map { GeoPoint(lat: $0.lat, lon: $0.lon) }, rover: rover, time: time,
+                           reachM: profile.psrReachM ?? horizons.marginKm * 1000, profile: profile, ephemeris: ephemeris, horizons: horizons,
+                           threads: threads, scratchDirectory: scratchDirectory, progress: progress)
+    }
+
+    /// From each of `origins` (the rover's base: it may wait there), leaving at `time`'s start: the rover's
+    /// earliest arrival in permanent shadow within `reachM` metres of its fastest driving. `profile` gives the
+    /// azimuths, the relay orbit and its minimum elevation.
+    public static func compute(_ dataset: RasterDataset, origins: [GeoPoint], rover: RoverProfile, time: TimeWindow, reachM: Double,
+                               profile: MissionProfile, ephemeris: any EphemerisSource, horizons: HorizonSettings, threads: Int,
+                               scratchDirectory: String, progress: ((Double) -> Void)? = nil) throws -> [ShadowAccess] {
+        let relay = rover.time == nil || rover.time?.link == .earth ? nil : try BuiltInOrbits.resolve(profile.orbit, ephemeris: ephemeris)
         var settings = horizons
         settings.azimuths = profile.azimuths
         settings.assumeCRS = dataset.options.assumeCRS
-        let reachM = profile.psrReachM ?? settings.marginKm * 1000
-        var out: [ShadowAccess?] = []
-        for (k, site) in sites.enumerated() {
-            var request = TraverseRequest(origin: GeoPoint(lat: site.lat, lon: site.lon), targets: [], rover: rover)
+        var out: [ShadowAccess] = []
+        for (k, origin) in origins.enumerated() {
+            var request = TraverseRequest(origin: origin, targets: [], rover: rover)
             request.neighbourhood = .sixteen
             request.time = time
             request.relay = relay
@@ -91,7 +101,7 @@ public enum SiteShadowAccess {
             do {
                 let result = try TraversePlanning.run(dataset, request: request, ephemeris: ephemeris, scratchDirectory: scratchDirectory,
                                                       memoryBytes: settings.memoryBytes,
-                                                      progress: { progress?((Double(k) + $0) / Double(sites.count)) })
+                                                      progress: { progress?((Double(k) + $0) / Double(origins.count)) })
                 if let route = result.shadowRoute, let arrival = route.arrivalHours {
                     access.arrivalHours = arrival
                     access.lowerBoundHours = result.shadowArrivalLowerHours
