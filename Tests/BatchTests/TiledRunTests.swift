@@ -164,6 +164,40 @@ extension TiledRunTests {
 }
 
 extension TiledRunTests {
+    /// psr_traverse_h with a timed rover: the merge gives each site its dated way to shadow (psr_dated_h),
+    /// as the whole run does, site by site.
+    func testTiledRankWithDatedShadowAccessEqualsTheWholeRun() throws {
+        let dem = try dem()
+        defer { dem.close() }
+        let (profile, mapping, ranked) = try wholeRanking(dem, edits: [
+            ("region: {lat: -89.5, lon: 0, radius_km: 60}", "region: {lat: -89.45, lon: 20, radius_km: 3}"),
+            ("count: 10, min_separation_m: 2000", "count: 3, min_separation_m: 1000"),
+            ("layer: psr_traverse_m", "layer: psr_traverse_h"), ("max: 5000", "max: 3"), ("linear: [5000, 500]", "linear: [3, 0.2]"),
+        ], name: "dated.yaml")
+        XCTAssertTrue(SiteShadowAccess.wanted(profile))
+        var whole = ranked
+        var notes: [String] = []
+        try SiteShadowAccess.annotate(&whole.sites, dataset: dem, profile: profile, ephemeris: AnalyticalEphemeris(), horizons: mapping.horizons,
+                                      threads: 2, scratchDirectory: path(""), notes: &notes)
+        XCTAssertGreaterThan(whole.sites.count, 1)
+        for site in whole.sites {
+            let access = try XCTUnwrap(site.shadowAccess)
+            if let arrival = access.arrivalHours {
+                let k = profile.criteria.firstIndex { $0.layer == .psrTraverseH }!
+                XCTAssertGreaterThanOrEqual(arrival, Double(site.values[k]) - 1e-3, "at least the driving time")
+            } else {
+                XCTAssertNotNil(access.note)
+            }
+        }
+        let operation = RankTileOperation(mapping: mapping, ephemeris: { AnalyticalEphemeris() }, inputFiles: [])
+        let merged = try tiled(operation, dem: dem, name: "dated")
+        let csv = try String(contentsOfFile: "\(merged)/sites.csv", encoding: .utf8)
+        XCTAssertTrue(csv.contains("psr_dated_h"))
+        XCTAssertEqual(csv, SiteOutputs.csv(whole))
+    }
+}
+
+extension TiledRunTests {
     func assertIdentical(_ whole: Grid, _ mergedFile: String, _ what: String, band: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let dataset = try RasterDataset.open(mergedFile)
         defer { dataset.close() }
