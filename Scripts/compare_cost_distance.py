@@ -76,7 +76,8 @@ def prepare(args):
     print(f"{row} {col} {x:.6f} {y:.6f} {lat:.12f} {lon:.12f}")
 
 
-def mcp(args):
+def mcp_once(args):
+    """One MCP job: (find_costs seconds, job seconds or None, the costs)."""
     from skimage.graph import MCP_Flexible, MCP_Geometric
 
     job_start = time.perf_counter()
@@ -96,6 +97,7 @@ def mcp(args):
     seconds = time.perf_counter() - start
     cumulative = np.asarray(cumulative, dtype=np.float64)
     cumulative -= cumulative[args.row, args.col]  # MCP_Flexible starts at the origin's own cost
+    job = None
     if args.geotiff:
         dem_ds = gdal.Open(args.geotiff)
         out = gdal.GetDriverByName("GTiff").Create(f"{args.work}/mcp{args.neighbours}.tif", dem_ds.RasterXSize, dem_ds.RasterYSize, 1,
@@ -107,8 +109,19 @@ def mcp(args):
         band.WriteArray(np.where(np.isfinite(cumulative), cumulative, -9999).astype(np.float32))
         out = None
         job = time.perf_counter() - job_start
+    return seconds, job, cumulative
+
+
+def mcp(args):
+    """The MCP job --repeat times; the least find_costs and job times (as the other tools, best of N)."""
+    best, best_job, cumulative = float("inf"), float("inf"), None
+    for _ in range(max(1, args.repeat)):
+        seconds, job, cumulative = mcp_once(args)
+        best = min(best, seconds)
+        if job is not None:
+            best_job = min(best_job, job)
     np.save(f"{args.work}/mcp{args.neighbours}.npy", cumulative)
-    print(f"{seconds:.3f}" + (f" {job:.3f}" if args.geotiff else ""))
+    print(f"{best:.3f}" + (f" {best_job:.3f}" if args.geotiff else ""))
 
 
 def compare(args):
@@ -153,6 +166,7 @@ def main():
     p.add_argument("--neighbours", type=int, choices=(8, 16), default=8)
     p.add_argument("--resolution", type=float, required=True)
     p.add_argument("--geotiff", metavar="DEM", help="also write the costs as a GeoTIFF on DEM's grid and time the whole job")
+    p.add_argument("--repeat", type=int, default=1, help="run the job this many times and report the least times")
     p.set_defaults(run=mcp)
     p = sub.add_parser("compare")
     p.add_argument("ref")
