@@ -27,7 +27,7 @@ public struct ShadowAccess: Sendable {
     /// Whether the arrival is the earliest under the rover's rules (not only a route's).
     public var proven: Bool {
         guard let a = arrivalHours, let b = lowerBoundHours else { return false }
-        return b >= a - 1e-9
+        return b >= a - ArrivalCertificate.tolerance / 3600   // (as the traverse certifies a cell)
     }
 }
 
