@@ -112,7 +112,7 @@ public struct RankTileOperation: TileOperation {
         }
         var dated: [String] = []
         try SiteShadowAccess.annotate(&sites, dataset: dem, profile: profile, ephemeris: try ephemeris(), horizons: mapping.horizons,
-                                      threads: ProcessInfo.processInfo.activeProcessorCount, scratchDirectory: run.path, notes: &dated)
+                                      threads: max(1, options.threads), scratchDirectory: run.path, notes: &dated)
         for note in dated { StageLog.note("note: \(note)") }
         let result = RankingResult(sites: sites, score: Grid(width: 0, height: 0), feasible: Grid(width: 0, height: 0),
                                    labels: profile.criteria.map(\.label), weights: SiteRanking.criteria(profile).map(\.weight))

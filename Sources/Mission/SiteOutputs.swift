@@ -87,9 +87,8 @@ public enum SiteOutputs {
             for k in result.labels.indices { row += [f(s.values[k], 5), f(s.contributions[k], 5)] }
             row += [s.ellipseSafeFraction.map { f($0, 4) } ?? "", s.binding, s.topShare.map { f($0, 3) } ?? "", s.meanRank.map { f($0, 2) } ?? ""]
             if dated {
-                let a = s.shadowAccess
-                row += [a?.arrivalHours.map { f($0, 3) } ?? "", a?.lowerBoundHours.map { f($0, 3) } ?? "", a?.waitHours.map { f($0, 3) } ?? "",
-                        a?.lat.map { f($0) } ?? "", a?.lon.map { f($0) } ?? "", a?.note ?? ""]
+                let a = s.shadowAccess, digits = [3, 3, 3, 6, 6]   // (hours to the 3.6 s; degrees as the site's)
+                row += zip((a ?? ShadowAccess()).numbers, digits).map { v, d in v.map { f($0, d) } ?? "" } + [a?.note ?? ""]
             }
             lines.append(row.map(csvField).joined(separator: ","))
         }
@@ -111,7 +110,7 @@ public enum SiteOutputs {
             if let t = s.topShare { props["top_k_share"] = t }
             if let m = s.meanRank { props["mean_rank"] = m }
             if let a = s.shadowAccess {
-                for (name, value) in zip(ShadowAccess.fieldNames, [a.arrivalHours, a.lowerBoundHours, a.waitHours, a.lat, a.lon] as [Double?]) {
+                for (name, value) in zip(ShadowAccess.fieldNames, a.numbers) {
                     props[name] = value.map { $0 as Any } ?? NSNull()
                 }
                 props["psr_dated_note"] = a.note ?? NSNull()
@@ -137,7 +136,7 @@ public enum SiteOutputs {
                 + s.values.map { .real(Double($0)) }
             if dated {
                 let a = s.shadowAccess
-                f += [a?.arrivalHours, a?.lowerBoundHours, a?.waitHours, a?.lat, a?.lon].map { $0.map(FieldValue.real) ?? .null } + [a?.note.map(FieldValue.text) ?? .null]
+                f += (a ?? ShadowAccess()).numbers.map { $0.map(FieldValue.real) ?? .null } + [a?.note.map(FieldValue.text) ?? .null]
             }
             return f
         }

@@ -21,8 +21,11 @@ public struct ShadowAccess: Sendable {
     /// Why there is no value, or what limits it.
     public var note: String?
 
-    /// The sites' columns (sites.csv, .geojson, .gpkg), in this order.
+    /// The sites' columns (sites.csv, .geojson, .gpkg), in this order: `numbers`, then `note`.
     public static let fieldNames = ["psr_dated_h", "psr_dated_lower_h", "psr_dated_wait_h", "psr_dated_lat", "psr_dated_lon", "psr_dated_note"]
+
+    /// The values of `fieldNames` before the note, in the same order.
+    public var numbers: [Double?] { [arrivalHours, lowerBoundHours, waitHours, lat, lon] }
 
     /// Whether the arrival is the earliest under the rover's rules (not only a route's).
     public var proven: Bool {
